@@ -1,0 +1,79 @@
+// npm run eval [-- --n 48 --model DIR --floor DIR --steps 20 --seed 1 --temporal 4 --json out.json --no-floor]
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { runEval } from "./run.ts";
+import { formatTable } from "./table.ts";
+
+const USAGE = `usage: npm run eval -- [options]
+  --n N           held-out prompts (default 48)
+  --seed S        held-out set seed; item i generates with seed S+i (default 1)
+  --model DIR     model pack for the model row (default: SORA_MODEL or engine/models/default)
+  --floor DIR     untrained pack for the floor row (default runs/random-pack)
+  --no-floor      skip the floor row
+  --steps K       sampling steps (default: the pack's, 20)
+  --guidance W    CFG scale (default: the pack's)
+  --temporal T    items that also get an extension (seam) and a loop (closure), model row only (default 4)
+  --extend F      new frames per extension (default 8)
+  --threads T     intra-op threads per ONNX session
+  --json FILE     write every number (per item too) as JSON
+  --quiet         no progress lines`;
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      n: { type: "string", default: "48" },
+      seed: { type: "string", default: "1" },
+      model: { type: "string" },
+      floor: { type: "string" },
+      "no-floor": { type: "boolean", default: false },
+      steps: { type: "string" },
+      guidance: { type: "string" },
+      temporal: { type: "string", default: "4" },
+      extend: { type: "string", default: "8" },
+      threads: { type: "string" },
+      json: { type: "string" },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const int = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!Number.isFinite(x) || x < 0) throw new Error(`--${name} wants a non-negative number, got "${v}"`);
+    return x;
+  };
+  const log = values.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+  runEval({
+    n: int("n", values.n)!,
+    seed: int("seed", values.seed)!,
+    steps: int("steps", values.steps),
+    guidance: int("guidance", values.guidance),
+    modelDir: values.model,
+    floorDir: values.floor,
+    skipFloor: values["no-floor"],
+    temporalItems: int("temporal", values.temporal)!,
+    extendFrames: int("extend", values.extend)!,
+    threads: int("threads", values.threads),
+    log,
+  }).then((report) => {
+    console.log(formatTable(report.rows.map((r) => ({ name: r.name, metrics: r.metrics, note: r.note, seconds: r.seconds }))));
+    if (values.json) {
+      writeFileSync(values.json, JSON.stringify(report, null, 1));
+      console.log(`wrote ${values.json}`);
+    }
+  }).catch((e: Error) => {
+    console.error(`eval failed: ${e.message}`);
+    process.exitCode = 1;
+  });
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`${(e as Error).message}\n${USAGE}`);
+  process.exitCode = 2;
+}

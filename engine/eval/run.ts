@@ -1,0 +1,155 @@
+// The evaluation: held-out prompts scored for the renderer (the ceiling), the model, and an untrained model (floor).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { AspectRatio, Clip } from "../types.ts";
+import type { Pipeline } from "../pipeline/index.ts";
+import { aggregate, type RowMetrics } from "./aggregate.ts";
+import { clipFromPacked } from "./image.ts";
+import { scoreClip, type ClipScore } from "./score.ts";
+import { ASPECTS, ASPECT_SIZES, FPS, FRAMES } from "./sizes.ts";
+import { heldoutSet, renderScene, type HeldoutItem, type Scene } from "./synth-bridge.ts";
+import { loopRatio, seamRatio } from "./temporal.ts";
+
+export interface EvalOptions {
+  /** Held-out prompts. */
+  n: number;
+  /** Held-out set seed; item i is generated with seed `seed + i`. */
+  seed: number;
+  steps?: number;
+  guidance?: number;
+  /** Model pack for the model row (default: the pipeline's default pack). */
+  modelDir?: string;
+  /** Untrained pack for the floor row (default runs/random-pack). */
+  floorDir?: string;
+  /** How many items also get a forward extension (seam) and a loop (closure) in the model row. */
+  temporalItems: number;
+  /** New frames per extension. */
+  extendFrames: number;
+  threads?: number;
+  /** Skip the floor row (it costs as much as the model row). */
+  skipFloor?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ItemResult {
+  prompt: string;
+  aspect: AspectRatio;
+  scene: Scene;
+  score: ClipScore;
+  seam?: number;
+  loop?: number;
+}
+
+export interface RowResult {
+  name: string;
+  source: string;
+  metrics: RowMetrics | null;
+  /** Why the row is n/a. */
+  note?: string;
+  seconds: number;
+  items: ItemResult[];
+}
+
+export interface EvalReport {
+  options: Omit<EvalOptions, "log">;
+  rows: RowResult[];
+}
+
+const aspectOf = (i: number): AspectRatio => ASPECTS[i % ASPECTS.length];
+
+export function evalItems(n: number, seed: number): HeldoutItem[] {
+  return heldoutSet(n, seed);
+}
+
+/** Renders each held-out scene at its item's aspect and scores it: what a perfect model would get from this scorer. */
+export function groundTruthRow(items: HeldoutItem[]): RowResult {
+  const t0 = performance.now();
+  const results = items.map((item, i): ItemResult => {
+    const aspect = aspectOf(i);
+    const [width, height] = ASPECT_SIZES[aspect];
+    const clip = clipFromPacked(renderScene(item.scene, { width, height, frames: FRAMES }), width, height, FRAMES, FPS);
+    return { prompt: item.caption, aspect, scene: item.scene, score: scoreClip(clip, item.scene) };
+  });
+  return {
+    name: "renderer (ceiling)", source: "engine/synth renderScene",
+    metrics: aggregate(results.map((r) => r.score)), seconds: (performance.now() - t0) / 1000, items: results,
+  };
+}
+
+/** A pack directory is usable when it has its manifest; an empty engine/models/default means "not trained yet". */
+function packMissing(dir: string): string | null {
+  return existsSync(join(dir, "model_index.json")) ? null : `no model pack at ${dir} (model_index.json missing)`;
+}
+
+export async function modelRow(
+  name: string, dir: string | undefined, items: HeldoutItem[], opts: EvalOptions, temporal: boolean,
+): Promise<RowResult> {
+  const t0 = performance.now();
+  // Imported only here, so the renderer row (and the scorer's tests) never load onnxruntime.
+  const pipelineModule = await import("../pipeline/index.ts");
+  const modelDir = pipelineModule.resolveModelDir(dir);
+  const missing = packMissing(modelDir);
+  if (missing) return { name, source: modelDir, metrics: null, note: missing, seconds: 0, items: [] };
+  const pipe = await pipelineModule.loadPipeline({ modelDir, ...(opts.threads ? { threads: opts.threads } : {}) });
+  const common = { steps: opts.steps, guidance: opts.guidance };
+  const results: ItemResult[] = [];
+  try {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const aspect = aspectOf(i);
+      const seed = opts.seed + i;
+      const res = await pipe.generate({ prompt: item.caption, seed, aspect, ...common });
+      const r: ItemResult = { prompt: item.caption, aspect, scene: item.scene, score: scoreClip(res.clip, item.scene) };
+      if (temporal && i < opts.temporalItems) {
+        r.seam = await extensionSeam(pipe, item.caption, seed, res.clip, opts, common);
+        const loop = await pipe.generate({ prompt: item.caption, seed, aspect, condition: { kind: "loop" }, ...common });
+        r.loop = loopRatio(loop.clip);
+      }
+      results.push(r);
+      opts.log?.(`${name}: ${i + 1}/${items.length} (${((performance.now() - t0) / 1000).toFixed(0)}s)`);
+    }
+  } finally {
+    await pipe.close();
+  }
+  const seams = results.flatMap((r) => (r.seam === undefined ? [] : [r.seam]));
+  const loops = results.flatMap((r) => (r.loop === undefined ? [] : [r.loop]));
+  return {
+    name, source: modelDir, metrics: aggregate(results.map((r) => r.score), seams, loops),
+    seconds: (performance.now() - t0) / 1000, items: results,
+  };
+}
+
+/** Extends the model's own clip forward; the output is parent + new frames, so the seam is at the parent's length. */
+async function extensionSeam(
+  pipe: Pipeline, prompt: string, seed: number, parent: Clip, opts: EvalOptions, common: { steps?: number; guidance?: number },
+): Promise<number> {
+  const res = await pipe.generate({
+    prompt, seed: seed + 1000, frames: opts.extendFrames, condition: { kind: "extend", parent, direction: "forward" }, ...common,
+  });
+  return seamRatio(res.clip.frames, parent.frames.length);
+}
+
+export async function runEval(opts: EvalOptions): Promise<EvalReport> {
+  const items = evalItems(opts.n, opts.seed);
+  const rows: RowResult[] = [groundTruthRow(items)];
+  opts.log?.(`renderer: ${items.length} clips in ${rows[0].seconds.toFixed(1)}s`);
+  rows.push(await safeRow("model", opts.modelDir, items, opts, true));
+  if (opts.skipFloor) {
+    rows.push({ name: "untrained (floor)", source: "", metrics: null, note: "skipped (--no-floor)", seconds: 0, items: [] });
+  } else {
+    rows.push(await safeRow("untrained (floor)", opts.floorDir ?? "runs/random-pack", items, opts, false));
+  }
+  const { log: _log, ...options } = opts;
+  return { options, rows };
+}
+
+/** A row whose pack cannot be loaded is n/a with the reason, so the other rows still print. */
+async function safeRow(
+  name: string, dir: string | undefined, items: HeldoutItem[], opts: EvalOptions, temporal: boolean,
+): Promise<RowResult> {
+  try {
+    return await modelRow(name, dir, items, opts, temporal);
+  } catch (e) {
+    return { name, source: dir ?? "default", metrics: null, note: `failed: ${(e as Error).message}`, seconds: 0, items: [] };
+  }
+}

@@ -1,0 +1,252 @@
+// The whole generation (CONTRACTS §7), in the thread that owns the ONNX sessions:
+// validate → expand → text encoder → (VAE-encode conditioning) → denoising passes → VAE decode → RGB clip.
+import type { Clip, RgbFrame } from "../types.ts";
+import {
+  buildPass, chunkLayout, concatFrames, DEFAULT_OVERLAP, latentFrames, sliceFrames, takeGenerated,
+  type LatentFrames, type PassPlan, type Segment,
+} from "./conditioning.ts";
+import { runPass, type PassGrid } from "./denoise.ts";
+import { expandPrompt } from "./expand.ts";
+import type { ModelPack } from "./pack.ts";
+import { tokenGrid } from "./patchify.ts";
+import { encodeText, type TextBatch } from "./text.ts";
+import type { GenerateRequest, GenerateResult, PipelineInfo, Progress } from "./types.ts";
+import { validateRequest, type Job, type Limits } from "./validate.ts";
+import { decodeFrames, encodeFrames, latentShape } from "./vae.ts";
+
+/** Number of model passes a validated job takes (for progress: steps are counted over all passes). */
+export function passCount(job: Job, passFrames: number): number {
+  const p = job.plan;
+  switch (p.kind) {
+    case "none":
+    case "remix":
+      return chunkLayout(p.frames, passFrames, DEFAULT_OVERLAP, 0).length;
+    case "image":
+      return chunkLayout(p.frames - 1, passFrames, DEFAULT_OVERLAP, 1).length;
+    case "extend":
+      return chunkLayout(p.frames, passFrames, p.overlap, p.overlap).length;
+    case "interpolate":
+      return 1;
+    case "loop":
+      return chunkLayout(p.clip, passFrames, DEFAULT_OVERLAP, 0).length + 1;
+  }
+}
+
+const copyFrame = (f: RgbFrame): RgbFrame => ({ width: f.width, height: f.height, data: f.data.slice() });
+
+/** Everything one request's passes share. */
+interface Run {
+  pack: ModelPack;
+  job: Job;
+  text: TextBatch;
+  grid: PassGrid;
+  frameSize: number;
+  passFrames: number;
+  stream: number;
+  step: number;
+  totalSteps: number;
+  progress: (p: Progress) => void;
+  onPass?: PassObserver;
+}
+
+/** Sees every pass's plan and its final latents (tests use it to check masks and pinned frames). */
+export type PassObserver = (plan: PassPlan, latents: Float32Array) => void;
+
+export interface GeneratorOptions {
+  /** Most frames one request may ask for; default the pack's max_frames. */
+  maxFrames?: number;
+  onPass?: PassObserver;
+}
+
+async function pass(run: Run, segments: Segment[], startSigma = 1): Promise<LatentFrames> {
+  const plan = buildPass(segments, run.frameSize, startSigma);
+  const x = await runPass(run.pack, plan, run.grid, run.text, {
+    seed: run.job.seed,
+    stream: run.stream++,
+    steps: run.job.steps,
+    guidance: run.job.guidance,
+    onStep: () => run.progress({ stage: "denoise", step: ++run.step, steps: run.totalSteps }),
+  });
+  run.onPass?.(plan, x);
+  return takeGenerated(x, plan);
+}
+
+/**
+ * `count` new frames after `before`, one chunk at a time; each chunk sees up to `overlap` frames of what precedes it
+ * (the tail of `before`, then of the frames already made). With `remix`, new frames start from the parent's
+ * latents at σ = strength (SDEdit) instead of from pure noise.
+ */
+async function forward(run: Run, before: LatentFrames, overlap: number, count: number, remix?: { source: LatentFrames; strength: number }): Promise<LatentFrames> {
+  const made: LatentFrames[] = [];
+  let done = 0;
+  for (const chunk of chunkLayout(count, run.passFrames, overlap, before.count)) {
+    const pool = concatFrames([before, ...made], run.frameSize);
+    const segments: Segment[] = [];
+    if (chunk.context > 0) segments.push({ known: sliceFrames(pool, pool.count - chunk.context, pool.count) });
+    segments.push({ generate: chunk.fresh, init: remix ? sliceFrames(remix.source, done, done + chunk.fresh) : undefined });
+    made.push(await pass(run, segments, remix?.strength ?? 1));
+    done += chunk.fresh;
+  }
+  return concatFrames(made, run.frameSize);
+}
+
+/** Mirror of `forward`: `count` new frames before `after`, made from the end backwards. */
+async function backward(run: Run, after: LatentFrames, overlap: number, count: number): Promise<LatentFrames> {
+  const made: LatentFrames[] = [];
+  for (const chunk of chunkLayout(count, run.passFrames, overlap, after.count)) {
+    const pool = concatFrames([...made, after], run.frameSize);
+    made.unshift(await pass(run, [{ generate: chunk.fresh }, { known: sliceFrames(pool, 0, chunk.context) }]));
+  }
+  return concatFrames(made, run.frameSize);
+}
+
+export class Generator {
+  readonly limits: Limits;
+
+  private readonly onPass?: PassObserver;
+
+  constructor(readonly pack: ModelPack, options: GeneratorOptions = {}) {
+    const idx = pack.index;
+    const cap = options.maxFrames ?? idx.max_frames;
+    this.onPass = options.onPass;
+    if (!Number.isInteger(cap) || cap < 1) throw new Error(`maxFrames must be a positive integer, got ${cap}`);
+    this.limits = {
+      sizes: idx.sizes,
+      defaultFrames: Math.min(idx.default_frames, cap),
+      passFrames: idx.max_frames,
+      maxFrames: cap,
+      defaultSteps: pack.scheduler.default_steps,
+      defaultGuidance: pack.scheduler.default_guidance,
+    };
+  }
+
+  get info(): PipelineInfo {
+    const { pack, limits } = this;
+    return {
+      modelDir: pack.dir, name: pack.index.name, device: pack.device, threads: pack.threads, fps: pack.index.fps,
+      sizes: limits.sizes, defaultFrames: limits.defaultFrames, passFrames: limits.passFrames, maxFrames: limits.maxFrames,
+      defaultSteps: limits.defaultSteps, defaultGuidance: limits.defaultGuidance, vocabularySize: pack.tokenizer.vocab.size,
+    };
+  }
+
+  expand(prompt: string): Promise<{ expandedPrompt: string; unknownWords: string[] }> {
+    return expandPrompt(prompt, this.pack.tokenizer);
+  }
+
+  async generate(req: GenerateRequest): Promise<GenerateResult> {
+    const t0 = performance.now();
+    const job = validateRequest(req, this.limits);
+    const { pack } = this;
+    const progress = (p: Progress) => req.onProgress?.(p);
+
+    const { expandedPrompt, unknownWords } = await expandPrompt(job.prompt, pack.tokenizer, { expand: job.expand });
+    progress({ stage: "text", step: 0, steps: 1 });
+    const text = await encodeText(pack, expandedPrompt, job.negativePrompt, job.guidance);
+    progress({ stage: "text", step: 1, steps: 1 });
+    const t1 = performance.now();
+
+    const shape = latentShape(pack, 1, job.width, job.height);
+    const g = tokenGrid(shape);
+    const run: Run = {
+      pack, job, text,
+      grid: { S: g.S, P: g.P, rows: g.rows, cols: g.cols },
+      frameSize: g.S * g.P,
+      passFrames: this.limits.passFrames,
+      stream: 0,
+      step: 0,
+      totalSteps: passCount(job, this.limits.passFrames) * job.steps,
+      progress,
+      onPass: this.onPass,
+    };
+    const none = latentFrames(0, run.frameSize);
+
+    // Conditioning media → latents (only the frames a pass will see).
+    let encodeMs = 0;
+    const encode = async (frames: RgbFrame[]): Promise<LatentFrames> => {
+      const s = performance.now();
+      const z = await encodeFrames(pack, frames);
+      encodeMs += performance.now() - s;
+      return z;
+    };
+
+    // Each kind yields the latents to decode and how the output clip is put together around them. Frames the
+    // caller gave are returned untouched; only frames the model made go through the decoder.
+    let fresh: LatentFrames;
+    let assemble: (decoded: RgbFrame[]) => RgbFrame[];
+    const p = job.plan;
+    const tDenoise = () => performance.now();
+    let denoiseStart = 0;
+    switch (p.kind) {
+      case "none": {
+        denoiseStart = tDenoise();
+        fresh = await forward(run, none, DEFAULT_OVERLAP, p.frames);
+        assemble = (d) => d;
+        break;
+      }
+      case "image": {
+        const image = await encode([p.image]);
+        denoiseStart = tDenoise();
+        fresh = await forward(run, image, DEFAULT_OVERLAP, p.frames - 1);
+        assemble = (d) => [copyFrame(p.image), ...d];
+        break;
+      }
+      case "extend": {
+        const parent = p.parent.frames;
+        if (p.direction === "forward") {
+          const ctx = await encode(parent.slice(parent.length - p.overlap));
+          denoiseStart = tDenoise();
+          fresh = await forward(run, ctx, p.overlap, p.frames);
+          assemble = (d) => [...parent.map(copyFrame), ...d];
+        } else {
+          const ctx = await encode(parent.slice(0, p.overlap));
+          denoiseStart = tDenoise();
+          fresh = await backward(run, ctx, p.overlap, p.frames);
+          assemble = (d) => [...d, ...parent.map(copyFrame)];
+        }
+        break;
+      }
+      case "interpolate": {
+        const head = await encode(p.a.slice(p.a.length - p.head));
+        const tail = await encode(p.b.slice(0, p.tail));
+        denoiseStart = tDenoise();
+        fresh = await pass(run, [{ known: head }, { generate: p.frames }, { known: tail }]);
+        assemble = (d) => [...p.a.map(copyFrame), ...d, ...p.b.map(copyFrame)];
+        break;
+      }
+      case "loop": {
+        denoiseStart = tDenoise();
+        const clip = await forward(run, none, DEFAULT_OVERLAP, p.clip);
+        const bridge = await pass(run, [
+          { known: sliceFrames(clip, clip.count - p.context, clip.count) },
+          { generate: p.bridge },
+          { known: sliceFrames(clip, 0, p.context) },
+        ]);
+        fresh = concatFrames([clip, bridge], run.frameSize);
+        assemble = (d) => d;
+        break;
+      }
+      case "remix": {
+        const source = await encode(p.parent.frames);
+        denoiseStart = tDenoise();
+        fresh = await forward(run, none, DEFAULT_OVERLAP, p.frames, { source, strength: p.strength });
+        assemble = (d) => d;
+        break;
+      }
+    }
+    const t2 = performance.now();
+
+    const decoded = await decodeFrames(pack, fresh, job.width, job.height, (step, steps) => progress({ stage: "decode", step, steps }));
+    const frames = assemble(decoded);
+    const t3 = performance.now();
+
+    const clip: Clip = { width: job.width, height: job.height, fps: pack.index.fps, frames };
+    return {
+      clip,
+      prompt: job.prompt,
+      expandedPrompt,
+      unknownWords,
+      seed: job.seed,
+      timings: { textMs: t1 - t0, encodeMs, denoiseMs: t2 - denoiseStart, decodeMs: t3 - t2, totalMs: t3 - t0 },
+    };
+  }
+}

@@ -1,0 +1,95 @@
+// The pipeline's public types (CONTRACTS §7). Plain data only, so requests and results cross a worker boundary.
+import type { AspectRatio, Clip, RgbFrame } from "../types.ts";
+
+export type Condition =
+  | { kind: "image"; image: RgbFrame }
+  | { kind: "extend"; parent: Clip; direction: "forward" | "backward"; overlap?: number }
+  | { kind: "interpolate"; a: Clip | RgbFrame; b: Clip | RgbFrame }
+  | { kind: "loop" }
+  | { kind: "remix"; parent: Clip; strength: number };
+
+export interface Progress {
+  stage: "text" | "denoise" | "decode";
+  step: number;
+  steps: number;
+}
+
+export interface GenerateRequest {
+  prompt: string;
+  negativePrompt?: string;
+  /** 0 … 2³²−1; random when absent (the result says which was used). */
+  seed?: number;
+  steps?: number;
+  guidance?: number;
+  /** Default: the conditioning media's aspect when there is one, else "1:1". */
+  aspect?: AspectRatio;
+  /**
+   * Frames the model makes. none / image / loop: the clip's length. extend: new frames added to the parent.
+   * interpolate: frames between a and b. remix: must be the parent's length (the default).
+   */
+  frames?: number;
+  /** Prompt expansion (default true). */
+  expand?: boolean;
+  condition?: Condition;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Timings {
+  textMs: number;
+  /** VAE encoding of conditioning frames (0 when there are none). */
+  encodeMs: number;
+  denoiseMs: number;
+  decodeMs: number;
+  totalMs: number;
+}
+
+export interface GenerateResult {
+  clip: Clip;
+  prompt: string;
+  expandedPrompt: string;
+  unknownWords: string[];
+  seed: number;
+  timings: Timings;
+}
+
+export interface LoadPipelineOptions {
+  modelDir?: string;
+  device?: "cpu" | "cuda";
+  threads?: number;
+  /**
+   * Most frames one request may ask for. Above the pack's `max_frames` a clip is made in chunks, each extending the
+   * last. Default: the pack's `max_frames` (no chunking unless the caller opts in).
+   */
+  maxFrames?: number;
+}
+
+/** What a loaded pipeline can do, for callers that build requests (sizes, limits, defaults). */
+export interface PipelineInfo {
+  modelDir: string;
+  name: string;
+  device: "cpu" | "cuda";
+  threads: number;
+  fps: number;
+  sizes: Record<AspectRatio, [number, number]>;
+  defaultFrames: number;
+  /** Frames in one pass of the model. */
+  passFrames: number;
+  /** Frames one request may ask for (≥ passFrames when chunking is enabled). */
+  maxFrames: number;
+  defaultSteps: number;
+  defaultGuidance: number;
+  vocabularySize: number;
+}
+
+export interface Pipeline {
+  readonly info: PipelineInfo;
+  generate(req: GenerateRequest): Promise<GenerateResult>;
+  /** Prompt expansion alone, as generate would do it (for previews and `/sora` replies). */
+  expand(prompt: string): Promise<{ expandedPrompt: string; unknownWords: string[] }>;
+  close(): Promise<void>;
+}
+
+/** Raised for requests that cannot be run as given; the message is safe to show to the person who asked. */
+export class RequestError extends Error {
+  override name = "RequestError";
+}

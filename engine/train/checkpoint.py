@@ -1,0 +1,43 @@
+"""Atomic checkpoints and resume: training here runs for hours on a CPU and may be stopped at any time."""
+import os
+import time
+
+import torch
+
+
+def save(path: str, state: dict) -> None:
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)       # a crash mid-write never leaves a truncated checkpoint behind
+
+
+def load(path: str):
+    if not os.path.exists(path):
+        return None
+    return torch.load(path, map_location="cpu")
+
+
+class Every:
+    """True once every `seconds` of wall time: checkpoint by time, not steps, since s/step varies by machine."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.last = seconds, time.time()
+
+    def __call__(self) -> bool:
+        if time.time() - self.last >= self.seconds:
+            self.last = time.time()
+            return True
+        return False
+
+
+class Log:
+    """Append-only text log, flushed every line so `tail -f` shows progress."""
+
+    def __init__(self, path: str):
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        self.f = open(path, "a", buffering=1)
+
+    def __call__(self, msg: str) -> None:
+        line = time.strftime("%Y-%m-%d %H:%M:%S ") + msg
+        print(line, flush=True)
+        self.f.write(line + "\n")

@@ -1,0 +1,241 @@
+"""Trains the text encoder and the DiT jointly with rectified flow on pre-encoded latents; resumes from <out>/ckpt.pt.
+
+  python3 engine/train/train_dit.py --latents runs/latents --vae runs/vae --out runs/dit --steps 20000 --batch 32
+
+One aspect per batch, drawn in proportion to its clip count. --batch is the 1:1 batch; other aspects get the same
+number of tokens (16:9 has 28 patches a frame against 16), so every step costs about the same. Every
+--snapshot-every steps: held-out validation loss (EMA weights; also with shuffled captions, whose gap is a cheap
+text-adherence signal) and a full model pack in <out>/snapshot for the evaluation to load while training continues.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import checkpoint  # noqa: E402
+from dit import DiT  # noqa: E402
+from ema import EMA  # noqa: E402
+from flow import flow_loss, known_frames, logit_normal, noisy_inputs  # noqa: E402
+from latents import load_split, train_captions  # noqa: E402
+from pack_sources import DEFAULT_TEXT  # noqa: E402
+from patches import patchify, sincos_pos  # noqa: E402
+from runtime import lr_at, set_lr, setup  # noqa: E402
+from text_encoder import TextEncoder  # noqa: E402
+from tokenizer import build_vocab, save_tokenizer  # noqa: E402
+from vae import VAE  # noqa: E402
+
+
+class Joint(torch.nn.Module):
+    """Text encoder + DiT as one module: one optimizer, one EMA, one forward."""
+
+    def __init__(self, vocab_size, dit_cfg, text_cfg):
+        super().__init__()
+        self.text_encoder = TextEncoder(vocab_size, **text_cfg)
+        self.dit = DiT(**dit_cfg)
+
+    def forward(self, x_t, tf, pos, ids):
+        states, pooled = self.text_encoder(ids)
+        return self.dit(x_t, tf, pos, states, (ids != 0).float(), pooled)
+
+
+_POS = {}
+
+
+def pos_table(frames, rows, cols, dim, device):
+    key = (frames, rows, cols, dim, str(device))
+    if key not in _POS:
+        _POS[key] = sincos_pos(frames, rows, cols, dim).to(device)
+    return _POS[key]
+
+
+def step_batch(data, aspect, n, rng, gen, device, a, dim):
+    """Draws one training batch → model inputs + target + loss weight."""
+    ds = data[aspect]
+    idx = rng.integers(0, len(ds), size=n)
+    F = ds.grid[0]
+    frames = int(rng.integers(a.min_frames, F)) if rng.random() < a.short_prob else F
+    z, ids = ds.batch(idx, rng, frames, a.p_uncond)
+    x0 = patchify(z).to(device)                                        # [B,F,S,P]
+    _, f, h, w = z.shape[0], z.shape[1], z.shape[3], z.shape[4]
+    t = logit_normal(n, gen)
+    known = known_frames(n, f, gen, a.p_cond, a.max_known)
+    x_t, tf, target, weight = noisy_inputs(x0.cpu(), t, known, gen)
+    return (x_t.to(device), tf.to(device), pos_table(f, h // 2, w // 2, dim, device), ids.to(device),
+            target.to(device), weight.to(device))
+
+
+@torch.no_grad()
+def validate(model, held, device, dim, per_aspect=16, ts=(0.2, 0.5, 0.8)):
+    """Held-out loss at fixed t with fixed noise, true captions vs captions shuffled within the batch."""
+    model.eval()
+    gen = torch.Generator().manual_seed(0)
+    rng = np.random.default_rng(0)
+    tot = {"true": [], "shuffled": []}
+    for aspect, ds in sorted(held.items()):
+        n = min(per_aspect, len(ds))
+        z, ids = ds.batch(np.arange(n), rng, None, 0.0)
+        x0 = patchify(z)
+        f, h, w = z.shape[1], z.shape[3], z.shape[4]
+        pos = pos_table(f, h // 2, w // 2, dim, device)
+        known = torch.zeros(n, f, dtype=torch.bool)
+        perm = torch.roll(torch.arange(n), 1)
+        for t in ts:
+            x_t, tf, target, weight = noisy_inputs(x0, torch.full((n,), t), known, gen)
+            for name, cap in (("true", ids), ("shuffled", ids[perm])):
+                v = model(x_t.to(device), tf.to(device), pos, cap.to(device))
+                tot[name].append(float(flow_loss(v, target.to(device), weight.to(device))))
+    return {k: float(np.mean(v)) for k, v in tot.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--latents", default="runs/latents")
+    ap.add_argument("--vae", default="runs/vae", help="for snapshots: the VAE that made the latents")
+    ap.add_argument("--out", default="runs/dit")
+    ap.add_argument("--steps", type=int, default=20000)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--weight-decay", type=float, default=0.01)
+    ap.add_argument("--ema", type=float, default=0.999)
+    ap.add_argument("--clip", type=float, default=1.0)
+    ap.add_argument("--p-cond", type=float, default=0.4, help="share of samples with known frames")
+    ap.add_argument("--max-known", type=int, default=6)
+    ap.add_argument("--p-uncond", type=float, default=0.1, help="CFG caption dropout")
+    ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
+    ap.add_argument("--min-frames", type=int, default=5)
+    ap.add_argument("--no-equal-tokens", action="store_true", help="use --batch for every aspect")
+    ap.add_argument("--dim", type=int, default=128)
+    ap.add_argument("--depth", type=int, default=6)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--snapshot-every", type=int, default=500)
+    ap.add_argument("--snapshot-dir", default=None, help="default <out>/snapshot")
+    ap.add_argument("--ckpt-minutes", type=float, default=5.0)
+    ap.add_argument("--log-every", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=int(os.environ.get("TRAIN_THREADS", "1")),
+                    help="CPU intra-op threads; 1 beat 2 for this model on the 2-core box")
+    ap.add_argument("--seed", type=int, default=0)
+    a = ap.parse_args()
+
+    device = setup(a.threads, a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    log = checkpoint.Log(os.path.join(a.out, "train.log"))
+    ckpt_path = os.path.join(a.out, "ckpt.pt")
+    state = checkpoint.load(ckpt_path)
+    with open(os.path.join(a.latents, "stats.json")) as f:
+        stats = json.load(f)
+    if state:
+        vocab, cfg = state["vocab"], state["config"]
+        mean, std = state["latent_mean"], state["latent_std"]
+    else:
+        vocab = build_vocab(train_captions(a.latents))
+        cfg = {"dit": {"patch_dim": 0, "dim": a.dim, "depth": a.depth, "heads": a.heads, "text_dim": DEFAULT_TEXT["dim"],
+                       "mlp_ratio": 4}, "text": dict(DEFAULT_TEXT)}
+        mean, std = stats["latent_mean"], stats["latent_std"]
+    save_tokenizer(vocab, os.path.join(a.out, "tokenizer"))
+    data = load_split(a.latents, "train", vocab, mean, std)
+    held = load_split(a.latents, "heldout", vocab, mean, std)
+    any_ds = next(iter(data.values()))
+    cfg["dit"]["patch_dim"] = 4 * any_ds.z.shape[2]
+    model = Joint(len(vocab), cfg["dit"], cfg["text"]).to(device)
+    ema = EMA(model, a.ema)
+    decay, no_decay = [], []
+    for n_, p in model.named_parameters():
+        (decay if p.dim() >= 2 and "pos" not in n_ and "tok" not in n_ else no_decay).append(p)
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=a.lr, betas=(0.9, 0.99))
+    step = 0
+    if state:
+        model.load_state_dict(state["model"])
+        ema.model.load_state_dict(state["ema_model"])
+        opt.load_state_dict(state["opt"])
+        step = state["step"]
+        log(f"resumed at step {step}")
+    rng = np.random.default_rng(a.seed * 1000003 + step)
+    gen = torch.Generator().manual_seed(a.seed * 1000003 + step)
+    aspects = sorted(data)
+    counts = np.array([len(data[k]) for k in aspects], np.float64)
+    p_aspect = counts / counts.sum()
+    tokens_per_frame = {k: (data[k].grid[1] // 2) * (data[k].grid[2] // 2) for k in aspects}
+    ref_tokens = tokens_per_frame.get("1x1", min(tokens_per_frame.values()))
+    bsz = {k: a.batch if a.no_equal_tokens else max(1, round(a.batch * ref_tokens / tokens_per_frame[k]))
+           for k in aspects}
+    nparam = sum(p.numel() for p in model.dit.parameters()) / 1e6
+    log(f"dit {nparam:.2f}M + text {sum(p.numel() for p in model.text_encoder.parameters())/1e6:.2f}M params, "
+        f"vocab {len(vocab)}, aspects {dict(zip(aspects, counts.astype(int).tolist()))}, batch {bsz}, "
+        f"device {device}, threads {torch.get_num_threads()}, steps {a.steps}")
+
+    def save():
+        checkpoint.save(ckpt_path, {
+            "model": model.state_dict(), "ema_model": ema.model.state_dict(), "opt": opt.state_dict(),
+            "step": step, "config": cfg, "vocab": vocab, "latent_mean": mean, "latent_std": std,
+            # what pack_sources / export.py read:
+            "ema": {"dit": ema.model.dit.state_dict(), "text_encoder": ema.model.text_encoder.state_dict()},
+        })
+
+    def snapshot():
+        res = validate(ema.model, held or data, device, a.dim)
+        log(f"val step {step} loss {res['true']:.5f} shuffled-captions {res['shuffled']:.5f} "
+            f"gap {res['shuffled'] - res['true']:.5f}")
+        save()
+        vae_ck = os.path.join(a.vae, "ckpt.pt")
+        if not os.path.exists(vae_ck):
+            log("no VAE checkpoint: snapshot pack skipped")
+            return
+        from export import write_pack   # deferred: pulls in the ONNX exporter only when needed
+        vck = torch.load(vae_ck, map_location="cpu")
+        vae = VAE(vck["config"]["latent_channels"])
+        vae.load_state_dict(vck["model"])
+        te = ema.model.text_encoder.to("cpu")
+        dt = ema.model.dit.to("cpu")
+        src = {"vae": vae.eval(), "text_encoder": te, "dit": dt, "vocab": vocab, "latent_mean": list(map(float, mean)),
+               "latent_std": list(map(float, std)),
+               "info": {"kind": "trained", "vae_step": vck["step"], "dit_step": step,
+                        "vae_psnr": vck.get("heldout_psnr")}}
+        t0 = time.time()
+        out_dir = a.snapshot_dir or os.path.join(a.out, "snapshot")
+        write_pack(src, out_dir, "tiny-sora-default")
+        with open(os.path.join(out_dir, "SNAPSHOT.json"), "w") as f:
+            json.dump({"step": step, "val_loss": res["true"], "val_loss_shuffled": res["shuffled"],
+                       "time": time.strftime("%Y-%m-%dT%H:%M:%S")}, f)
+        ema.model.to(device)
+        log(f"snapshot pack at step {step} -> {out_dir} ({time.time() - t0:.1f}s)")
+
+    every = checkpoint.Every(a.ckpt_minutes * 60)
+    model.train()
+    agg, n_agg, t_last = 0.0, 0, time.time()
+    while step < a.steps:
+        set_lr(opt, lr_at(step, a.steps, a.lr, a.warmup))
+        aspect = aspects[int(rng.choice(len(aspects), p=p_aspect))]
+        x_t, tf, pos, ids, target, weight = step_batch(data, aspect, bsz[aspect], rng, gen, device, a, a.dim)
+        v = model(x_t, tf, pos, ids)
+        loss = flow_loss(v, target, weight)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
+        opt.step()
+        ema.update(model, step)
+        step += 1
+        agg, n_agg = agg + loss.item(), n_agg + 1
+        if step % a.log_every == 0:
+            dt = (time.time() - t_last) / n_agg
+            log(f"step {step} loss {agg / n_agg:.5f} grad {float(gnorm):.3f} lr {opt.param_groups[0]['lr']:.2e} "
+                f"s/step {dt:.3f}")
+            agg, n_agg, t_last = 0.0, 0, time.time()
+        if step % a.snapshot_every == 0 or step == a.steps:
+            snapshot()
+            t_last = time.time()
+        elif every():
+            save()
+    save()
+    log(f"done at step {step}")
+
+
+if __name__ == "__main__":
+    main()

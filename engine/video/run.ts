@@ -1,0 +1,79 @@
+// Running a fluent-ffmpeg command as a promise: turns its event soup into one result or one typed error, supports
+// cancellation, and (for decoding) collects binary stdout safely.
+
+import { Writable } from "node:stream";
+import type ffmpeg from "fluent-ffmpeg";
+import { VideoAbortedError, VideoError } from "./errors.ts";
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Builds the error for a failed run, e.g. VideoEncodeError vs VideoDecodeError; gets ffmpeg's own message. */
+  fail: (message: string, cause: unknown) => VideoError;
+}
+
+/** ffmpeg's last meaningful stderr lines (we run with -loglevel error, so these are the actual errors). */
+function ffmpegMessage(err: Error, stderr: string | null | undefined): string {
+  const lines = (stderr ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const tail = lines.slice(-4).join(" | ");
+  const base = err.message.replace(/:\s*$/, "");
+  return tail && !base.includes(tail) ? `${base}: ${tail}` : base;
+}
+
+function run(command: ffmpeg.FfmpegCommand, opts: RunOptions, start: () => void, extraDone?: Promise<void>): Promise<void> {
+  const { signal } = opts;
+  if (signal?.aborted) return Promise.reject(new VideoAbortedError("aborted before ffmpeg started"));
+  return new Promise<void>((resolve, reject) => {
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      command.kill("SIGKILL");
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const cleanup = () => signal?.removeEventListener("abort", onAbort);
+    command.on("error", (err: Error, _stdout: string | null, stderr: string | null) => {
+      cleanup();
+      if (aborted) reject(new VideoAbortedError("aborted while ffmpeg was running", { cause: err }));
+      else reject(opts.fail(ffmpegMessage(err, stderr), err));
+    });
+    command.on("end", () => {
+      cleanup();
+      // With a piped stdout, the process can exit before the pipe has delivered its last bytes: wait for both.
+      (extraDone ?? Promise.resolve()).then(resolve, reject);
+    });
+    start();
+  });
+}
+
+/** Runs a command whose outputs are files (already set on the command). */
+export function runCommand(command: ffmpeg.FfmpegCommand, opts: RunOptions): Promise<void> {
+  return run(command, opts, () => command.run());
+}
+
+/** Runs a command and returns everything it wrote to stdout (e.g. `-f rawvideo pipe:1`), up to maxBytes. */
+export async function runToBuffer(command: ffmpeg.FfmpegCommand, opts: RunOptions & { maxBytes: number }): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => (finish = r));
+  const sink = new Writable({
+    // emitClose: false — fluent-ffmpeg treats the output stream's 'close' as "consumer went away" and reports an
+    // error if it sees it before the process exit, which races under load.
+    emitClose: false,
+    write(chunk: Buffer, _enc, cb) {
+      total += chunk.length;
+      if (total > opts.maxBytes) {
+        cb(opts.fail(`decoded output exceeds ${opts.maxBytes} bytes`, undefined));
+        return;
+      }
+      chunks.push(chunk);
+      cb();
+    },
+    final(cb) {
+      finish();
+      cb();
+    },
+  });
+  command.output(sink);
+  await run(command, opts, () => command.run(), finished);
+  return Buffer.concat(chunks, total);
+}

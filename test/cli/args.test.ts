@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { parseGenerateArgs, UsageError } from "../../engine/cli/args.ts";
+
+describe("sora generate flags", () => {
+  it("reads a full request", () => {
+    const args = parseGenerateArgs([
+      "a red ball bouncing at sunset", "-o", "x.mp4", "--seed", "7", "--steps", "12", "--guidance", "3.5",
+      "--neg", "blurry", "--ar", "16:9", "--seconds", "4", "--json",
+    ]);
+    expect(args).toMatchObject({
+      prompt: "a red ball bouncing at sunset", output: "x.mp4", seed: 7, steps: 12, guidance: 3.5,
+      negativePrompt: "blurry", aspect: "16:9", seconds: 4, json: true, expand: true,
+    });
+    expect(args.condition).toBeUndefined();
+  });
+
+  it("defaults to a square clip named clip.mp4", () => {
+    expect(parseGenerateArgs(["a star"])).toMatchObject({ output: "clip.mp4", aspect: "1:1", preview: false });
+  });
+
+  it("reads each conditioning mode", () => {
+    expect(parseGenerateArgs(["p", "--image", "in.png"]).condition).toEqual({ kind: "image", file: "in.png" });
+    expect(parseGenerateArgs(["p", "--extend", "a.mp4", "--backward"]).condition)
+      .toEqual({ kind: "extend", file: "a.mp4", direction: "backward" });
+    expect(parseGenerateArgs(["p", "--interpolate", "a.png", "b.png", "--seed", "1"]).condition)
+      .toEqual({ kind: "interpolate", a: "a.png", b: "b.png" });
+    expect(parseGenerateArgs(["p", "--loop"]).condition).toEqual({ kind: "loop" });
+    expect(parseGenerateArgs(["p", "--remix", "a.mp4", "--strength", "0.3"]).condition)
+      .toEqual({ kind: "remix", file: "a.mp4", strength: 0.3 });
+  });
+
+  it.each([
+    [[], /prompt is required/],
+    [["   "], /empty/],
+    [["p", "--bogus"], /bogus/],
+    [["p", "--ar", "4:3"], /--ar must be one of/],
+    [["p", "--steps", "0"], /--steps must be an integer from 1 to 100/],
+    [["p", "--steps", "2.5"], /integer/],
+    [["p", "--seconds", "0"], /--seconds/],
+    [["p", "--seconds", "61"], /--seconds/],
+    [["p", "--guidance", "abc"], /--guidance/],
+    [["p", "--strength", "0.5"], /only goes with --remix/],
+    [["p", "--backward"], /only goes with --extend/],
+    [["p", "--interpolate", "a.png"], /two files/],
+    [["p", "--loop", "--image", "a.png"], /choose one/],
+    [["red", "ball"], /one quoted prompt/],
+  ])("rejects %j", (argv, message) => {
+    expect(() => parseGenerateArgs(argv as string[])).toThrowError(UsageError);
+    expect(() => parseGenerateArgs(argv as string[])).toThrowError(message as RegExp);
+  });
+});

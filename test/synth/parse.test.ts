@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { Rng, captionsFor, describeScene, parsePrompt, trainingScene } from "../../engine/synth/index.ts";
+
+describe("parsePrompt", () => {
+  it("reads a colour, a shape, a motion and a background", () => {
+    const p = parsePrompt("a red ball bouncing at sunset");
+    expect(p.objects).toEqual([{ color: "red", shape: "circle", motion: "bounce" }]);
+    expect(p.background).toEqual({ kind: "sky", look: "sunset" });
+    expect(p.unknownWords).toEqual([]);
+  });
+
+  it("reads counts and plurals", () => {
+    const p = parsePrompt("two blue squares moving right");
+    expect(p.objects).toEqual([
+      { color: "blue", shape: "square", motion: "right" },
+      { color: "blue", shape: "square", motion: "right" },
+    ]);
+    expect(p.background).toBeUndefined();
+  });
+
+  it("reads spin on a floor, directions from paths and diagonals", () => {
+    expect(parsePrompt("a green star spins on grass")).toMatchObject({
+      objects: [{ color: "green", shape: "star", motion: "spin" }], background: { kind: "floor", look: "grass" },
+    });
+    expect(parsePrompt("A small red ball glides slowly from the right side of the frame to the left across a plain black background."))
+      .toMatchObject({
+        objects: [{ color: "red", shape: "circle", size: "small", speed: "slow", motion: "left" }],
+        background: { kind: "solid", color: "black" },
+      });
+    expect(parsePrompt("a purple heart drifting diagonally up and to the left").objects[0])
+      .toMatchObject({ motion: "diagonal", diagonal: "up-left" });
+    expect(parsePrompt("a white box bounces up and down on sand").objects[0]).toMatchObject({ motion: "bounce" });
+    expect(parsePrompt("a big orange ring circles around the center").objects[0])
+      .toMatchObject({ color: "orange", shape: "ring", size: "large", motion: "orbit" });
+  });
+
+  it("splits several objects and reports unknown words", () => {
+    const p = parsePrompt("a red ball moving left and a blue dragon square moving up on a plain white background");
+    expect(p.objects).toEqual([
+      { color: "red", shape: "circle", motion: "left" },
+      { color: "blue", shape: "square", motion: "up" },
+    ]);
+    expect(p.background).toEqual({ kind: "solid", color: "white" });
+    expect(p.unknownWords).toEqual(["dragon"]);
+    expect(p.knownWords).toContain("ball");
+  });
+
+  it("reads back the training captions it is made from", () => {
+    const rng = new Rng(8);
+    for (let k = 0; k < 200; k++) {
+      const scene = trainingScene(rng);
+      for (const caption of captionsFor(scene, rng)) {
+        const p = parsePrompt(caption);
+        expect(p.unknownWords, caption).toEqual([]);
+        expect(p.objects.map((o) => o.color), caption).toEqual(scene.objects.map((o) => o.color));
+        expect(p.objects.map((o) => o.shape), caption).toEqual(scene.objects.map((o) => o.shape));
+        expect(p.objects.map((o) => o.motion), caption).toEqual(scene.objects.map((o) => o.motion));
+        if (/background|sky|sunset|night|grass|sand|stone/.test(caption)) expect(p.background, caption).toEqual(scene.background);
+      }
+    }
+  });
+});
+
+describe("describeScene", () => {
+  it("fills defaults and writes a detailed caption that parses back to the same scene", () => {
+    const text = describeScene(parsePrompt("a red ball"), "long");
+    expect(text).toMatch(/^A .*red (ball|circle|disc)/);
+    expect(text).toMatch(/black background/);
+    const again = parsePrompt(text);
+    expect(again.objects[0]).toMatchObject({ color: "red", shape: "circle", motion: "still" });
+  });
+
+  it("is deterministic and keeps what the prompt says", () => {
+    const parsed = parsePrompt("a green star spins quickly on grass");
+    expect(describeScene(parsed)).toBe(describeScene(parsed));
+    expect(parsePrompt(describeScene(parsed))).toMatchObject({
+      objects: [{ color: "green", shape: "star", motion: "spin", speed: "fast" }],
+      background: { kind: "floor", look: "grass" },
+    });
+  });
+});
