@@ -130,9 +130,9 @@ export async function loadPack(options: PackOptions = {}): Promise<ModelPack> {
   const dir = resolveModelDir(options.modelDir);
   const device = resolveDevice(options.device);
   const threads = resolveThreads(options.threads);
+  if (device === "cuda" && !cudaProviderInstalled()) throw new PackError(CUDA_HELP);
   const { index, scheduler } = readManifest(dir);
   const tokenizer = loadTokenizer(join(dir, "tokenizer"));
-  if (device === "cuda" && !cudaProviderInstalled()) throw new PackError(CUDA_HELP);
 
   const opts = sessionOptions(device, threads);
   const opened: ort.InferenceSession[] = [];

@@ -1,10 +1,10 @@
 // Paints one background frame; the renderer computes it once per clip and copies it into every frame.
 
-import type { Background } from "./types.ts";
+import type { Background, FloorLook, SkyLook, SolidColor } from "./types.ts";
 import type { Rgb } from "./palette.ts";
 import { Rng } from "./rng.ts";
 
-const SOLID_RGB: Record<string, Rgb> = {
+const SOLID_RGB: Record<SolidColor, Rgb> = {
   black: [10, 10, 12],
   white: [244, 244, 242],
   gray: [128, 128, 130],
@@ -15,7 +15,7 @@ const SOLID_RGB: Record<string, Rgb> = {
 /** Vertical colour stops (position 0 = top row, 1 = bottom row). */
 type Stops = readonly (readonly [number, Rgb])[];
 
-const SKY_STOPS: Record<string, Stops> = {
+const SKY_STOPS: Record<SkyLook, Stops> = {
   day: [[0, [60, 125, 215]], [1, [165, 208, 245]]],
   sunset: [[0, [70, 38, 120]], [0.55, [205, 80, 110]], [1, [250, 165, 70]]],
   night: [[0, [4, 6, 22]], [1, [22, 28, 66]]],
@@ -25,7 +25,7 @@ const SKY_STOPS: Record<string, Stops> = {
 export const HORIZON = 0.6;
 
 const FLOOR_SKY: Stops = [[0, [120, 170, 230]], [1, [190, 220, 245]]];
-const GROUND_STOPS: Record<string, Stops> = {
+const GROUND_STOPS: Record<FloorLook, Stops> = {
   grass: [[0, [95, 175, 70]], [1, [45, 115, 40]]],
   sand: [[0, [228, 204, 146]], [1, [196, 165, 108]]],
   stone: [[0, [140, 140, 144]], [1, [92, 92, 98]]],

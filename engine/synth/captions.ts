@@ -154,8 +154,10 @@ function phrasings(scene: Scene, rng: Rng, templates: readonly CaptionTemplate[]
   const add = (level: DetailLevel | null, tries: number, want: number) => {
     const pool = level ? templates.filter((t) => t.level === level) : templates;
     let got = 0;
+    // Templates of a level take turns (from a random first one) so each item gets every phrasing style.
+    const first = pool.length > 0 ? rng.int(pool.length) : 0;
     for (let k = 0; k < tries && got < want && pool.length > 0; k++) {
-      const caption = rng.pick(pool).render(scene, rng);
+      const caption = pool[(first + k) % pool.length].render(scene, rng);
       const key = captionWords(caption).join(" ");
       if (!fits(caption) || seen.has(key)) continue;
       seen.add(key);

@@ -165,8 +165,7 @@ export type Meaning =
   | { kind: "motion"; value: MotionName }
   | { kind: "direction"; value: Direction }
   | { kind: "travel" } // a verb of moving whose direction comes from a nearby word
-  | { kind: "count"; value: number }
-  | { kind: "background"; value: Background };
+  | { kind: "count"; value: number };
 
 /** Background cue words; multi-word phrases are matched first by the parser (see BACKGROUND_CUES). */
 export const BACKGROUND_CUES: readonly (readonly [string[], Background])[] = [

@@ -15,7 +15,9 @@ export interface ParsedPrompt {
 
 const JOIN_WORDS = new Set(["and", "while", "with", "then", "plus"]);
 const TOWARD_WORDS = new Set(["to", "toward", "towards", "into"]);
-const PLACE_DIRECTIONS: Record<string, Direction> = { top: "up", bottom: "down", left: "left", right: "right" };
+const PLACE_DIRECTIONS: ReadonlyMap<string, Direction> = new Map([
+  ["top", "up"], ["bottom", "down"], ["left", "left"], ["right", "right"],
+]);
 
 /** Marks tokens that belong to a background phrase, longest cue first, and returns the background they name. */
 function findBackground(tokens: string[], used: boolean[]): Background | undefined {
@@ -77,7 +79,6 @@ function readSegment(tokens: string[], idx: number[]): { object: Partial<SceneOb
   for (let k = 0; k < idx.length; k++) {
     const w = word(k);
     const next = word(k + 1);
-    // "circles around the centre" is orbiting, not a plural circle.
     // "circles (slowly) around the centre", or "circles" after the object's noun, is orbiting, not a plural circle.
     const adverbThenAround = WORD_MEANINGS.get(next)?.kind === "speed" && word(k + 2) === "around";
     if ((w === "circles" || w === "circle" || w === "circling") &&
@@ -88,11 +89,11 @@ function readSegment(tokens: string[], idx: number[]): { object: Partial<SceneOb
     if (w === "up" && next === "and" && word(k + 2) === "down") { explicit ??= "bounce"; k += 2; continue; }
     if (w === "not" && (next === "move" || next === "moving")) { explicit = "still"; k += 1; continue; }
     if (w === "in" && next === "a" && word(k + 2) === "circle") { explicit ??= "orbit"; k += 2; continue; }
-    if (w in PLACE_DIRECTIONS) {
-      const d = PLACE_DIRECTIONS[w];
+    const d = PLACE_DIRECTIONS.get(w);
+    if (d) {
       // The word that governs "the top right": skip back over "the" and the other corner word.
       let back = k - 1;
-      while (back >= 0 && (word(back) === "the" || word(back) in PLACE_DIRECTIONS)) back--;
+      while (back >= 0 && (word(back) === "the" || PLACE_DIRECTIONS.has(word(back)))) back--;
       const lead = word(back);
       if (lead === "from") { origins.push(d); continue; }
       if (TOWARD_WORDS.has(lead)) { directions.push(d); continue; }
@@ -114,7 +115,6 @@ function readSegment(tokens: string[], idx: number[]): { object: Partial<SceneOb
         else if (m.value === "up" || m.value === "down") directions.push(m.value);
         else explicit ??= m.value;
         break;
-      case "background": break;
     }
   }
   const vertical = directions.find((d) => d === "up" || d === "down");

@@ -12,6 +12,7 @@ import { writeAtomically } from "./atomic.ts";
 import { assertClip, rawInputOptions, scaledSize, type ScaleOption } from "./frames.ts";
 import { mp4MetadataOptions, provenanceTags, type Provenance } from "./metadata.ts";
 import { probe } from "./probe.ts";
+import { fileInputOptions } from "./inputs.ts";
 import { runCommand } from "./run.ts";
 import { assertX264, x264OutputOptions, type X264Options } from "./x264.ts";
 import type { EncodeResult } from "./encode.ts";
@@ -87,7 +88,7 @@ export async function concatClips(inputs: ConcatInput[], outFile: string, opts: 
         await writeFile(raw, Buffer.concat(src.clip.frames.map((f) => Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength))));
         command.input(raw).inputOptions(rawInputOptions(src.width, src.height, src.fps));
       } else {
-        command.input(src.file!);
+        command.input(src.file!).inputOptions(fileInputOptions());
       }
     }
     command

@@ -1,6 +1,6 @@
 // Video/image file → Clip at the model's size (e.g. 64×64): ffmpeg decodes, resizes and center-crops, and writes
 // RGB24 to a pipe that we collect. Used for image-to-video, extend and remix inputs uploaded by users, so anything
-// that is not clearly a picture or a video is refused with a message that can be shown to them.
+// that is not clearly a picture or a video is refused (inputs.ts) with a message that can be shown to them.
 
 import { stat, readFile } from "node:fs/promises";
 import type { Clip, RgbFrame } from "../types.ts";
@@ -9,6 +9,7 @@ import { VideoDecodeError } from "./errors.ts";
 import { probe, type ProbeResult } from "./probe.ts";
 import { runToBuffer } from "./run.ts";
 import { isWebp, webpInfo } from "./containers/webp.ts";
+import { ACCEPTED_CODECS, SUPPORTED_DESCRIPTION as SUPPORTED, fileInputOptions } from "./inputs.ts";
 
 export type Fit = "cover" | "contain" | "fill";
 
@@ -27,14 +28,6 @@ export interface DecodeOptions {
 /** Frame rate given to still images (the model's rate, CONTRACTS.md §2). */
 export const STILL_FPS = 8;
 const DEFAULT_MAX_FRAMES = 600;
-
-// What a user may reasonably upload. Anything else ffmpeg happens to accept (a .txt is "ANSI art" to ffmpeg, random
-// bytes can look like MPEG audio) is refused.
-const ACCEPTED_CODECS = new Set([
-  "h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "mpeg2video", "mpeg1video", "prores", "theora",
-  "png", "apng", "mjpeg", "webp", "gif", "bmp", "tiff",
-]);
-const SUPPORTED = "a video (MP4, MOV, WebM, MKV) or an image (PNG, JPEG, WebP, GIF)";
 
 function fitFilter(fit: Fit, w: number, h: number): string {
   const flags = "flags=lanczos+accurate_rnd+full_chroma_int";
@@ -93,6 +86,7 @@ export async function decodeToFrames(file: string, opts: DecodeOptions): Promise
   const command = ffmpegCommand()
     .addOption("-nostdin")
     .input(file)
+    .inputOptions(fileInputOptions())
     .videoFilters(filters)
     .outputOptions([
       "-map", "0:v:0", "-an", "-sn", "-dn",

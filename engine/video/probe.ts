@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { resolveBinaries } from "./ffmpeg.ts";
 import { FfmpegNotFoundError, VideoDecodeError } from "./errors.ts";
 import { isWebp, webpInfo } from "./containers/webp.ts";
+import { fileInputOptions } from "./inputs.ts";
 
 const execFileP = promisify(execFile);
 
@@ -40,7 +41,7 @@ interface FfprobeJson {
 export async function ffprobeJson(file: string, args: string[]): Promise<FfprobeJson> {
   const { ffprobe } = resolveBinaries();
   try {
-    const { stdout } = await execFileP(ffprobe, ["-v", "error", "-of", "json", ...args, "--", file], { maxBuffer: 64 << 20 });
+    const { stdout } = await execFileP(ffprobe, ["-v", "error", ...fileInputOptions(), "-of", "json", ...args, "--", file], { maxBuffer: 64 << 20 });
     return JSON.parse(stdout) as FfprobeJson;
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };

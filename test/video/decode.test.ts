@@ -79,15 +79,18 @@ describe("decodeToFrames", () => {
     await expect(decodeToFrames(p.file, { width: 64, height: 64 })).rejects.toThrow(/animated WebP/);
   });
 
-  it("gives a clear VideoDecodeError for random bytes, a text file, a truncated video and a missing file", async () => {
+  it("gives a clear VideoDecodeError for random bytes, a text file, a playlist, a truncated video, a missing file", async () => {
     const rand = join(dir, "random.mp4");
     await writeFile(rand, randomBytes(4096));
     const text = join(dir, "notes.txt");
     await writeFile(text, "This is not a picture.\n".repeat(200));
+    // An HLS playlist posing as a video: must be refused without ffmpeg following it.
+    const playlist = join(dir, "playlist.mp4");
+    await writeFile(playlist, "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/hostname\n#EXT-X-ENDLIST\n");
     const mp4 = await readFile(wideMp4);
     const truncated = join(dir, "truncated.mp4");
     await writeFile(truncated, mp4.subarray(0, mp4.indexOf("mdat") + 4)); // index intact, no frame data
-    for (const file of [rand, text]) {
+    for (const file of [rand, text, playlist]) {
       const err = await decodeImage(file, 64).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(VideoDecodeError);
       expect((err as Error).message).toMatch(/^cannot decode .*: not a video \(MP4, MOV, WebM, MKV\) or an image \(PNG, JPEG, WebP, GIF\)/);
