@@ -19,7 +19,8 @@ export interface GenerateArgs {
   steps?: number;
   guidance?: number;
   negativePrompt?: string;
-  aspect: AspectRatio;
+  /** Absent: the conditioning media's shape decides, else 1:1. */
+  aspect?: AspectRatio;
   seconds?: number;
   condition?: ConditionSpec;
   model?: string;
@@ -90,8 +91,8 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs {
   const prompt = positionals[0].trim();
   if (!prompt) throw new UsageError("the prompt is empty");
 
-  const aspect = (values.ar ?? "1:1") as AspectRatio;
-  if (!ASPECT_RATIOS.includes(aspect)) {
+  const aspect = values.ar as AspectRatio | undefined;
+  if (aspect !== undefined && !ASPECT_RATIOS.includes(aspect)) {
     throw new UsageError(`--ar must be one of ${ASPECT_RATIOS.join(", ")} (got "${values.ar}")`);
   }
 

@@ -14,8 +14,10 @@ describe("sora generate flags", () => {
     expect(args.condition).toBeUndefined();
   });
 
-  it("defaults to a square clip named clip.mp4", () => {
-    expect(parseGenerateArgs(["a star"])).toMatchObject({ output: "clip.mp4", aspect: "1:1", preview: false });
+  it("defaults to clip.mp4 and leaves the aspect to the media", () => {
+    const args = parseGenerateArgs(["a star"]);
+    expect(args).toMatchObject({ output: "clip.mp4", preview: false });
+    expect(args.aspect).toBeUndefined();
   });
 
   it("reads each conditioning mode", () => {
