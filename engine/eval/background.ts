@@ -32,6 +32,28 @@ export const ALL_BACKGROUNDS: Background[] = [
 /** Rows farther than this (grey levels, RGB Euclidean) from the matched look are not trusted as background. */
 const TRUST_DIST = 35;
 
+/** A row whose samples lie this close to its median (grey levels) ... */
+const UNIFORM_DIST = 20;
+/** ... at least this often is flat background; objects cover at most ~55 % of a row's samples over a clip. */
+const UNIFORM_SHARE = 0.9;
+
+/** Per row, the share of samples (all columns, all frames) within UNIFORM_DIST of the row's median colour. */
+function rowUniformity(clip: Clip, medians: Float32Array): number[] {
+  const { width, height } = clip;
+  const out: number[] = [];
+  for (let y = 0; y < height; y++) {
+    const [r, g, b] = [medians[y * 3], medians[y * 3 + 1], medians[y * 3 + 2]];
+    let near = 0;
+    for (const f of clip.frames) {
+      for (let x = 0, i = y * width * 3; x < width; x++, i += 3) {
+        if (Math.hypot(f.data[i] - r, f.data[i + 1] - g, f.data[i + 2] - b) <= UNIFORM_DIST) near++;
+      }
+    }
+    out.push(near / (width * clip.frames.length));
+  }
+  return out;
+}
+
 /** Share of rows (the best-matching ones) that decide the look. */
 const ROW_TRIM = 0.75;
 
@@ -92,8 +114,11 @@ export function estimateBackground(clip: Clip): BackgroundModel {
     }
   }
   const rows = new Float32Array(observed);
+  const uniform = rowUniformity(clip, observed);
   const trusted: boolean[] = [];
-  for (let y = 0; y < height; y++) trusted.push(rowDist(observed, best.rows, y) <= TRUST_DIST);
+  // A row that is one flat colour is background whatever its shade (a blurred horizon, a model's own gradient);
+  // only a mixed row far from the look is suspected of being an object's colour.
+  for (let y = 0; y < height; y++) trusted.push(uniform[y] >= UNIFORM_SHARE || rowDist(observed, best.rows, y) <= TRUST_DIST);
   // Offsets are estimated separately above and below a floor's horizon, where a model's shade may differ.
   const split = segmentBreak(best.rows, height);
   for (let y = 0; y < height; y++) {

@@ -11,6 +11,9 @@ import {
 export * from "./types.ts";
 export { PackError } from "./manifest.ts";
 export { resolveModelDir, DEFAULT_MODEL_DIR } from "./pack.ts";
+// In-thread use (scripts that want no worker; blocks the calling thread during model calls).
+export { loadPack, type ModelPack } from "./pack.ts";
+export { Generator, type GeneratorOptions } from "./generate.ts";
 
 function fromWire(e: WireError): Error {
   const err = e.name === "RequestError" ? new RequestError(e.message) : e.name === "PackError" ? new PackError(e.message) : new Error(e.message);

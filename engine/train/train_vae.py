@@ -142,11 +142,12 @@ def main():
         loss.backward()
         opt.step()
         step += 1
-        for k, v in dict(parts, loss=loss.item()).items():
+        for k, v in dict(parts, loss=loss.item(), n=1).items():
             agg[k] = agg.get(k, 0.0) + v
         if step % a.log_every == 0:
-            dt = (time.time() - t_last) / a.log_every
-            log(f"step {step} " + " ".join(f"{k} {v / a.log_every:.5f}" for k, v in agg.items())
+            n = agg.pop("n")   # steps in this window (fewer than log_every right after a resume)
+            dt = (time.time() - t_last) / n
+            log(f"step {step} " + " ".join(f"{k} {v / n:.5f}" for k, v in agg.items())
                 + f" lr {opt.param_groups[0]['lr']:.2e} s/step {dt:.3f}")
             t_last, agg = time.time(), {}
         if step % a.eval_every == 0 or step == a.steps:
