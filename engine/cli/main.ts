@@ -1,7 +1,7 @@
 // `sora` command line: generate one clip from a prompt (optionally conditioned on images or clips), or run the demo.
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { loadPipeline, RequestError, type GenerateResult, type Pipeline } from "../pipeline/index.ts";
+import { loadPipeline, RequestError, type GenerateResult } from "../pipeline/index.ts";
 import { encodeMp4, encodePreview, writeThumbnail, VideoError, bestPreviewFormat } from "../video/index.ts";
 import { MAX_SECONDS, parseGenerateArgs, UsageError, type GenerateArgs } from "./args.ts";
 import { chooseAspect, loadCondition } from "./media.ts";
@@ -28,21 +28,14 @@ function checkOutput(file: string): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`the folder for -o does not exist: ${dir}`);
 }
 
-async function openPipeline(model: string | undefined): Promise<Pipeline> {
-  const probe = await loadPipeline({ modelDir: model });
-  // Longer clips are made by extending in chunks, up to the product's 60-second limit.
-  const maxFrames = MAX_SECONDS * probe.info.fps + 1;
-  if (probe.info.maxFrames >= maxFrames) return probe;
-  await probe.close();
-  return loadPipeline({ modelDir: model, maxFrames });
-}
 
 async function generate(argv: string[]): Promise<void> {
   const args = parseGenerateArgs(argv);
   checkOutput(args.output);
   for (const f of conditionFiles(args)) if (!existsSync(f)) throw new UsageError(`no such file: ${f}`);
 
-  const pipeline = await openPipeline(args.model);
+  // Longer clips than one pass of the model are made by extending in chunks, up to the product's 60-second limit.
+  const pipeline = await loadPipeline({ modelDir: args.model, maxSeconds: MAX_SECONDS });
   try {
     const info = pipeline.info;
     const aspect = await chooseAspect(args.condition, args.aspect, info);
@@ -81,7 +74,7 @@ async function writeOutputs(args: GenerateArgs, result: GenerateResult, model: s
   return { video: video.file, preview: preview.file, thumbnail: thumbnail.file };
 }
 
-function report(args: GenerateArgs, r: GenerateResult, files: Record<string, string>): void {
+function report(args: GenerateArgs, r: GenerateResult, files: { video: string; preview?: string; thumbnail?: string }): void {
   const summary = {
     ...files, prompt: r.prompt, expandedPrompt: r.expandedPrompt, unknownWords: r.unknownWords, seed: r.seed,
     frames: r.clip.frames.length, width: r.clip.width, height: r.clip.height, fps: r.clip.fps, timings: r.timings,

@@ -3,9 +3,10 @@
 // Every background of the synthetic domain is uniform along each row (solid colour, vertical sky gradient, sky over
 // a horizontal horizon; night stars are single pixels). So the model is one colour per row. The plain per-row median
 // over all columns and frames fails only where an object covers most of a row in most frames (a large object that
-// grows in a 64-px-wide frame), so rows whose median strays from the best-matching look fall back to that look,
-// shifted by the offset the trusted rows show (a model may paint a slightly different shade).
+// grows in a 64-px-wide frame), so rows whose median strays from the best-matching look to an object colour fall back
+// to that look, shifted by the offset the trusted rows show (a model may paint a slightly different shade).
 import type { Clip } from "../types.ts";
+import { nearestColor } from "./colors.ts";
 import { median } from "./image.ts";
 import { FLOOR_LOOKS, SKY_LOOKS, SOLID_COLORS, renderScene } from "./synth-bridge.ts";
 import type { Background } from "./synth-bridge.ts";
@@ -29,30 +30,10 @@ export const ALL_BACKGROUNDS: Background[] = [
   ...FLOOR_LOOKS.map((look): Background => ({ kind: "floor", look })),
 ];
 
-/** Rows farther than this (grey levels, RGB Euclidean) from the matched look are not trusted as background. */
+/** Rows farther than this (grey levels, RGB Euclidean) from the matched look may be an object's colour... */
 const TRUST_DIST = 35;
-
-/** A row whose samples lie this close to its median (grey levels) ... */
-const UNIFORM_DIST = 20;
-/** ... at least this often is flat background; objects cover at most ~55 % of a row's samples over a clip. */
-const UNIFORM_SHARE = 0.9;
-
-/** Per row, the share of samples (all columns, all frames) within UNIFORM_DIST of the row's median colour. */
-function rowUniformity(clip: Clip, medians: Float32Array): number[] {
-  const { width, height } = clip;
-  const out: number[] = [];
-  for (let y = 0; y < height; y++) {
-    const [r, g, b] = [medians[y * 3], medians[y * 3 + 1], medians[y * 3 + 2]];
-    let near = 0;
-    for (const f of clip.frames) {
-      for (let x = 0, i = y * width * 3; x < width; x++, i += 3) {
-        if (Math.hypot(f.data[i] - r, f.data[i + 1] - g, f.data[i + 2] - b) <= UNIFORM_DIST) near++;
-      }
-    }
-    out.push(near / (width * clip.frames.length));
-  }
-  return out;
-}
+/** ... when their median is this close to a named object colour. */
+const OBJECT_LIKE_DIST = 45;
 
 /** Share of rows (the best-matching ones) that decide the look. */
 const ROW_TRIM = 0.75;
@@ -114,11 +95,14 @@ export function estimateBackground(clip: Clip): BackgroundModel {
     }
   }
   const rows = new Float32Array(observed);
-  const uniform = rowUniformity(clip, observed);
   const trusted: boolean[] = [];
-  // A row that is one flat colour is background whatever its shade (a blurred horizon, a model's own gradient);
-  // only a mixed row far from the look is suspected of being an object's colour.
-  for (let y = 0; y < height; y++) trusted.push(uniform[y] >= UNIFORM_SHARE || rowDist(observed, best.rows, y) <= TRUST_DIST);
+  // A row far from the look is suspected only when its median is an object colour: other departures are the
+  // clip's own background (a blurred horizon, a model's slightly different gradient) and are kept.
+  for (let y = 0; y < height; y++) {
+    const i = y * 3;
+    const objectLike = nearestColor(observed[i], observed[i + 1], observed[i + 2]).dist <= OBJECT_LIKE_DIST;
+    trusted.push(!objectLike || rowDist(observed, best.rows, y) <= TRUST_DIST);
+  }
   // Offsets are estimated separately above and below a floor's horizon, where a model's shade may differ.
   const split = segmentBreak(best.rows, height);
   for (let y = 0; y < height; y++) {

@@ -55,6 +55,8 @@ export type PassObserver = (plan: PassPlan, latents: Float32Array) => void;
 export interface GeneratorOptions {
   /** Most frames one request may ask for; default the pack's max_frames. */
   maxFrames?: number;
+  /** The same limit in seconds at the pack's fps (a caller may not know the fps before the pack is loaded). */
+  maxSeconds?: number;
   onPass?: PassObserver;
 }
 
@@ -107,7 +109,8 @@ export class Generator {
 
   constructor(readonly pack: ModelPack, options: GeneratorOptions = {}) {
     const idx = pack.index;
-    const cap = options.maxFrames ?? idx.max_frames;
+    const cap = options.maxFrames
+      ?? (options.maxSeconds === undefined ? idx.max_frames : Math.round(options.maxSeconds * idx.fps) + 1);
     this.onPass = options.onPass;
     if (!Number.isInteger(cap) || cap < 1) throw new Error(`maxFrames must be a positive integer, got ${cap}`);
     this.limits = {
@@ -160,7 +163,7 @@ export class Generator {
     };
     const none = latentFrames(0, run.frameSize);
 
-    // Conditioning media → latents (only the frames a pass will see).
+    // Conditioning media → latents (only the frames a pass will see); timed apart from denoising.
     let encodeMs = 0;
     const encode = async (frames: RgbFrame[]): Promise<LatentFrames> => {
       const s = performance.now();
@@ -174,18 +177,14 @@ export class Generator {
     let fresh: LatentFrames;
     let assemble: (decoded: RgbFrame[]) => RgbFrame[];
     const p = job.plan;
-    const tDenoise = () => performance.now();
-    let denoiseStart = 0;
     switch (p.kind) {
       case "none": {
-        denoiseStart = tDenoise();
         fresh = await forward(run, none, DEFAULT_OVERLAP, p.frames);
         assemble = (d) => d;
         break;
       }
       case "image": {
         const image = await encode([p.image]);
-        denoiseStart = tDenoise();
         fresh = await forward(run, image, DEFAULT_OVERLAP, p.frames - 1);
         assemble = (d) => [copyFrame(p.image), ...d];
         break;
@@ -194,13 +193,11 @@ export class Generator {
         const parent = p.parent.frames;
         if (p.direction === "forward") {
           const ctx = await encode(parent.slice(parent.length - p.overlap));
-          denoiseStart = tDenoise();
-          fresh = await forward(run, ctx, p.overlap, p.frames);
+            fresh = await forward(run, ctx, p.overlap, p.frames);
           assemble = (d) => [...parent.map(copyFrame), ...d];
         } else {
           const ctx = await encode(parent.slice(0, p.overlap));
-          denoiseStart = tDenoise();
-          fresh = await backward(run, ctx, p.overlap, p.frames);
+            fresh = await backward(run, ctx, p.overlap, p.frames);
           assemble = (d) => [...d, ...parent.map(copyFrame)];
         }
         break;
@@ -208,13 +205,11 @@ export class Generator {
       case "interpolate": {
         const head = await encode(p.a.slice(p.a.length - p.head));
         const tail = await encode(p.b.slice(0, p.tail));
-        denoiseStart = tDenoise();
         fresh = await pass(run, [{ known: head }, { generate: p.frames }, { known: tail }]);
         assemble = (d) => [...p.a.map(copyFrame), ...d, ...p.b.map(copyFrame)];
         break;
       }
       case "loop": {
-        denoiseStart = tDenoise();
         const clip = await forward(run, none, DEFAULT_OVERLAP, p.clip);
         const bridge = await pass(run, [
           { known: sliceFrames(clip, clip.count - p.context, clip.count) },
@@ -227,7 +222,6 @@ export class Generator {
       }
       case "remix": {
         const source = await encode(p.parent.frames);
-        denoiseStart = tDenoise();
         fresh = await forward(run, none, DEFAULT_OVERLAP, p.frames, { source, strength: p.strength });
         assemble = (d) => d;
         break;
@@ -246,7 +240,7 @@ export class Generator {
       expandedPrompt,
       unknownWords,
       seed: job.seed,
-      timings: { textMs: t1 - t0, encodeMs, denoiseMs: t2 - denoiseStart, decodeMs: t3 - t2, totalMs: t3 - t0 },
+      timings: { textMs: t1 - t0, encodeMs, denoiseMs: t2 - t1 - encodeMs, decodeMs: t3 - t2, totalMs: t3 - t0 },
     };
   }
 }

@@ -61,6 +61,8 @@ export interface LoadPipelineOptions {
    * last. Default: the pack's `max_frames` (no chunking unless the caller opts in).
    */
   maxFrames?: number;
+  /** The same limit in seconds at the pack's fps; `maxFrames` wins when both are given. */
+  maxSeconds?: number;
 }
 
 /** What a loaded pipeline can do, for callers that build requests (sizes, limits, defaults). */

@@ -44,7 +44,7 @@ function serve(port: MessagePort): void {
         queue = queue.then(async () => {
           try {
             pack = await loadPack(msg.options);
-            gen = new Generator(pack, { maxFrames: msg.options.maxFrames });
+            gen = new Generator(pack, { maxFrames: msg.options.maxFrames, maxSeconds: msg.options.maxSeconds });
             post({ type: "ready", info: gen.info });
           } catch (e) {
             post({ type: "failed", error: toWire(e) });

@@ -1,0 +1,108 @@
+"""Unit tests for engine/train's contract-bearing pieces (CONTRACTS §3, §4, §6).
+Run: /usr/bin/python3 -m unittest discover -s test/train -p 'test_*.py'"""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "engine", "train"))
+
+import torch  # noqa: E402
+
+from dit import DiT  # noqa: E402
+from flow import flow_loss, known_frames, noisy_inputs  # noqa: E402
+from patches import patchify, sincos_pos, unpatchify  # noqa: E402
+from text_encoder import TextEncoder  # noqa: E402
+from tokenizer import build_vocab, encode, encode_batch, words  # noqa: E402
+
+torch.set_num_threads(1)
+
+
+class Tokenizer(unittest.TestCase):
+    def test_words_and_ids(self):
+        self.assertEqual(words("A Red-circle, moves LEFT!"), ["a", "red", "circle", "moves", "left"])
+        vocab = build_vocab(["a red circle", "blue star"])
+        self.assertEqual([vocab[w] for w in ("<pad>", "<unk>", "<bos>")], [0, 1, 2])
+        self.assertEqual(encode("", vocab), [2])
+        self.assertEqual(encode("red zebra", vocab), [2, vocab["red"], 1])
+        self.assertEqual(len(encode(" ".join(["a"] * 100), vocab)), 40)
+        b = encode_batch(["red", "a blue star"], vocab)
+        self.assertEqual(b.tolist(), [[2, vocab["red"], 0, 0], [2, vocab["a"], vocab["blue"], vocab["star"]]])
+
+
+class Patches(unittest.TestCase):
+    def test_layout_and_inverse(self):
+        z = torch.randn(2, 3, 8, 4, 6)
+        tok = patchify(z)
+        self.assertEqual(tuple(tok.shape), (2, 3, 6, 32))
+        b, f, c, py, px, dy, dx = 1, 2, 5, 1, 2, 1, 0
+        self.assertEqual(tok[b, f, py * 3 + px, c * 4 + dy * 2 + dx], z[b, f, c, 2 * py + dy, 2 * px + dx])
+        self.assertTrue(torch.equal(unpatchify(tok, 4, 6), z))
+
+    def test_sincos(self):
+        pos = sincos_pos(3, 2, 4, 128)
+        n = 128 // 6
+        self.assertEqual(tuple(pos.shape), (3, 8, 128))
+        f, y, x, k = 2, 1, 3, 5
+        s = y * 4 + x
+        w = 10000 ** (-k / n)
+        import math
+        self.assertAlmostEqual(float(pos[f, s, k]), math.sin(f * w), places=6)
+        self.assertAlmostEqual(float(pos[f, s, n + k]), math.cos(f * w), places=6)
+        self.assertAlmostEqual(float(pos[f, s, 2 * n + k]), math.sin(y * w), places=6)
+        self.assertAlmostEqual(float(pos[f, s, 5 * n + k]), math.cos(x * w), places=6)
+        self.assertTrue(torch.all(pos[..., 6 * n:] == 0))
+
+
+class Flow(unittest.TestCase):
+    def test_known_frames_are_clean_and_unweighted(self):
+        g = torch.Generator().manual_seed(0)
+        known = known_frames(64, 17, g, p_cond=1.0)
+        self.assertTrue(known.any(dim=1).all())
+        self.assertFalse(known.all(dim=1).any())
+        x0 = torch.randn(64, 17, 4, 8)
+        x_t, tf, target, weight = noisy_inputs(x0, torch.full((64,), 0.7), known, g)
+        self.assertTrue(torch.equal(x_t[known], x0[known]))
+        self.assertTrue(torch.all(tf[known] == 0) and torch.all(tf[~known] == 0.7))
+        v = target.clone()
+        v[known] += 100.0                     # errors on known frames must not count
+        self.assertEqual(float(flow_loss(v, target, weight)), 0.0)
+
+    def test_unconditioned_share(self):
+        g = torch.Generator().manual_seed(1)
+        share = known_frames(4000, 17, g, p_cond=0.4).any(dim=1).float().mean().item()
+        self.assertAlmostEqual(share, 0.4, delta=0.03)
+
+
+class Models(unittest.TestCase):
+    def test_text_padding_invariance(self):
+        te = TextEncoder(20).eval()
+        a = torch.tensor([[2, 5, 7]])
+        b = torch.tensor([[2, 5, 7, 0, 0]])
+        ha, pa = te(a)
+        hb, pb = te(b)
+        self.assertTrue(torch.allclose(pa, pb, atol=1e-5))
+        self.assertTrue(torch.allclose(ha, hb[:, :3], atol=1e-5))
+
+    def test_dit_shapes_zero_init_and_text_padding(self):
+        torch.manual_seed(0)
+        dit = DiT(depth=2).eval()
+        for f, h, w in ((3, 4, 6), (1, 8, 4)):
+            x = torch.randn(2, f, (h // 2) * (w // 2), 32)
+            out = dit(x, torch.rand(2, f), sincos_pos(f, h // 2, w // 2, 128), torch.randn(2, 5, 128),
+                      torch.ones(2, 5), torch.randn(2, 128))
+            self.assertEqual(out.shape, x.shape)
+            self.assertTrue(torch.all(out == 0))                    # zero-initialised output layer
+        with torch.no_grad():
+            for p in dit.parameters():
+                if not p.any():
+                    p.normal_(0, 0.02)
+        x, t, pos = torch.randn(1, 2, 4, 32), torch.rand(1, 2), sincos_pos(2, 2, 2, 128)
+        txt, pooled = torch.randn(1, 3, 128), torch.randn(1, 128)
+        pad = torch.cat([txt, torch.randn(1, 2, 128)], dim=1)   # extra, masked-out words
+        v1 = dit(x, t, pos, txt, torch.ones(1, 3), pooled)
+        v2 = dit(x, t, pos, pad, torch.tensor([[1.0, 1, 1, 0, 0]]), pooled)
+        self.assertTrue(torch.allclose(v1, v2, atol=1e-5))
+
+
+if __name__ == "__main__":
+    unittest.main()
