@@ -3,10 +3,9 @@
 // Every background of the synthetic domain is uniform along each row (solid colour, vertical sky gradient, sky over
 // a horizontal horizon; night stars are single pixels). So the model is one colour per row. The plain per-row median
 // over all columns and frames fails only where an object covers most of a row in most frames (a large object that
-// grows in a 64-px-wide frame), so rows whose median strays from the best-matching look to an object colour fall back
-// to that look, shifted by the offset the trusted rows show (a model may paint a slightly different shade).
+// grows in a 64-px-wide frame), so such rows (far from the best-matching look and not flat) fall back to that look,
+// shifted by the offset the trusted rows show (a model may paint a slightly different shade).
 import type { Clip } from "../types.ts";
-import { nearestColor } from "./colors.ts";
 import { median } from "./image.ts";
 import { FLOOR_LOOKS, SKY_LOOKS, SOLID_COLORS, renderScene } from "./synth-bridge.ts";
 import type { Background } from "./synth-bridge.ts";
@@ -30,10 +29,37 @@ export const ALL_BACKGROUNDS: Background[] = [
   ...FLOOR_LOOKS.map((look): Background => ({ kind: "floor", look })),
 ];
 
-/** Rows farther than this (grey levels, RGB Euclidean) from the matched look may be an object's colour... */
+/** Rows farther than this (grey levels, RGB Euclidean) from the matched look are suspect... */
 const TRUST_DIST = 35;
-/** ... when their median is this close to a named object colour. */
-const OBJECT_LIKE_DIST = 45;
+/** ... unless this share of their samples (all columns, all frames) lies near the row's median. Objects dominate
+ * at most ~55 % of a row's samples over a clip (a large object growing in a 64-px-wide frame), and rows they
+ * merely cross are close to the look anyway. */
+const UNIFORM_SHARE = 0.75;
+/** "Near" in grey levels, or 3× the clip's median sample distance when a model's noise makes that larger. */
+const UNIFORM_DIST = 20;
+
+function rowUniformity(clip: Clip, medians: Float32Array): number[] {
+  const { width, height } = clip;
+  const n = width * clip.frames.length;
+  const dist = new Float32Array(height * n);
+  for (let y = 0; y < height; y++) {
+    const [r, g, b] = [medians[y * 3], medians[y * 3 + 1], medians[y * 3 + 2]];
+    let k = y * n;
+    for (const f of clip.frames) {
+      for (let x = 0, i = y * width * 3; x < width; x++, i += 3) {
+        dist[k++] = Math.hypot(f.data[i] - r, f.data[i + 1] - g, f.data[i + 2] - b);
+      }
+    }
+  }
+  const near = Math.max(UNIFORM_DIST, 3 * median(dist));
+  const out: number[] = [];
+  for (let y = 0; y < height; y++) {
+    let c = 0;
+    for (let k = y * n; k < (y + 1) * n; k++) if (dist[k] <= near) c++;
+    out.push(c / n);
+  }
+  return out;
+}
 
 /** Share of rows (the best-matching ones) that decide the look. */
 const ROW_TRIM = 0.75;
@@ -95,14 +121,11 @@ export function estimateBackground(clip: Clip): BackgroundModel {
     }
   }
   const rows = new Float32Array(observed);
+  const uniform = rowUniformity(clip, observed);
   const trusted: boolean[] = [];
-  // A row far from the look is suspected only when its median is an object colour: other departures are the
-  // clip's own background (a blurred horizon, a model's slightly different gradient) and are kept.
-  for (let y = 0; y < height; y++) {
-    const i = y * 3;
-    const objectLike = nearestColor(observed[i], observed[i + 1], observed[i + 2]).dist <= OBJECT_LIKE_DIST;
-    trusted.push(!objectLike || rowDist(observed, best.rows, y) <= TRUST_DIST);
-  }
+  // A row far from the look is still background when it is one flat colour (a blurred horizon, a model's own
+  // gradient); a row an object dominates is a mix of object and background, flat in no colour.
+  for (let y = 0; y < height; y++) trusted.push(uniform[y] >= UNIFORM_SHARE || rowDist(observed, best.rows, y) <= TRUST_DIST);
   // Offsets are estimated separately above and below a floor's horizon, where a model's shade may differ.
   const split = segmentBreak(best.rows, height);
   for (let y = 0; y < height; y++) {

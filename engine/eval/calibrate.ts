@@ -1,6 +1,8 @@
 // Calibration aid for the scorer's thresholds: renders training-split scenes (never the held-out set it is tested on),
 // reads them back and prints per-class feature quantiles and confusion matrices.
-// Usage: npx tsx engine/eval/calibrate.ts [count] [seed]
+// Usage: npx tsx engine/eval/calibrate.ts [count] [seed] [blur passes] [noise] [colour shift]
+// (the last three damage the clips like a model's output would, see degrade.ts).
+import { degradeClip } from "./degrade.ts";
 import { clipFromPacked } from "./image.ts";
 import { readClip } from "./read-clip.ts";
 import { ASPECT_SIZES, ASPECTS } from "./sizes.ts";
@@ -9,6 +11,7 @@ import type { ShapeFeatures } from "./shape-features.ts";
 
 const count = Number(process.argv[2] ?? 300);
 const rng = new Rng(Number(process.argv[3] ?? 7));
+const damage = { blur: Number(process.argv[4] ?? 0), noise: Number(process.argv[5] ?? 0), shift: Number(process.argv[6] ?? 0) };
 const feats = new Map<string, ShapeFeatures[]>();
 const shapeConf = new Map<string, Map<string, number>>();
 const motionConf = new Map<string, Map<string, number>>();
@@ -22,7 +25,7 @@ for (let i = 0; i < count; i++) {
   const scene = trainingScene(rng);
   const aspect = ASPECTS[i % ASPECTS.length];
   const [width, height] = ASPECT_SIZES[aspect];
-  const clip = clipFromPacked(renderScene(scene, { width, height, frames: 17 }), width, height, 17);
+  const clip = degradeClip(clipFromPacked(renderScene(scene, { width, height, frames: 17 }), width, height, 17), { ...damage, seed: i });
   const reading = readClip(clip);
   for (const o of scene.objects) {
     const got = reading.objects.find((r) => r.color === o.color);

@@ -3,9 +3,9 @@
 import type { RgbFrame } from "../types.ts";
 import type { BackgroundModel } from "./background.ts";
 import { componentFromPixels, connectedComponents, type Component } from "./components.ts";
-import { nearestColor } from "./colors.ts";
+import { colourAlongLine, nearestColor } from "./colors.ts";
 import { median, quantile } from "./image.ts";
-import type { ColorName } from "./synth-bridge.ts";
+import { OBJECT_RGB, type ColorName } from "./synth-bridge.ts";
 
 export interface Blob {
   frame: number;
@@ -35,6 +35,8 @@ export interface SegmentOptions {
 /** Lowest detection threshold: about a third of the weakest object/background contrast the domain allows. */
 export const MIN_THRESHOLD = 35;
 export const MIN_AREA = 4;
+/** Colour groups whose centres are closer than this × √area are one object (two touching discs give ~0.8). */
+const SPLIT_APART = 0.3;
 
 /** Distance of every pixel of every frame from its row's background colour. */
 export function backgroundDistance(frame: RgbFrame, bg: BackgroundModel): Float32Array {
@@ -99,6 +101,18 @@ function splitByColour(comp: Component, frame: RgbFrame, dist: Float32Array, min
   }
   const major = [...groups.values()].filter((g) => g.length >= minArea && g.length >= 0.25 * core.length);
   if (major.length < 2) return [comp];
+  // Two objects side by side have colour groups apart; a blurred object's halo (another colour name for the blend of
+  // object and background) surrounds its core with the same centre, and is not a second object.
+  const centre = (g: number[]) => {
+    let sx = 0, sy = 0;
+    for (const p of g) {
+      sx += p % frame.width;
+      sy += Math.floor(p / frame.width);
+    }
+    return [sx / g.length, sy / g.length];
+  };
+  const [a, b] = [centre(major[0]), centre(major[1])];
+  if (Math.hypot(a[0] - b[0], a[1] - b[1]) < SPLIT_APART * Math.sqrt(comp.area)) return [comp];
   const centres = major.map((g) => medianRgb(g, frame.data));
   const parts: number[][] = major.map(() => []);
   for (const p of comp.pixels) {
@@ -115,14 +129,34 @@ function splitByColour(comp: Component, frame: RgbFrame, dist: Float32Array, min
   return parts.filter((g) => g.length >= minArea).map((g) => componentFromPixels(Int32Array.from(g), frame.width));
 }
 
+/** Core colours farther than this from every named colour are blends (the object never reached full coverage). */
+const BLEND_DIST = 40;
+
+/**
+ * Name and reference colour of an object. Normally the nearest named colour of its core, with the core itself as the
+ * reference (a model's shade of red is still its red). When the core is far from every name, it is a blend with the
+ * background: the name comes from the blend line and the named colour becomes the reference, so coverage is measured
+ * against the full colour.
+ */
+function objectColour(
+  core: [number, number, number], bg: BackgroundModel, comp: Component,
+): { name: ColorName; rgb: [number, number, number] } {
+  const near = nearestColor(core[0], core[1], core[2]);
+  if (near.dist <= BLEND_DIST) return { name: near.name, rgb: core };
+  const y = Math.min(bg.rows.length / 3 - 1, Math.floor(comp.cy));
+  const rowBg = [bg.rows[y * 3], bg.rows[y * 3 + 1], bg.rows[y * 3 + 2]];
+  const line = colourAlongLine(core, rowBg);
+  return { name: line.name, rgb: [...OBJECT_RGB[line.name]] as [number, number, number] };
+}
+
 /**
  * Coverage α of each pixel: its position on the line from the background colour to the object colour.
  * The α ≥ 0.5 mask is the shape's true outline at pixel resolution; α sums give sub-pixel area and centroid.
  */
 function refine(comp: Component, frame: RgbFrame, index: number, bg: BackgroundModel, dist: Float32Array): Blob | null {
   const { width, height, data } = frame;
-  const rgb = medianRgb(corePixels(comp, dist), data);
-  const color = nearestColor(rgb[0], rgb[1], rgb[2]).name;
+  const core = medianRgb(corePixels(comp, dist), data);
+  const { name: color, rgb } = objectColour(core, bg, comp);
   let area = 0, sx = 0, sy = 0;
   const keep: number[] = [];
   for (const p of comp.pixels) {

@@ -95,10 +95,28 @@ class VAE(nn.Module):
         return self.decoder(z), mean, logvar
 
 
-def vae_loss(x, recon, mean, logvar, kl_weight: float = 1e-6):
-    """L1 + MSE on pixels, tiny KL: a near-deterministic autoencoder whose latents stay bounded."""
-    l1 = (recon - x).abs().mean()
-    mse = ((recon - x) ** 2).mean()
+def detail_map(x, k: int = 9):
+    """[N,3,H,W] → [N,1,H,W] in [0,1]: how far each pixel is from its k×k neighbourhood mean (shapes and edges)."""
+    blur = F.avg_pool2d(x, k, stride=1, padding=k // 2, count_include_pad=False)
+    return ((x - blur).abs().mean(dim=1, keepdim=True) * 4.0).clamp(max=1.0)
+
+
+def detail_weight(x, strength: float, k: int = 9):
+    """Per-pixel weight 1 + strength·(local detail), detail = |x − k×k local mean| scaled to [0, 1].
+
+    Objects of 10–20 px cover a few % of a frame, so a plain mean loss is dominated by smooth backgrounds and the
+    autoencoder learns to smear small shapes away first. Skies and floors are smooth (detail ≈ 0, weight ≈ 1); shapes,
+    their edges and the horizon get up to 1 + strength. Normalized so the weights average to 1 per frame."""
+    w = 1.0 + strength * detail_map(x, k)
+    return w / w.mean(dim=(2, 3), keepdim=True)
+
+
+def vae_loss(x, recon, mean, logvar, kl_weight: float = 1e-6, detail: float = 0.0):
+    """L1 + MSE on pixels (optionally detail-weighted), tiny KL: a near-deterministic autoencoder whose latents stay
+    bounded."""
+    w = detail_weight(x, detail) if detail > 0 else 1.0
+    l1 = ((recon - x).abs() * w).mean()
+    mse = (((recon - x) ** 2) * w).mean()
     kl = 0.5 * (mean ** 2 + logvar.exp() - 1.0 - logvar).sum(dim=(1, 2, 3)).mean()
     return l1 + mse + kl_weight * kl, {"l1": l1.item(), "mse": mse.item(), "kl": kl.item()}
 
