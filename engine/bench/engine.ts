@@ -54,10 +54,16 @@ async function matmulPeak(n: number): Promise<number> {
   return matmulFlops(n, n, n) / (median(times) / 1000) / 1e9;
 }
 
+/** The first Python that can import torch: $PYTHON, the one on PATH, or Debian's (where python3-torch installs). */
+function torchPython(): string | undefined {
+  const candidates = [process.env.PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => !!p);
+  return candidates.find((py) => spawnSync(py, ["-c", "import torch"]).status === 0);
+}
+
 function torchEager(): Record<string, number> | string {
-  const probe = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) return "torch not installed";
-  const r = spawnSync("python3", [join(here, "torch_eager.py"), "--pack", modelDir, "--threads", String(threads),
+  const python = torchPython();
+  if (!python) return "torch not installed";
+  const r = spawnSync(python, [join(here, "torch_eager.py"), "--pack", modelDir, "--threads", String(threads),
     "--runs", String(runs), "--steps", String(steps), "--aspect", aspect], { encoding: "utf8" });
   if (r.status !== 0) return `torch run failed: ${r.stderr.trim().split("\n").pop()}`;
   return JSON.parse(r.stdout.trim().split("\n").pop()!);

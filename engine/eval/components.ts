@@ -64,16 +64,3 @@ export function componentFromPixels(pixels: Int32Array, width: number): Componen
   const n = pixels.length;
   return { pixels, area: n, cx: sx / n + 0.5, cy: sy / n + 0.5, x0, y0, x1, y1 };
 }
-
-/** The component as a tight binary mask: `{ mask, w, h }` covering its bounding box. */
-export function componentMask(c: Component, width: number): { mask: Uint8Array; w: number; h: number } {
-  const w = c.x1 - c.x0 + 1;
-  const h = c.y1 - c.y0 + 1;
-  const mask = new Uint8Array(w * h);
-  for (const p of c.pixels) {
-    const x = p % width;
-    const y = (p - x) / width;
-    mask[(y - c.y0) * w + (x - c.x0)] = 1;
-  }
-  return { mask, w, h };
-}

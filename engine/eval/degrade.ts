@@ -19,7 +19,7 @@ export function degradeClip(clip: Clip, d: Degradation): Clip {
   const rng = new Rng(d.seed ?? 1);
   const shift = [0, 1, 2].map(() => rng.range(-(d.shift ?? 0), d.shift ?? 0));
   const frames = clip.frames.map((f): RgbFrame => {
-    let src = Float32Array.from(f.data);
+    let src: Float32Array = Float32Array.from(f.data);
     for (let k = 0; k < (d.blur ?? 0); k++) src = binomialBlur(src, f.width, f.height);
     const flick = rng.range(-(d.jitter ?? 0), d.jitter ?? 0);
     const data = new Uint8Array(src.length);

@@ -53,7 +53,15 @@ import type { ShapeName } from "./synth-bridge.ts";
 
 export interface ShapeGaussian { shape: ShapeName; n: number; mean: number[]; inverse: number[][]; logDet: number }
 
-export const SHAPE_GAUSSIANS: ShapeGaussian[] = ${JSON.stringify(classes, null, 1)};
+export const SHAPE_GAUSSIANS: ShapeGaussian[] = [
+${classes.map((c) => `  {
+    shape: "${c.shape}", n: ${c.n}, logDet: ${c.logDet},
+    mean: ${JSON.stringify(c.mean)},
+    inverse: [
+${c.inverse.map((row) => `      ${JSON.stringify(row)},`).join("\n")}
+    ],
+  },`).join("\n")}
+];
 `);
 console.log(`wrote ${out}: ${classes.map((c) => `${c.shape} ${c.n}`).join(", ")}`);
 

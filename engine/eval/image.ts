@@ -1,16 +1,6 @@
 // Small pixel helpers shared by the scorer. Everything works on RGB24 frames (engine/types.ts).
 import type { Clip, RgbFrame } from "../types.ts";
 
-export type Rgb = [number, number, number];
-
-/** Euclidean RGB distance, 0..441. */
-export function rgbDist(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number): number {
-  const dr = a[ai] - b[bi];
-  const dg = a[ai + 1] - b[bi + 1];
-  const db = a[ai + 2] - b[bi + 2];
-  return Math.sqrt(dr * dr + dg * dg + db * db);
-}
-
 export function median(values: ArrayLike<number>): number {
   const n = values.length;
   if (n === 0) return NaN;
@@ -45,13 +35,6 @@ export function absDiff(a: RgbFrame, b: RgbFrame): Float32Array {
 /** Mean absolute difference between two frames in grey levels (0..255). */
 export function frameDistance(a: RgbFrame, b: RgbFrame): number {
   return mean(absDiff(a, b));
-}
-
-/** Frame-to-frame distances of a clip, length frames-1. */
-export function consecutiveDistances(clip: Clip): number[] {
-  const out: number[] = [];
-  for (let t = 1; t < clip.frames.length; t++) out.push(frameDistance(clip.frames[t - 1], clip.frames[t]));
-  return out;
 }
 
 /** Build a Clip from renderScene's packed `frames × H × W × 3` buffer. */

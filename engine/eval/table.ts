@@ -13,7 +13,10 @@ export const TARGETS = { colour: 0.9, direction: 0.85, shape: 0.75, flicker: 0.9
 
 const pct = (v: number | null) => (v === null ? "–" : `${(100 * v).toFixed(0)}%`);
 const num = (v: number | null, d = 2) => (v === null ? "–" : v.toFixed(d));
-const ratio = (v: number | null, n: number) => (v === null ? "–" : `${v.toFixed(2)}× (${n})`);
+/** Seam and loop ratios compare one step with the clip's typical step: in a clip that churns everywhere (flicker
+ * below target) every step is large and the ratio says little, so such cells are marked with "!". */
+const ratio = (v: number | null, n: number, m: RowMetrics) =>
+  (v === null ? "–" : `${v.toFixed(2)}×${m.flicker !== null && m.flicker < TARGETS.flicker ? "!" : ""} (${n})`);
 
 const COLUMNS: { head: string; cell: (m: RowMetrics) => string }[] = [
   { head: "n", cell: (m) => String(m.n) },
@@ -25,8 +28,8 @@ const COLUMNS: { head: string; cell: (m: RowMetrics) => string }[] = [
   { head: "motion", cell: (m) => pct(m.motion) },
   { head: "speed", cell: (m) => pct(m.speed) },
   { head: "flicker", cell: (m) => num(m.flicker) },
-  { head: "seam", cell: (m) => ratio(m.seam, m.seamN) },
-  { head: "loop", cell: (m) => ratio(m.loop, m.loopN) },
+  { head: "seam", cell: (m) => ratio(m.seam, m.seamN, m) },
+  { head: "loop", cell: (m) => ratio(m.loop, m.loopN, m) },
 ];
 
 export function formatTable(rows: TableRow[]): string {
@@ -47,7 +50,7 @@ export function formatTable(rows: TableRow[]): string {
   );
   out.push(
     "colour/shape/motion per object; count/background per clip; direction/speed over translating objects; " +
-      "seam/loop: mean ratio (items measured).",
+      "seam/loop: mean ratio (items measured); ! = flicker below target, so the ratio says little.",
   );
   return out.join("\n");
 }

@@ -26,6 +26,7 @@ MAX_PACK_BYTES = 40 * 1024 * 1024
 
 
 def model_index(src, name: str) -> dict:
+    dit, te = src["dit"], src["text_encoder"]
     return {
         "_class_name": "TinySoraPipeline", "format_version": 1, "name": name,
         "fps": 8, "default_frames": 17, "max_frames": 17, "sizes": SIZES,
@@ -33,6 +34,12 @@ def model_index(src, name: str) -> dict:
         "latent_mean": src["latent_mean"], "latent_std": src["latent_std"],
         "hidden_size": src["dit"].dim, "text_hidden_size": src["text_encoder"].dim,
         "pos_embed": {"type": "sincos3d", "theta": 10000},
+        # Enough to rebuild the same networks (the PyTorch baseline of bench:engine) and to count their FLOPs.
+        "architecture": {
+            "depth": len(dit.blocks), "heads": dit.blocks[0].attn.heads,
+            "mlp_ratio": dit.blocks[0].mlp[0].out_features // dit.dim,
+            "text_layers": len(te.layers), "text_heads": te.layers[0].attn.heads, "max_text_len": te.max_length,
+        },
     }
 
 

@@ -105,6 +105,10 @@ def main():
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
     ap.add_argument("--threads", type=int, default=default_threads())
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--init", default=None, help="start from this VAE checkpoint's weights (when --out has none)")
+    ap.add_argument("--freeze-encoder", action="store_true",
+                    help="train the decoder only: the latent space stays exactly as the DiT was trained on, so the "
+                         "decoder can keep improving on a spare core while the DiT trains")
     a = ap.parse_args()
 
     device = setup(a.threads, a.seed)
@@ -116,9 +120,14 @@ def main():
         raise SystemExit(f"no training shards under {a.data}/train")
     held = list_shards(a.data, "heldout") or train
     model = VAE(LATENT_CHANNELS).to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    if a.freeze_encoder:
+        model.encoder.requires_grad_(False)
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=a.lr)
     step, best = 0, None
     state = checkpoint.load(ckpt_path)
+    if not state and a.init:
+        model.load_state_dict(checkpoint.load(a.init)["model"])
+        log(f"initialised from {a.init}" + (", encoder frozen" if a.freeze_encoder else ""))
     if state:
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])

@@ -1,0 +1,34 @@
+// The evaluation's plumbing without a model: the renderer row, a missing pack's n/a row, and the printed table.
+import { describe, expect, it } from "vitest";
+import { evalItems, groundTruthRow, modelRow } from "../../engine/eval/run.ts";
+import { formatTable } from "../../engine/eval/table.ts";
+
+describe("evaluation rows", () => {
+  it("the renderer row scores its own renders at the ceiling", () => {
+    const row = groundTruthRow(evalItems(6, 1));
+    expect(row.items).toHaveLength(6);
+    expect(row.metrics?.colour).toBe(1);
+    expect(row.metrics?.background).toBe(1);
+    expect(new Set(row.items.map((i) => i.aspect)).size).toBe(3);
+  });
+
+  it("a missing model pack gives an n/a row with the reason", async () => {
+    const row = await modelRow("model", "/nonexistent/pack", evalItems(2, 1), { n: 2, seed: 1, temporalItems: 0, extendFrames: 8 }, false);
+    expect(row.metrics).toBeNull();
+    expect(row.note).toMatch(/no model pack/);
+  });
+
+  it("prints one aligned table with n/a rows and the targets", () => {
+    const gt = groundTruthRow(evalItems(3, 1));
+    const text = formatTable([
+      { name: gt.name, metrics: gt.metrics, seconds: gt.seconds },
+      { name: "model", metrics: null, note: "no model pack at x" },
+    ]);
+    const lines = text.split("\n");
+    expect(lines[0]).toMatch(/^row\s+n\s+colour\s+shape\s+count/);
+    // Header, rule and rows share one width.
+    expect(new Set(lines.slice(0, 4).map((l) => l.length)).size).toBe(1);
+    expect(text).toMatch(/model\s+n\/a/);
+    expect(text).toMatch(/colour ≥ 90%.*direction ≥ 85%.*shape ≥ 75%.*flicker ≥ 0.95.*seam ≤ 1.5×/);
+  });
+});
