@@ -22,12 +22,12 @@ export interface MotionReading {
 const GROW_LOG = 0.45;
 /** Below this net travel (normalized) an object is not translating (slow travel is 0.3). */
 export const MIN_TRAVEL = 0.1;
-/** Bounces rise at least 0.24 of the frame; half of that is a clear vertical swing. */
+/** Bounces rise at least 0.24 of the frame; a quarter of that is already a clear vertical swing. */
 const MIN_HOP = 0.06;
 /** Minor/major variance ratio of the centroid cloud above which a path is a curve, not a line. */
 const ORBIT_SPREAD = 0.08;
 /**
- * Mean mask IoU with the first frame below which an object in place is turning. Rendered spins read 0.59–0.81
+ * Mean mask IoU with the first frame below which an object in place is turning. Rendered spins read 0.60–0.81
  * (5–95 %), still objects 1.00; sub-pixel wobble is absorbed by the ±1 px alignment search in centredIou.
  */
 const SPIN_STABILITY = 0.88;
