@@ -2,31 +2,16 @@
 // Latin-1 values go in tEXt (which ffprobe reports as frame tags); anything else (e.g. a prompt with emoji) in iTXt,
 // which is UTF-8 but which ffmpeg 5.1 does not read, so our own reader below handles both.
 
-import { inflateSync } from "node:zlib";
+import { crc32, inflateSync } from "node:zlib";
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of buf) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export function isPng(buf: Buffer): boolean {
-  return buf.length >= 8 && buf.subarray(0, 8).equals(SIGNATURE);
+  return buf.length >= 8 && buf.subarray(0, 8).equals(PNG_SIGNATURE);
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data, CRC-32 over type and data. */
+export function pngChunk(type: string, data: Uint8Array): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, "latin1");
@@ -59,9 +44,9 @@ function keyword(key: string): string {
 
 function textChunk(key: string, value: string): Buffer {
   const k = keyword(key);
-  if (isLatin1(value)) return chunk("tEXt", Buffer.concat([Buffer.from(k, "latin1"), Buffer.from([0]), Buffer.from(value, "latin1")]));
+  if (isLatin1(value)) return pngChunk("tEXt", Buffer.concat([Buffer.from(k, "latin1"), Buffer.from([0]), Buffer.from(value, "latin1")]));
   // iTXt: keyword \0, compression flag 0, method 0, empty language tag \0, empty translated keyword \0, UTF-8 text.
-  return chunk("iTXt", Buffer.concat([Buffer.from(k, "latin1"), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(value, "utf8")]));
+  return pngChunk("iTXt", Buffer.concat([Buffer.from(k, "latin1"), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(value, "utf8")]));
 }
 
 /** Returns the PNG with the given text entries inserted right after IHDR (old entries with the same keys removed). */

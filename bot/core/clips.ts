@@ -1,0 +1,42 @@
+// The part of the clip store (engine/store, CONTRACTS.md) that commands and reply resolution read. Declared here as
+// a port so bot/core depends on the contract, not on a backend; the store's ClipRecord / ClipStore satisfy it.
+import type { JobKind, Origin } from "../../engine/queue/schema.ts";
+
+export interface ClipInfo {
+  id: string;
+  parentId?: string;
+  rootId: string;
+  kind: JobKind;
+  prompt: string;
+  expandedPrompt: string;
+  seed: number;
+  params: Record<string, unknown>;
+  origin: Origin;
+  createdAt: string;
+}
+
+type Maybe<T> = Promise<T | undefined | null>;
+
+export interface ClipLookup {
+  getClip(id: string): Maybe<ClipInfo>;
+  clipForMessage(platform: string, messageId: string): Maybe<ClipInfo>;
+  latestInThread(platform: string, threadId: string): Maybe<ClipInfo>;
+  deleteClip(id: string, byUserId: string): Promise<unknown>;
+}
+
+/**
+ * The clip a message continues: the clip of the message it replies to, else the newest clip of the thread it is in
+ * (a plain message in a clip's thread continues the latest clip, as people expect from a conversation).
+ */
+export async function findParentClip(
+  store: ClipLookup,
+  platform: string,
+  where: { replyToMessageId?: string; threadId?: string },
+): Promise<ClipInfo | undefined> {
+  if (where.replyToMessageId) {
+    const clip = await store.clipForMessage(platform, where.replyToMessageId);
+    if (clip) return clip;
+  }
+  if (where.threadId) return (await store.latestInThread(platform, where.threadId)) ?? undefined;
+  return undefined;
+}

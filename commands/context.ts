@@ -1,0 +1,77 @@
+// The neutral port every command handler is written against. An adapter (Discord, Slack, playground) builds one
+// CommandContext per incoming event; handlers only ever call what is here, so they never see a platform API.
+import type { CancelOutcome, EnqueueResult, JobStatus, QueueInfo } from "../engine/queue/producer.ts";
+import type { ClipJob, Platform } from "../engine/queue/schema.ts";
+import type { ClipInfo, ClipLookup } from "../bot/core/clips.ts";
+import type { Message } from "../bot/core/i18n.ts";
+import type { Blocklist, LogLine } from "../bot/core/moderation.ts";
+import type { ProgressSnapshot } from "../bot/core/progress.ts";
+import type { Attachment } from "../bot/core/replies.ts";
+import type { ClipButton } from "../bot/core/buttons.ts";
+
+/** What handlers need of the queue: engine/queue/producer.ts's Producer satisfies it as is. */
+export interface JobProducer {
+  enqueue(job: ClipJob): Promise<EnqueueResult>;
+  /** Throws NotAllowed when the job is someone else's and `manager` is not set. */
+  cancel(jobId: string, byUserId: string, opts?: { manager?: boolean }): Promise<CancelOutcome>;
+  status(jobId: string): Promise<JobStatus>;
+  queueInfo(user?: { platform: Platform; userId: string }): Promise<QueueInfo>;
+}
+
+export interface CommandUser {
+  id: string;
+  name?: string;
+  /** The platform says this person may manage other people's clips and jobs (Discord Manage Messages, Slack admin). */
+  manager: boolean;
+}
+
+/** A rendered answer. `key` and `params` travel along so adapters can style by kind (errors in red) and tests can check intent. */
+export interface Reply extends Message {
+  text: string;
+  /** Only the asker sees it (Discord ephemeral, Slack chat.postEphemeral). Errors always are. */
+  ephemeral: boolean;
+}
+
+export interface ProgressUpdate {
+  jobId: string;
+  snapshot: ProgressSnapshot;
+  /** renderProgress(snapshot, locale): ready to show. */
+  text: string;
+}
+
+export interface ClipPost {
+  clip: ClipInfo;
+  /** Localized caption lines (kind, prompt, seed, settings, parent). */
+  caption: string;
+  buttons: ClipButton[];
+}
+
+export interface CommandContext {
+  readonly platform: Platform;
+  /** The platform event's id: the job's idempotency key, so a redelivered event never renders twice. */
+  readonly eventId: string;
+  /** The reader's platform locale code, as the platform gave it ("es-419", "ja-JP"); i18n resolves it. */
+  readonly locale: string;
+  readonly user: CommandUser;
+  readonly server?: { id: string };
+  /** Where the request came from; the result is posted back there. */
+  readonly where: { channelId?: string; threadId?: string; messageId?: string };
+  readonly producer: JobProducer;
+  readonly clips: ClipLookup;
+  readonly blocklist: Blocklist;
+  /** The model the workers serve, for the info view. */
+  readonly model: string;
+  /** Operator log (moderation refusals, internal errors); default console.warn. */
+  readonly log?: LogLine;
+
+  reply(reply: Reply): Promise<void>;
+  /** Show or update this request's progress message. */
+  progress(update: ProgressUpdate): Promise<void>;
+  /** Post a finished clip with its caption and buttons. */
+  postClip(post: ClipPost): Promise<void>;
+  /**
+   * Fetch an attachment from the platform's own file host (size-capped, checked to be an image) and store it as a
+   * conditioning frame; returns the store's blob key for ClipJob.imageRef. Throws UserError for a bad image.
+   */
+  importImage(attachment: Attachment): Promise<string>;
+}

@@ -1,0 +1,49 @@
+// Every user command, by its stable English name, plus routing for the buttons under clips and progress messages.
+import { decodeButtonId } from "../bot/core/buttons.ts";
+import { cancel } from "./cancel.ts";
+import type { CommandContext } from "./context.ts";
+import { del } from "./delete.ts";
+import type { Command } from "./definition.ts";
+import { extend } from "./extend.ts";
+import { info } from "./info.ts";
+import { loop } from "./loop.ts";
+import { queue } from "./queue.ts";
+import { remix } from "./remix.ts";
+import { reroll } from "./reroll.ts";
+import { sora } from "./sora.ts";
+import { stitch } from "./stitch.ts";
+
+export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
+  [sora, extend, remix, reroll, loop, stitch, cancel, del, queue, info].map((c) => [c.definition.name, c]),
+);
+
+export type ButtonOutcome =
+  | "handled"
+  /** Remix needs words first: the adapter opens remixModal(target) and passes the answers to COMMANDS.remix. */
+  | "open-remix-modal"
+  /** Not one of ours (another app's, or an id from an older version). */
+  | "unknown";
+
+export async function handleButton(ctx: CommandContext, buttonId: string): Promise<ButtonOutcome> {
+  const b = decodeButtonId(buttonId);
+  if (!b) return "unknown";
+  switch (b.action) {
+    case "remix":
+      return "open-remix-modal";
+    case "extend":
+      await extend.handle(ctx, { clip: b.target });
+      return "handled";
+    case "extendBackward":
+      await extend.handle(ctx, { clip: b.target, backward: true });
+      return "handled";
+    case "reroll":
+    case "loop":
+    case "stitch":
+    case "delete":
+      await COMMANDS[b.action].handle(ctx, { clip: b.target });
+      return "handled";
+    case "cancel":
+      await cancel.handle(ctx, { job: b.target });
+      return "handled";
+  }
+}

@@ -1,0 +1,96 @@
+// The path every clip-making command shares: inline flags → prompt checks → moderation → job → enqueue → first
+// progress message. Keeping it in one place means /sora, a button and a thread reply refuse the same things the
+// same way.
+import { TEXT_LIMITS } from "../engine/queue/limits.ts";
+import type { ClipJob, JobKind } from "../engine/queue/schema.ts";
+import type { ClipInfo } from "../bot/core/clips.ts";
+import { UserError } from "../bot/core/errors.ts";
+import { applyMotion, parseInlineFlags, type OptionName, type PromptOptions } from "../bot/core/flags.ts";
+import { resolveLocale } from "../bot/core/i18n.ts";
+import { moderate } from "../bot/core/moderation.ts";
+import { renderProgress, type ProgressSnapshot } from "../bot/core/progress.ts";
+import type { CommandContext } from "./context.ts";
+import { say } from "./respond.ts";
+
+export interface PromptInput {
+  /** The user's text, inline flags included. */
+  text: string;
+  /** Options the platform gave separately (slash-command options); they win over the same inline flag. */
+  explicit?: PromptOptions;
+  /** Which options this command takes. */
+  allowed: readonly OptionName[];
+  /** generate and remix need words; extend and reroll can reuse the parent's. */
+  required: boolean;
+}
+
+export interface CheckedPrompt {
+  prompt: string;
+  options: PromptOptions;
+}
+
+/** Parse, check and moderate what the user typed. Throws UserError. */
+export function checkPrompt(ctx: CommandContext, input: PromptInput): CheckedPrompt {
+  const parsed = parseInlineFlags(input.text, input.allowed);
+  const options: PromptOptions = { ...parsed.options };
+  for (const [k, v] of Object.entries(input.explicit ?? {})) if (v !== undefined) (options as Record<string, unknown>)[k] = v;
+  if (input.required && !parsed.prompt) throw new UserError("errors.emptyPrompt");
+  moderate(ctx.blocklist, [parsed.prompt, options.negativePrompt],
+    { platform: ctx.platform, userId: ctx.user.id, serverId: ctx.server?.id }, ctx.log);
+  const prompt = applyMotion(parsed.prompt, options.motion);
+  if (prompt.length > TEXT_LIMITS.prompt) throw new UserError("errors.promptTooLong", { length: prompt.length, max: TEXT_LIMITS.prompt });
+  return { prompt, options };
+}
+
+/** The parent clip a command names, or a UserError the user understands. */
+export async function requireClip(ctx: CommandContext, clipId: string | undefined): Promise<ClipInfo> {
+  const id = clipId?.trim();
+  const clip = id ? await ctx.clips.getClip(id) : undefined;
+  if (!clip) throw new UserError("errors.unknownClip");
+  return clip;
+}
+
+export interface JobSpec {
+  kind: JobKind;
+  prompt: string;
+  options?: PromptOptions;
+  parentClipId?: string;
+  direction?: "forward" | "backward";
+  imageRef?: string;
+}
+
+/** Build the queue's job from a checked request: only fields that are set, as the schema refuses stray ones. */
+export function buildJob(ctx: CommandContext, spec: JobSpec): ClipJob {
+  const o = spec.options ?? {};
+  const job: ClipJob = {
+    kind: spec.kind,
+    eventId: ctx.eventId,
+    origin: {
+      platform: ctx.platform,
+      userId: ctx.user.id,
+      locale: resolveLocale(ctx.locale),
+      ...(ctx.server ? { serverId: ctx.server.id } : {}),
+      ...(ctx.where.channelId ? { channelId: ctx.where.channelId } : {}),
+      ...(ctx.where.threadId ? { threadId: ctx.where.threadId } : {}),
+      ...(ctx.where.messageId ? { messageId: ctx.where.messageId } : {}),
+    },
+    prompt: spec.prompt,
+  };
+  const fields: Partial<ClipJob> = {
+    negativePrompt: o.negativePrompt, seed: o.seed, steps: o.steps, guidance: o.guidance, aspect: o.aspect,
+    seconds: o.seconds, strength: o.strength, parentClipId: spec.parentClipId, direction: spec.direction, imageRef: spec.imageRef,
+  };
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) (job as Record<string, unknown>)[k] = v;
+  return job;
+}
+
+/** Enqueue and show where the job stands. A redelivered event gets a short note instead of a second job. */
+export async function submit(ctx: CommandContext, job: ClipJob): Promise<string> {
+  const r = await ctx.producer.enqueue(job);
+  if (r.duplicate) {
+    await say(ctx, "progress.duplicate");
+    return r.jobId;
+  }
+  const snapshot: ProgressSnapshot = { state: "queued", position: r.position ?? 0, etaSeconds: r.etaSeconds };
+  await ctx.progress({ jobId: r.jobId, snapshot, text: renderProgress(snapshot, ctx.locale) });
+  return r.jobId;
+}

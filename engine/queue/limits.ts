@@ -1,0 +1,66 @@
+// Every limit a job must respect, in one place: the job schema enforces them, and `commands/` imports the same
+// constants to describe options (min/max in slash-command definitions) and to word refusals. Change a number here and
+// both sides move together.
+
+/** Numeric job parameters: inclusive ranges. */
+export const PARAM_LIMITS = {
+  steps: { min: 1, max: 100 },
+  guidance: { min: 0, max: 20 },
+  /** Requested clip length. The engine may round to whole frames at its fps. */
+  seconds: { min: 0.5, max: 60 },
+  /** Remix (SDEdit) strength: 0 would return the parent unchanged, so it is excluded. */
+  strength: { min: 0.01, max: 1 },
+  /** Seeds are unsigned 32-bit, as the pipeline takes them. */
+  seed: { min: 0, max: 0xffff_ffff },
+} as const;
+
+/** Text lengths in characters (UTF-16 code units, as JavaScript counts them). */
+export const TEXT_LIMITS = {
+  prompt: 1000,
+  negativePrompt: 1000,
+  /** Platform event ids (Discord snowflakes, Slack event ids, playground UUIDs) are far shorter. */
+  eventId: 200,
+  /** User, server, channel, thread and message ids. */
+  platformId: 128,
+  /** Clip ids and blob keys. */
+  ref: 200,
+  locale: 35,
+} as const;
+
+/** A sliding window: at most `max` jobs admitted in any `windowSeconds`. */
+export interface RateWindow {
+  max: number;
+  windowSeconds: number;
+}
+
+export interface RateLimits {
+  /** Per person, across servers and platforms (keyed by platform + user id). */
+  user: RateWindow;
+  /** Per server / workspace; jobs without a server (DMs, playground, CLI) only count against the user limit. */
+  server: RateWindow;
+}
+
+/**
+ * Defaults for a shared GPU running clips of tens of seconds each: ten clips per person per ten minutes keeps one
+ * person from filling an hour of queue; a server gets ten people's worth.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  user: { max: 10, windowSeconds: 600 },
+  server: { max: 100, windowSeconds: 600 },
+};
+
+/** How long finished jobs stay in Redis (seconds); `status()` and duplicate-event answers rely on them until then. */
+export const RETENTION = {
+  completedSeconds: 24 * 3600,
+  completedCount: 5000,
+  failedSeconds: 7 * 24 * 3600,
+  failedCount: 5000,
+  /**
+   * Idempotency keys outlive the jobs they point to, so a platform event redelivered late (Slack retries, a bot
+   * restart replaying interactions) still maps to its job and is never rendered twice.
+   */
+  eventSeconds: 7 * 24 * 3600,
+} as const;
+
+/** Retries for transient faults (a worker crash, Redis hiccup); bad jobs fail at once (UnrecoverableError). */
+export const RETRY = { attempts: 3, backoffMs: 5000 } as const;

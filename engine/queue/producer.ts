@@ -1,0 +1,281 @@
+// The producer API every adapter uses (via commands/): enqueue, cancel, status, queueInfo. Safe to run in many
+// processes at once: every decision that must be shared (duplicates, rate limits, fairness) is made inside Redis.
+import type { Redis } from "ioredis";
+import { admit, unadmit, type AdmitKeys } from "./admit.ts";
+import { connectRedis } from "./connection.ts";
+import { JobValidationError, NotAllowed, parseFailureReason, RateLimited, CANCELLED_REASON } from "./errors.ts";
+import { jobIdForEvent, ownKeys, queuePrefix, userKey } from "./keys.ts";
+import { DEFAULT_RATE_LIMITS, RETENTION, type RateLimits } from "./limits.ts";
+import { asClipJobResult, asJobProgress, type JobProgress } from "./progress.ts";
+import { openQueue, type ClipQueue } from "./queue.ts";
+import { validateJob, type ClipJob, type Platform } from "./schema.ts";
+import { averageRunMs, DEFAULT_RUN_MS, etaSeconds } from "./stats.ts";
+
+/** What the producer needs from the clip store to refuse jobs that name missing clips or images. */
+export interface ClipLookup {
+  getClip(id: string): Promise<unknown | undefined>;
+  hasBlob(key: string): Promise<boolean>;
+}
+
+export interface ProducerOptions {
+  /** A client to share; the producer then does not close it. Default: a new client on REDIS_URL. */
+  redis?: Redis;
+  /** Key prefix (default SORA_QUEUE_PREFIX or "sora"). */
+  prefix?: string;
+  rateLimits?: RateLimits;
+  /** When given, jobs naming a clip or image the store lacks are refused before they are queued. */
+  store?: ClipLookup;
+  /** Jobs the workers run at once in total (for ETAs; the number running now is used when larger). Default 1. */
+  workerSlots?: number;
+  /** Run time assumed before any is recorded. */
+  defaultRunMs?: number;
+  /**
+   * Connection errors (Redis down or restarting). Commands are not lost meanwhile: they wait and run on reconnect.
+   * Default: a warning on stderr each time the message changes.
+   */
+  onError?: (err: Error) => void;
+}
+
+export interface EnqueueResult {
+  jobId: string;
+  /** Jobs ahead of this one (0: next to start); undefined once it is no longer waiting. */
+  position?: number;
+  /** Seconds until the clip should be done. */
+  etaSeconds?: number;
+  /** True when this event was already enqueued: nothing new was queued and no rate-limit slot was used. */
+  duplicate: boolean;
+}
+
+export type JobStateName = "waiting" | "running" | "completed" | "failed" | "cancelled" | "unknown";
+
+export interface JobStatus {
+  jobId: string;
+  state: JobStateName;
+  position?: number;
+  etaSeconds?: number;
+  progress?: JobProgress;
+  /** completed: the stored clip. */
+  clipId?: string;
+  /** failed: why, and the locales/ key for telling the user. */
+  reason?: string;
+  userMessageKey?: string;
+  /** The job as queued (absent when the job is gone). */
+  job?: ClipJob;
+}
+
+export type CancelOutcome =
+  /** It was waiting and is gone from the queue. */
+  | "removed"
+  /** It is running; the worker stops at its next check and the job fails as cancelled. */
+  | "cancelling"
+  /** It had already finished (completed, failed or cancelled). */
+  | "finished"
+  | "not-found";
+
+export interface QueueInfo {
+  waiting: number;
+  running: number;
+  avgRunSeconds: number;
+  /** The asking user's unfinished jobs, oldest first (when a user was given). */
+  mine?: JobStatus[];
+}
+
+export class Producer {
+  readonly prefix: string;
+  readonly queue: ClipQueue;
+  private readonly redis: Redis;
+  private readonly ownsRedis: boolean;
+  private readonly keys: ReturnType<typeof ownKeys>;
+  private readonly limits: RateLimits;
+
+  constructor(private readonly opts: ProducerOptions = {}) {
+    this.prefix = opts.prefix ?? queuePrefix();
+    this.ownsRedis = !opts.redis;
+    this.redis = opts.redis ?? connectRedis();
+    this.keys = ownKeys(this.prefix);
+    this.limits = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
+    this.queue = openQueue(this.redis, this.prefix);
+    // Without a listener, an 'error' event would throw and end the process on the first Redis hiccup.
+    const onError = opts.onError ?? warnOnChange();
+    this.queue.on("error", onError);
+    if (this.ownsRedis) this.redis.on("error", onError);
+  }
+
+  /**
+   * Validate and queue a job. Throws JobValidationError (bad or dangling job; nothing queued) or RateLimited.
+   * Calling it again with the same origin.platform + eventId returns the first job with `duplicate: true`.
+   */
+  async enqueue(input: unknown): Promise<EnqueueResult> {
+    const job = validateJob(input);
+    const jobId = jobIdForEvent(job.origin.platform, job.eventId);
+    const admitKeys = this.admitKeys(job, jobId);
+
+    // Fast path for redelivered events, before the store is consulted (its answer may have changed since).
+    const known = await this.redis.get(admitKeys.event);
+    if (known) return { ...(await this.positionOf(known)), jobId: known, duplicate: true };
+
+    await this.checkReferences(job);
+
+    const a = await admit(this.redis, admitKeys, {
+      jobId,
+      userKey: userKey(job.origin.platform, job.origin.userId),
+      hasServer: job.origin.serverId !== undefined,
+      limits: this.limits,
+      eventTtlSeconds: RETENTION.eventSeconds,
+    });
+    if (a.kind === "duplicate") return { ...(await this.positionOf(a.jobId)), jobId: a.jobId, duplicate: true };
+    if (a.kind === "limited") {
+      const w = this.limits[a.scope];
+      throw new RateLimited(a.scope, Math.ceil(a.retryAfterMs / 1000), w.max, w.windowSeconds);
+    }
+
+    try {
+      await this.queue.add(job.kind, job, { jobId, priority: a.round });
+    } catch (err) {
+      await unadmit(this.redis, admitKeys, jobId).catch(() => undefined);
+      throw err;
+    }
+    return { ...(await this.positionOf(jobId)), jobId, duplicate: false };
+  }
+
+  /**
+   * Cancel a job. Only its owner may, or anyone the caller vouches for with `manager` (server moderators: the
+   * adapter checks the platform permission). Throws NotAllowed otherwise.
+   */
+  async cancel(jobId: string, byUserId: string, opts: { manager?: boolean } = {}): Promise<CancelOutcome> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return (await this.redis.exists(this.keys.cancel(jobId))) ? "finished" : "not-found";
+    if (job.data.origin.userId !== byUserId && !opts.manager) {
+      throw new NotAllowed(`job ${jobId} belongs to someone else`);
+    }
+    const state = await job.getState();
+    if (state === "completed" || state === "failed") return "finished";
+
+    // Flag first, then remove: if a worker takes the job in between, it still sees the flag and stops.
+    await this.redis.set(this.keys.cancel(jobId), byUserId, "EX", RETENTION.failedSeconds);
+    await this.redis.publish(this.keys.cancelChannel, jobId);
+    if (state !== "active") {
+      try {
+        await job.remove();
+        await this.redis.zrem(this.keys.userJobs(userKey(job.data.origin.platform, job.data.origin.userId)), jobId);
+        return "removed";
+      } catch {
+        // Locked by a worker: it became active meanwhile, and the flag will stop it.
+      }
+    }
+    return "cancelling";
+  }
+
+  async status(jobId: string): Promise<JobStatus> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) {
+      const cancelled = await this.redis.exists(this.keys.cancel(jobId));
+      return { jobId, state: cancelled ? "cancelled" : "unknown" };
+    }
+    const state = await job.getState();
+    const base = { jobId, job: job.data };
+    switch (state) {
+      case "waiting":
+      case "prioritized":
+      case "delayed":
+      case "waiting-children":
+        return { ...base, state: "waiting", ...(await this.positionOf(jobId)) };
+      case "active": {
+        const progress = asJobProgress(job.progress);
+        return { ...base, state: "running", progress, etaSeconds: progress?.etaSeconds };
+      }
+      case "completed":
+        return { ...base, state: "completed", clipId: asClipJobResult(job.returnvalue)?.clipId };
+      case "failed": {
+        if (job.failedReason === CANCELLED_REASON) return { ...base, state: "cancelled" };
+        const f = parseFailureReason(job.failedReason ?? "");
+        return { ...base, state: "failed", reason: f.reason, userMessageKey: f.userMessageKey };
+      }
+      default:
+        return { ...base, state: "unknown" };
+    }
+  }
+
+  /** Queue depth, average run time, and (given a user) that user's unfinished jobs with positions and ETAs. */
+  async queueInfo(user?: { platform: Platform; userId: string }): Promise<QueueInfo> {
+    const counts = await this.queue.getJobCounts("waiting", "prioritized", "delayed", "active");
+    const info: QueueInfo = {
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
+      running: counts.active ?? 0,
+      avgRunSeconds: Math.round((await this.avgRunMs()) / 1000),
+    };
+    if (user) {
+      const key = this.keys.userJobs(userKey(user.platform, user.userId));
+      const ids = await this.redis.zrange(key, 0, "-1");
+      const mine: JobStatus[] = [];
+      for (const id of ids) {
+        const s = await this.status(id);
+        if (s.state === "waiting" || s.state === "running") mine.push(s);
+        else await this.redis.zrem(key, id); // finished: prune lazily, so the list stays as short as the queue
+      }
+      info.mine = mine;
+    }
+    return info;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    if (this.ownsRedis) await this.redis.quit();
+  }
+
+  /** Position and ETA of a job still waiting in the prioritized set; empty when it is not waiting there. */
+  private async positionOf(jobId: string): Promise<{ position?: number; etaSeconds?: number }> {
+    const [rank, plain, active] = await Promise.all([
+      this.redis.zrank(this.queue.keys.prioritized, jobId),
+      // Jobs added without a priority (none of ours) run before all prioritized ones.
+      this.redis.llen(this.queue.keys.wait),
+      this.queue.getActiveCount(),
+    ]);
+    if (rank === null) return {};
+    const ahead = plain + rank;
+    const slots = Math.max(1, this.opts.workerSlots ?? 1, active);
+    return { position: ahead, etaSeconds: etaSeconds(ahead, slots, await this.avgRunMs()) };
+  }
+
+  private avgRunMs(): Promise<number> {
+    return averageRunMs(this.redis, this.prefix, this.opts.defaultRunMs ?? DEFAULT_RUN_MS);
+  }
+
+  private admitKeys(job: ClipJob, jobId: string): AdmitKeys {
+    const uk = userKey(job.origin.platform, job.origin.userId);
+    return {
+      event: this.keys.event(jobId),
+      rateUser: this.keys.rateUser(uk),
+      rateServer: this.keys.rateServer(`${job.origin.platform}/${job.origin.serverId ?? "-"}`),
+      fairLast: this.keys.fairLast,
+      prioritized: this.queue.keys.prioritized,
+      userJobs: this.keys.userJobs(uk),
+    };
+  }
+
+  /** Unknown parent / other clip / image: refuse now, with the field named, rather than fail in a worker later. */
+  private async checkReferences(job: ClipJob): Promise<void> {
+    const store = this.opts.store;
+    if (!store) return;
+    const issues: { path: string; message: string }[] = [];
+    for (const [path, id] of [
+      ["parentClipId", job.parentClipId],
+      ["otherClipId", job.otherClipId],
+    ] as const) {
+      if (id !== undefined && !(await store.getClip(id))) issues.push({ path, message: `no clip with id ${id}` });
+    }
+    if (job.imageRef !== undefined && !(await store.hasBlob(job.imageRef))) {
+      issues.push({ path: "imageRef", message: `no stored image ${job.imageRef}` });
+    }
+    if (issues.length) throw new JobValidationError(issues, "queue.unknownClip");
+  }
+}
+
+function warnOnChange(): (err: Error) => void {
+  let last = "";
+  return (err) => {
+    if (err.message === last) return;
+    last = err.message;
+    console.warn(`[queue] redis: ${err.message}`);
+  };
+}

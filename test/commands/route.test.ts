@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { routeText } from "../../commands/route.ts";
+
+describe("text routing", () => {
+  it("runs status words and cancel in any shipped language", () => {
+    expect(routeText(" queue ")).toEqual({ command: "queue", args: {} });
+    expect(routeText("Warteschlange")).toEqual({ command: "queue", args: {} });
+    expect(routeText("情報")).toEqual({ command: "info", args: {} });
+    expect(routeText("cancel slack-123")).toEqual({ command: "cancel", args: { job: "slack-123" } });
+    expect(routeText("annuler slack-123")).toEqual({ command: "cancel", args: { job: "slack-123" } });
+  });
+
+  it("treats everything else as a prompt", () => {
+    expect(routeText("info graphics of a red ball --seed 3")).toEqual({ command: "sora", args: { prompt: "info graphics of a red ball --seed 3" } });
+    expect(routeText("cancel")).toEqual({ command: "sora", args: { prompt: "cancel" } });
+    expect(routeText("a queue of cars")).toEqual({ command: "sora", args: { prompt: "a queue of cars" } });
+  });
+});

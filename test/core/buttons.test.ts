@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { cancelButton, clipButtons, decodeButtonId, encodeButtonId } from "../../bot/core/buttons.ts";
+import { clipCaption } from "../../bot/core/clip-view.ts";
+
+describe("clip buttons", () => {
+  it("has the seven clip actions, labelled in the reader's language, delete marked dangerous", () => {
+    const b = clipButtons("clip_1", "es");
+    expect(b.map((x) => x.label)).toEqual(["Extender", "Extender hacia atrás", "Remezclar", "Repetir", "Bucle", "Unir", "Borrar"]);
+    expect(b.filter((x) => x.danger).map((x) => x.action)).toEqual(["delete"]);
+    expect(cancelButton("job-9", "ja")).toMatchObject({ label: "キャンセル", id: "sora:cancel:job-9", danger: true });
+  });
+
+  it("round-trips its state through the id, and rejects ids that are not ours", () => {
+    for (const b of clipButtons("abc:def", "en")) expect(decodeButtonId(b.id)).toEqual({ action: b.action, target: "abc:def" });
+    expect(decodeButtonId("other:extend:x")).toBeUndefined();
+    expect(decodeButtonId("sora:explode:x")).toBeUndefined();
+    expect(decodeButtonId("sora:extend:")).toBeUndefined();
+    expect(() => encodeButtonId("extend", "x".repeat(100))).toThrow(/100/);
+  });
+});
+
+describe("clip caption", () => {
+  it("lists kind, prompt, expanded prompt when different, seed, settings and parent", () => {
+    const text = clipCaption({
+      id: "c2", parentId: "c1", rootId: "c1", kind: "extend", prompt: "it rolls left", expandedPrompt: "a red ball rolls to the left on grey",
+      seed: 42, params: { steps: 20, aspect: "16:9", nested: { x: 1 } }, createdAt: "", origin: { platform: "slack", userId: "u", locale: "de" },
+    }, "de");
+    expect(text.split("\n")).toEqual([
+      "Verlängerung", "Text: it rolls left", "Erweiterter Text: a red ball rolls to the left on grey", "Seed: 42",
+      "Einstellungen: steps 20, aspect 16:9", "Setzt fort: c1",
+    ]);
+  });
+});

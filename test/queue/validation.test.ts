@@ -1,0 +1,119 @@
+// Bad jobs are refused with every reason named; nothing is queued for them and other jobs are untouched.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobValidationError } from "../../engine/queue/errors.ts";
+import { PARAM_LIMITS, TEXT_LIMITS } from "../../engine/queue/limits.ts";
+import { Producer } from "../../engine/queue/producer.ts";
+import { validateJob } from "../../engine/queue/schema.ts";
+import { FsClipStore } from "../../engine/store/fs-store.ts";
+import { cleanup, job, redis, testPrefix } from "./helpers.ts";
+
+function issuesOf(input: unknown): string[] {
+  try {
+    validateJob(input);
+  } catch (err) {
+    expect(err).toBeInstanceOf(JobValidationError);
+    return (err as JobValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+  }
+  throw new Error("job was accepted");
+}
+
+describe("job schema", () => {
+  it("accepts a valid job of every kind", () => {
+    const base = job("u");
+    const ok = [
+      { ...base, steps: 30, guidance: 7.5, seconds: 4, seed: 42, aspect: "16:9", negativePrompt: "blur" },
+      { ...base, kind: "extend", prompt: "", parentClipId: "clip_a", direction: "backward" },
+      { ...base, kind: "remix", parentClipId: "clip_a", strength: 0.6 },
+      { ...base, kind: "reroll", prompt: "", parentClipId: "clip_a" },
+      { ...base, kind: "animate", imageRef: "frames/abc.png" },
+      { ...base, kind: "interpolate", parentClipId: "clip_a", otherClipId: "clip_b" },
+      { ...base, kind: "loop" },
+      { ...base, kind: "loop", prompt: "", parentClipId: "clip_a" },
+      { ...base, kind: "stitch", prompt: "", parentClipId: "clip_a" },
+    ];
+    for (const j of ok) expect(validateJob(j)).toEqual(j);
+  });
+
+  it("names each bad field with the limit it broke", () => {
+    expect(issuesOf({ ...job("u"), steps: 500, guidance: -1, seconds: 0 })).toEqual([
+      `steps: must be between ${PARAM_LIMITS.steps.min} and ${PARAM_LIMITS.steps.max}`,
+      `guidance: must be between ${PARAM_LIMITS.guidance.min} and ${PARAM_LIMITS.guidance.max}`,
+      `seconds: must be between ${PARAM_LIMITS.seconds.min} and ${PARAM_LIMITS.seconds.max}`,
+    ]);
+    expect(issuesOf({ ...job("u"), steps: 2.5 })).toEqual(["steps: must be a whole number"]);
+    expect(issuesOf({ ...job("u"), prompt: "x".repeat(TEXT_LIMITS.prompt + 1) })).toEqual([
+      `prompt: must be at most ${TEXT_LIMITS.prompt} characters`,
+    ]);
+    expect(issuesOf({ ...job("u"), kind: "dance" })[0]).toMatch(/^kind: must be one of generate, extend/);
+    expect(issuesOf({ ...job("u"), aspect: "4:3" })).toEqual(["aspect: must be one of 1:1, 16:9, 9:16"]);
+  });
+
+  it("checks what each kind needs and refuses what it would ignore", () => {
+    expect(issuesOf({ ...job("u"), kind: "extend" })).toEqual(["parentClipId: is required for extend"]);
+    expect(issuesOf({ ...job("u"), kind: "interpolate", parentClipId: "a" })).toEqual([
+      "otherClipId: is required for interpolate",
+    ]);
+    expect(issuesOf({ ...job("u"), prompt: "  " })).toEqual(["prompt: must not be empty for generate"]);
+    expect(issuesOf({ ...job("u"), direction: "forward" })).toEqual(["direction: does not apply to generate"]);
+    expect(issuesOf({ ...job("u"), kind: "stitch", parentClipId: "a", steps: 10 })).toEqual([
+      "steps: does not apply to stitch",
+    ]);
+    expect(issuesOf({ ...job("u"), kind: "interpolate", parentClipId: "a", otherClipId: "a" })).toEqual([
+      "otherClipId: must differ from parentClipId",
+    ]);
+  });
+
+  it("refuses unknown fields and a malformed origin", () => {
+    expect(issuesOf({ ...job("u"), stepz: 10 })).toEqual([": unknown field(s): stepz"]);
+    const j = job("u");
+    expect(issuesOf({ ...j, origin: { ...j.origin, platform: "irc", userId: "has space" } })).toEqual([
+      "origin.platform: must be one of discord, slack, playground, cli",
+      "origin.userId: must not contain spaces or control characters",
+    ]);
+    expect(issuesOf("not a job")[0]).toMatch(/expected object/);
+  });
+});
+
+describe("producer refuses bad jobs without touching others", () => {
+  let r: Redis;
+  let dir: string;
+  let store: FsClipStore;
+  let p: Producer;
+  const prefix = testPrefix("valid");
+  beforeAll(async () => {
+    r = redis();
+    dir = await mkdtemp(join(tmpdir(), "queue-valid-"));
+    store = new FsClipStore(dir);
+    p = new Producer({ prefix, redis: redis(), store, rateLimits: { user: { max: 2, windowSeconds: 600 }, server: { max: 100, windowSeconds: 600 } } });
+  });
+  afterAll(async () => {
+    await p.close();
+    await cleanup(r, prefix);
+    await r.quit();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("oversized params, a missing parent field and an unknown clip id fail fast with reasons", async () => {
+    const good = await p.enqueue(job("alice"));
+    const bad = [
+      { input: { ...job("alice"), steps: 1000 }, reason: /steps: must be between 1 and 100/, key: "queue.invalidJob" },
+      { input: { ...job("alice"), kind: "extend" }, reason: /parentClipId: is required for extend/, key: "queue.invalidJob" },
+      { input: { ...job("alice"), kind: "remix", parentClipId: "clip_gone" }, reason: /parentClipId: no clip with id clip_gone/, key: "queue.unknownClip" },
+      { input: { ...job("alice"), kind: "animate", imageRef: "frames/missing.png" }, reason: /imageRef: no stored image/, key: "queue.unknownClip" },
+    ];
+    for (const b of bad) {
+      const err = await p.enqueue(b.input).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(JobValidationError);
+      expect((err as Error).message).toMatch(b.reason);
+      expect((err as JobValidationError).userMessageKey).toBe(b.key);
+    }
+    // Only the good job is queued, still first in line, and the bad ones used none of alice's two slots.
+    expect(await p.queue.count()).toBe(1);
+    expect(await p.status(good.jobId)).toMatchObject({ state: "waiting", position: 0 });
+    await expect(p.enqueue(job("alice"))).resolves.toMatchObject({ duplicate: false, position: 1 });
+  });
+});
