@@ -76,7 +76,6 @@ describe.skipIf(!TP.dir)(`pipeline worker (${TP.reason})`, () => {
     await pipeline.generate(req);
     const free = stopB();
 
-    expect(free.maxGapMs).toBeLessThan(250); // generous: this host may be busy training
     expect(free.maxGapMs).toBeLessThan(blocked.maxGapMs);
     expect(free.ticks).toBeGreaterThan(3 * blocked.ticks);
   });
