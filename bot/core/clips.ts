@@ -1,19 +1,9 @@
 // The part of the clip store (engine/store, CONTRACTS.md) that commands and reply resolution read. Declared here as
 // a port so bot/core depends on the contract, not on a backend; the store's ClipRecord / ClipStore satisfy it.
-import type { JobKind, Origin } from "../../engine/queue/schema.ts";
+import type { ClipRecord } from "../../engine/store/types.ts";
 
-export interface ClipInfo {
-  id: string;
-  parentId?: string;
-  rootId: string;
-  kind: JobKind;
-  prompt: string;
-  expandedPrompt: string;
-  seed: number;
-  params: Record<string, unknown>;
-  origin: Origin;
-  createdAt: string;
-}
+/** What commands read of a clip: the store's record without its file keys and frame geometry. */
+export type ClipInfo = Omit<ClipRecord, "files" | "frames">;
 
 type Maybe<T> = Promise<T | undefined | null>;
 
