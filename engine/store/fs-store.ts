@@ -7,17 +7,16 @@ import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/p
 import { join } from "node:path";
 import type { Platform } from "../queue/schema.ts";
 import { FsBlobs } from "./blobs.ts";
-import { ClipNotFound, NotClipOwner } from "./errors.ts";
+import { BlobBackedStore } from "./base-store.ts";
+import { ClipNotFound } from "./errors.ts";
 import { recordBlobKeys, walkLineage } from "./lineage.ts";
-import { checkExt, checkId, fileSafe, looseBlobKey } from "./naming.ts";
+import { checkId, fileSafe } from "./naming.ts";
 import { buildRecord, clipIdFor, writeClipBlobs } from "./record.ts";
-import type { ClipBlobs, ClipRecord, ClipStore, LooseBlobKind, NewClip } from "./types.ts";
+import type { ClipBlobs, ClipRecord, ClipStore, NewClip } from "./types.ts";
 
-export class FsClipStore implements ClipStore {
-  private readonly blobs: FsBlobs;
-
+export class FsClipStore extends BlobBackedStore implements ClipStore {
   constructor(private readonly dir: string) {
-    this.blobs = new FsBlobs(join(dir, "blobs"));
+    super(new FsBlobs(join(dir, "blobs")));
   }
 
   private metaPath(id: string) {
@@ -121,24 +120,10 @@ export class FsClipStore implements ClipStore {
     return undefined;
   }
 
-  async putBlob(data: Buffer, ext: string, kind: LooseBlobKind = "frame"): Promise<string> {
-    const key = looseBlobKey(kind, checkExt(ext));
-    await this.blobs.put(key, data);
-    return key;
-  }
-
-  hasBlob(key: string): Promise<boolean> {
-    return this.blobs.has(key);
-  }
-
-  readBlob(key: string): Promise<Buffer> {
-    return this.blobs.read(key);
-  }
-
   async deleteClip(id: string, byUserId: string, opts: { manager?: boolean } = {}): Promise<boolean> {
     const rec = await this.getClip(id);
     if (!rec) return false;
-    if (rec.origin.userId !== byUserId && !opts.manager) throw new NotClipOwner(id);
+    this.assertMayDelete(rec, byUserId, opts.manager);
     // The record goes first: once it is gone the clip is gone for every reader, whatever cleanup follows.
     await rm(this.metaPath(id), { force: true });
     const marks = this.clipMessagesDir(id);

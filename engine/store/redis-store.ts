@@ -4,11 +4,12 @@
 import type { Redis } from "ioredis";
 import type { Platform } from "../queue/schema.ts";
 import type { BlobBackend } from "./blobs.ts";
-import { ClipNotFound, NotClipOwner } from "./errors.ts";
+import { BlobBackedStore } from "./base-store.ts";
+import { ClipNotFound } from "./errors.ts";
 import { recordBlobKeys, walkLineage } from "./lineage.ts";
-import { checkExt, checkId, looseBlobKey } from "./naming.ts";
+import { checkId } from "./naming.ts";
 import { buildRecord, clipIdFor, writeClipBlobs } from "./record.ts";
-import type { ClipBlobs, ClipRecord, ClipStore, LooseBlobKind, NewClip } from "./types.ts";
+import type { ClipBlobs, ClipRecord, ClipStore, NewClip } from "./types.ts";
 
 // Create the record unless the id is taken; refuse if the parent vanished since we read it (a concurrent delete).
 const PUT_LUA = `
@@ -36,14 +37,16 @@ if KEYS[3] ~= '' then redis.call('ZREM', KEYS[3], ARGV[1]) end
 return 1
 `;
 
-export class RedisClipStore implements ClipStore {
+export class RedisClipStore extends BlobBackedStore implements ClipStore {
   constructor(
     private readonly redis: Redis,
-    private readonly blobs: BlobBackend,
+    blobs: BlobBackend,
     private readonly prefix = "sora:store",
     /** Whether close() quits the client (true when the store opened it). */
     private readonly ownsRedis = false,
-  ) {}
+  ) {
+    super(blobs);
+  }
 
   private clipKey(id: string) {
     return `${this.prefix}:clip:${checkId(id)}`;
@@ -120,24 +123,10 @@ export class RedisClipStore implements ClipStore {
     return undefined;
   }
 
-  async putBlob(data: Buffer, ext: string, kind: LooseBlobKind = "frame"): Promise<string> {
-    const key = looseBlobKey(kind, checkExt(ext));
-    await this.blobs.put(key, data);
-    return key;
-  }
-
-  hasBlob(key: string): Promise<boolean> {
-    return this.blobs.has(key);
-  }
-
-  readBlob(key: string): Promise<Buffer> {
-    return this.blobs.read(key);
-  }
-
   async deleteClip(id: string, byUserId: string, opts: { manager?: boolean } = {}): Promise<boolean> {
     const rec = await this.getClip(id);
     if (!rec) return false;
-    if (rec.origin.userId !== byUserId && !opts.manager) throw new NotClipOwner(id);
+    this.assertMayDelete(rec, byUserId, opts.manager);
     const thread = rec.origin.threadId ? this.threadKey(rec.origin.platform, rec.origin.threadId) : "";
     const removed = await this.redis.eval(DELETE_LUA, 3, this.clipKey(id), this.clipMsgsKey(id), thread, id);
     if (removed !== 1) return false; // someone else deleted it meanwhile
