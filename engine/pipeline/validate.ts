@@ -4,7 +4,7 @@ import type { AspectRatio, Clip, RgbFrame } from "../types.ts";
 import { ASPECT_RATIOS } from "../types.ts";
 import { DEFAULT_OVERLAP, loopLayout } from "./conditioning.ts";
 import { randomSeed } from "./rng.ts";
-import { RequestError, type GenerateRequest } from "./types.ts";
+import { RequestError, type GenerateRequest, type PipelineInfo } from "./types.ts";
 
 export const MAX_PROMPT_CHARS = 1000;
 export const MAX_STEPS = 100;
@@ -12,16 +12,8 @@ export const MAX_GUIDANCE = 20;
 export const MAX_SEED = 0xffffffff;
 
 /** The limits and defaults validation needs from the loaded pack. */
-export interface Limits {
-  sizes: Record<AspectRatio, [number, number]>;
-  defaultFrames: number;
-  /** Frames in one model pass (the pack's max_frames). */
-  passFrames: number;
-  /** Frames one request may ask for. */
-  maxFrames: number;
-  defaultSteps: number;
-  defaultGuidance: number;
-}
+export type Limits = Pick<PipelineInfo,
+  "sizes" | "defaultFrames" | "passFrames" | "maxFrames" | "defaultSteps" | "defaultGuidance">;
 
 export type JobPlan =
   | { kind: "none"; frames: number }

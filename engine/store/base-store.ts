@@ -1,12 +1,34 @@
 // What every store backend does the same way: loose blobs (conditioning frames, previews) go straight to the
-// backend's blob storage, and only a clip's owner or a manager may delete it.
+// backend's blob storage, a new clip's record is prepared the same way, and only a clip's owner or a manager may
+// delete it. Each backend then stores the record its own way.
 import type { BlobBackend } from "./blobs.ts";
-import { NotClipOwner } from "./errors.ts";
+import { ClipNotFound, NotClipOwner } from "./errors.ts";
 import { checkExt, looseBlobKey } from "./naming.ts";
-import type { ClipRecord, LooseBlobKind } from "./types.ts";
+import { buildRecord, clipIdFor, writeClipBlobs } from "./record.ts";
+import type { ClipBlobs, ClipRecord, LooseBlobKind, NewClip } from "./types.ts";
 
 export abstract class BlobBackedStore {
   protected constructor(protected readonly blobs: BlobBackend) {}
+
+  abstract getClip(id: string): Promise<ClipRecord | undefined>;
+
+  /**
+   * The shared start of putClip: the id derives from the job, so a retried job finds the clip it already stored;
+   * otherwise the parent must exist (its root becomes ours) and the files are written before the record.
+   */
+  protected async prepareClip(rec: NewClip, blobs: ClipBlobs):
+    Promise<{ existing: ClipRecord } | { id: string; record: ClipRecord }> {
+    const id = clipIdFor(rec);
+    const existing = await this.getClip(id);
+    if (existing) return { existing };
+    let rootId = id;
+    if (rec.parentId !== undefined) {
+      const parent = await this.getClip(rec.parentId);
+      if (!parent) throw new ClipNotFound(rec.parentId);
+      rootId = parent.rootId;
+    }
+    return { id, record: buildRecord(rec, id, rootId, await writeClipBlobs(this.blobs, id, blobs)) };
+  }
 
   async putBlob(data: Buffer, ext: string, kind: LooseBlobKind = "frame"): Promise<string> {
     const key = looseBlobKey(kind, checkExt(ext));

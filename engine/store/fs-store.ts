@@ -11,7 +11,7 @@ import { BlobBackedStore } from "./base-store.ts";
 import { ClipNotFound } from "./errors.ts";
 import { recordBlobKeys, walkLineage } from "./lineage.ts";
 import { checkId, fileSafe } from "./naming.ts";
-import { buildRecord, clipIdFor, writeClipBlobs } from "./record.ts";
+
 import type { ClipBlobs, ClipRecord, ClipStore, NewClip } from "./types.ts";
 
 export class FsClipStore extends BlobBackedStore implements ClipStore {
@@ -38,16 +38,9 @@ export class FsClipStore extends BlobBackedStore implements ClipStore {
   }
 
   async putClip(rec: NewClip, blobs: ClipBlobs): Promise<ClipRecord> {
-    const id = clipIdFor(rec);
-    const existing = await this.getClip(id);
-    if (existing) return existing;
-    let rootId = id;
-    if (rec.parentId !== undefined) {
-      const parent = await this.getClip(rec.parentId);
-      if (!parent) throw new ClipNotFound(rec.parentId);
-      rootId = parent.rootId;
-    }
-    const record = buildRecord(rec, id, rootId, await writeClipBlobs(this.blobs, id, blobs));
+    const prepared = await this.prepareClip(rec, blobs);
+    if ("existing" in prepared) return prepared.existing;
+    const { id, record } = prepared;
     // link() fails if the name exists: of two writers racing on one id, exactly one record wins.
     const file = this.metaPath(id);
     await mkdir(join(this.dir, "meta"), { recursive: true });

@@ -8,7 +8,7 @@ import { BlobBackedStore } from "./base-store.ts";
 import { ClipNotFound } from "./errors.ts";
 import { recordBlobKeys, walkLineage } from "./lineage.ts";
 import { checkId } from "./naming.ts";
-import { buildRecord, clipIdFor, writeClipBlobs } from "./record.ts";
+
 import type { ClipBlobs, ClipRecord, ClipStore, NewClip } from "./types.ts";
 
 // Create the record unless the id is taken; refuse if the parent vanished since we read it (a concurrent delete).
@@ -62,16 +62,9 @@ export class RedisClipStore extends BlobBackedStore implements ClipStore {
   }
 
   async putClip(rec: NewClip, blobs: ClipBlobs): Promise<ClipRecord> {
-    const id = clipIdFor(rec);
-    const existing = await this.getClip(id);
-    if (existing) return existing;
-    let rootId = id;
-    if (rec.parentId !== undefined) {
-      const parent = await this.getClip(rec.parentId);
-      if (!parent) throw new ClipNotFound(rec.parentId);
-      rootId = parent.rootId;
-    }
-    const record = buildRecord(rec, id, rootId, await writeClipBlobs(this.blobs, id, blobs));
+    const prepared = await this.prepareClip(rec, blobs);
+    if ("existing" in prepared) return prepared.existing;
+    const { id, record } = prepared;
     const res = (await this.redis.eval(
       PUT_LUA,
       3,
@@ -81,7 +74,7 @@ export class RedisClipStore extends BlobBackedStore implements ClipStore {
       JSON.stringify(record),
       id,
       record.origin.userId,
-      rootId,
+      record.rootId,
       record.parentId ?? "",
       Date.parse(record.createdAt),
     )) as [string, string?];
