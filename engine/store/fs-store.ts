@@ -11,7 +11,6 @@ import { BlobBackedStore } from "./base-store.ts";
 import { ClipNotFound } from "./errors.ts";
 import { recordBlobKeys, walkLineage } from "./lineage.ts";
 import { checkId, fileSafe } from "./naming.ts";
-
 import type { ClipBlobs, ClipRecord, ClipStore, NewClip } from "./types.ts";
 
 export class FsClipStore extends BlobBackedStore implements ClipStore {

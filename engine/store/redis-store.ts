@@ -8,7 +8,6 @@ import { BlobBackedStore } from "./base-store.ts";
 import { ClipNotFound } from "./errors.ts";
 import { recordBlobKeys, walkLineage } from "./lineage.ts";
 import { checkId } from "./naming.ts";
-
 import type { ClipBlobs, ClipRecord, ClipStore, NewClip } from "./types.ts";
 
 // Create the record unless the id is taken; refuse if the parent vanished since we read it (a concurrent delete).
