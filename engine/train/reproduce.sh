@@ -6,6 +6,10 @@
 #
 #   bash engine/train/reproduce.sh                      # defaults below
 #   VAE_STEPS=500 DIT_STEPS=200 CLIPS=600 bash engine/train/reproduce.sh   # a quick end-to-end check
+#
+# runs/ lost (a new machine)? Rebuild the checkpoints from the shipped pack and resume from there instead of from
+# nothing: python3 engine/train/recover_pack.py --dit-step <card's DiT step> --vae-step <card's VAE step>, then
+# stages 1 and 3 (shards, latents: the recovered encoder gives the same latents) and stage 4 with a larger DIT_STEPS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -154,9 +154,14 @@ def main():
     if state:
         model.load_state_dict(state["model"])
         ema.model.load_state_dict(state["ema_model"])
-        opt.load_state_dict(state["opt"])
         step = state["step"]
-        log(f"resumed at step {step}")
+        if "opt" in state:
+            opt.load_state_dict(state["opt"])
+            log(f"resumed at step {step}")
+        else:   # recovered from a shipped pack (recover_pack.py): fresh Adam moments
+            log(f"resumed at step {step} from {state.get('recovered_from', 'weights only')}, fresh optimizer")
+    # A restart (fresh optimizer) warms the learning rate up again and runs its own cosine from there to --steps.
+    lr_restart = state.get("lr_restart", 0) if state else 0
     rng = np.random.default_rng(a.seed * 1000003 + step)
     gen = torch.Generator().manual_seed(a.seed * 1000003 + step)
     aspects = sorted(data)
@@ -174,7 +179,7 @@ def main():
     def save():
         checkpoint.save(ckpt_path, {
             "model": model.state_dict(), "ema_model": ema.model.state_dict(), "opt": opt.state_dict(),
-            "step": step, "config": cfg, "vocab": vocab, "latent_mean": mean, "latent_std": std,
+            "step": step, "lr_restart": lr_restart, "config": cfg, "vocab": vocab, "latent_mean": mean, "latent_std": std,
             # what pack_sources / export.py read:
             "ema": {"dit": ema.model.dit.state_dict(), "text_encoder": ema.model.text_encoder.state_dict()},
         })
@@ -211,7 +216,7 @@ def main():
     model.train()
     agg, n_agg, t_last = 0.0, 0, time.time()
     while step < a.steps:
-        set_lr(opt, lr_at(step, a.steps, a.lr, a.warmup))
+        set_lr(opt, lr_at(step - lr_restart, a.steps - lr_restart, a.lr, a.warmup))
         aspect = aspects[int(rng.choice(len(aspects), p=p_aspect))]
         x_t, tf, pos, ids, target, weight = step_batch(data, aspect, bsz[aspect], rng, gen, device, a, a.dim)
         v = model(x_t, tf, pos, ids)
