@@ -43,7 +43,8 @@ COPY locales ./locales
 RUN mkdir -p /app/data /data/clips && chown node:node /app/data /data/clips
 
 USER node
-ENV PORT=8080
+# The playground binds 127.0.0.1 by default (it has no login); in a container the published port must reach it.
+ENV PORT=8080 HOST=0.0.0.0
 EXPOSE 8080
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

@@ -10,11 +10,21 @@ function clip(text: string): string {
   return text.length > CAPTION_FIELD_MAX ? `${text.slice(0, CAPTION_FIELD_MAX - 1)}…` : text;
 }
 
-function settings(params: Record<string, unknown>): string {
-  return Object.entries(params)
-    .filter(([, v]) => v !== undefined && v !== null && typeof v !== "object")
-    .map(([k, v]) => `${k} ${v}`)
-    .join(", ");
+/**
+ * The settings a reader chose or can choose again, in their language. The record's params also hold bookkeeping
+ * (job id, source clip, image blob key, frame count) that means nothing to a reader, so only these are shown.
+ */
+const SHOWN_SETTINGS = ["steps", "guidance", "aspect", "seconds", "strength", "negativePrompt"] as const;
+
+function settings(params: Record<string, unknown>, locale: string | undefined): string {
+  const parts: string[] = [];
+  for (const k of SHOWN_SETTINGS) {
+    const v = params[k];
+    if (typeof v === "number" || (typeof v === "string" && v !== "")) parts.push(t(locale, `clip.setting.${k}`, { value: v }));
+  }
+  const dir = params.direction;
+  if (dir === "forward" || dir === "backward") parts.push(t(locale, `clip.setting.${dir}`));
+  return parts.join(", ");
 }
 
 export function clipCaption(c: ClipInfo, locale: string | undefined): string {
@@ -22,7 +32,7 @@ export function clipCaption(c: ClipInfo, locale: string | undefined): string {
   if (c.prompt) lines.push(`${t(locale, "clip.prompt")}: ${clip(c.prompt)}`);
   if (c.expandedPrompt && c.expandedPrompt !== c.prompt) lines.push(`${t(locale, "clip.expandedPrompt")}: ${clip(c.expandedPrompt)}`);
   lines.push(`${t(locale, "clip.seed")}: ${c.seed}`);
-  const s = settings(c.params);
+  const s = settings(c.params, locale);
   if (s) lines.push(`${t(locale, "clip.params")}: ${s}`);
   if (c.parentId) lines.push(`${t(locale, "clip.parent")}: ${c.parentId}`);
   return lines.join("\n");

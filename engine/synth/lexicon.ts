@@ -178,6 +178,8 @@ export const BACKGROUND_CUES: readonly (readonly [string[], Background])[] = [
     ];
   }),
   [["dark", "background"], { kind: "solid", color: "black" }],
+  // No plain blue exists in the renderer: navy is the nearest thing the model has seen, and far closer than black.
+  [["blue", "background"], { kind: "solid", color: "navy" }],
   [["light", "background"], { kind: "solid", color: "white" }],
   [["blue", "sky"], { kind: "sky", look: "day" }],
   [["daytime", "sky"], { kind: "sky", look: "day" }],

@@ -20,14 +20,14 @@ describe("clip buttons", () => {
 });
 
 describe("clip caption", () => {
-  it("lists kind, prompt, expanded prompt when different, seed, settings and parent", () => {
+  it("lists kind, prompt, expanded prompt when different, seed, the reader's settings (no bookkeeping) and parent", () => {
     const text = clipCaption({
       id: "c2", parentId: "c1", rootId: "c1", kind: "extend", prompt: "it rolls left", expandedPrompt: "a red ball rolls to the left on grey",
-      seed: 42, params: { steps: 20, aspect: "16:9", nested: { x: 1 } }, createdAt: "", origin: { platform: "slack", userId: "u", locale: "de" },
+      seed: 42, params: { steps: 20, aspect: "16:9", direction: "backward", jobId: "slack-1", frames: 17, nested: { x: 1 } }, createdAt: "", origin: { platform: "slack", userId: "u", locale: "de" },
     }, "de");
     expect(text.split("\n")).toEqual([
       "Verlängerung", "Text: it rolls left", "Erweiterter Text: a red ball rolls to the left on grey", "Seed: 42",
-      "Einstellungen: steps 20, aspect 16:9", "Setzt fort: c1",
+      "Einstellungen: 20 Schritte, Format 16:9, rückwärts", "Setzt fort: c1",
     ]);
   });
 });

@@ -9,6 +9,12 @@ describe("parsePrompt", () => {
     expect(p.unknownWords).toEqual([]);
   });
 
+  it("takes a blue background as the nearest solid one the renderer has (navy), not the default black", () => {
+    const p = parsePrompt("a red ball bouncing on a blue background");
+    expect(p.objects).toEqual([{ color: "red", shape: "circle", motion: "bounce" }]);
+    expect(p.background).toEqual({ kind: "solid", color: "navy" });
+  });
+
   it("reads counts and plurals", () => {
     const p = parsePrompt("two blue squares moving right");
     expect(p.objects).toEqual([

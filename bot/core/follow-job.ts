@@ -1,0 +1,174 @@
+// Following one job until it ends, for any platform: the queue's events (engine/queue ClipEvents) for that job id
+// become progress text (renderProgress, one EditThrottle per job, so a chatty worker never floods a platform's edit
+// limits), and the end becomes either a finished clip ready to post (presentClip, in the requester's language) or
+// a final localized status. A platform supplies only a JobView: how to show text, how to post a clip.
+//
+// One listener per event type serves every followed job (a Map by job id), so a thousand jobs in flight do not
+// mean a thousand listeners. Events a process sees for jobs it does not follow (another shard's, or one whose
+// follower was lost to a restart) go to `onUnfollowed`, so an adapter can still deliver them if it owns them.
+import { presentClip } from "../../commands/deliver.ts";
+import type { ClipPost } from "../../commands/context.ts";
+import type { ClipEventMap, ClipEventName } from "../../engine/queue/events.ts";
+import type { JobStatus } from "../../engine/queue/producer.ts";
+import type { ClipRecord } from "../../engine/store/types.ts";
+import type { LogLine } from "./moderation.ts";
+import { EditThrottle, realClock, renderProgress, type Clock, type ProgressSnapshot } from "./progress.ts";
+
+/** What ClipEvents offers; tests can hand in any emitter of the same events. */
+export interface JobEventSource {
+  on<K extends ClipEventName>(event: K, listener: (e: ClipEventMap[K]) => void): unknown;
+  off<K extends ClipEventName>(event: K, listener: (e: ClipEventMap[K]) => void): unknown;
+}
+
+export interface ProgressView {
+  jobId: string;
+  snapshot: ProgressSnapshot;
+  /** renderProgress(snapshot, locale). */
+  text: string;
+  /** Blob key of the newest preview image, when the worker made one. */
+  previewRef?: string;
+}
+
+/** The platform side of one followed job. */
+export interface JobView {
+  /** Show the job's state; throttled while running, always called once more with the final state. */
+  progress(update: ProgressView): Promise<void>;
+  /** The clip is ready: post it. Called before the final ("done") progress update. */
+  completed(result: { clip: ClipRecord; post: ClipPost }): Promise<void>;
+}
+
+export type JobOutcome = "completed" | "failed" | "cancelled";
+
+export interface FollowerOptions {
+  events: JobEventSource;
+  store: { getClip(id: string): Promise<ClipRecord | undefined | null> };
+  /** Catch-up for events that fired before follow() was called (Producer.status). */
+  status?: (jobId: string) => Promise<JobStatus>;
+  /** Minimum time between two progress updates of one job (Discord allows about 5 edits per 5 s per channel). */
+  intervalMs?: number;
+  clock?: Clock;
+  log?: LogLine;
+}
+
+interface Followed {
+  locale: string;
+  view: JobView;
+  throttle: EditThrottle<ProgressView>;
+  ended: boolean;
+  outcome: Promise<JobOutcome>;
+  resolve: (o: JobOutcome) => void;
+}
+
+const FINISHED_MEMORY = 10_000;
+
+type Unfollowed = (event: { kind: "completed"; jobId: string; clipId: string }) => void;
+
+export class JobFollower {
+  private readonly jobs = new Map<string, Followed>();
+  /** Jobs that ended here lately: a duplicate event for one (catch-up and live) must not look unfollowed. */
+  private readonly finished = new Set<string>();
+  private readonly unfollowed = new Set<Unfollowed>();
+  private readonly log: LogLine;
+  private readonly listeners: { [K in ClipEventName]?: (e: ClipEventMap[K]) => void };
+
+  constructor(private readonly opts: FollowerOptions) {
+    this.log = opts.log ?? console.warn;
+    this.listeners = {
+      active: (e) => this.running(e.jobId, { state: "running", stage: "prepare", step: 0, steps: 1 }),
+      progress: (e) => this.running(e.jobId, { state: "running", stage: e.stage, step: e.step, steps: e.steps, etaSeconds: e.etaSeconds }, e.previewRef),
+      completed: (e) => void this.complete(e.jobId, e.clipId),
+      failed: (e) => void this.end(e.jobId, "failed", { state: "failed", reason: { key: e.userMessageKey } }),
+      cancelled: (e) => void this.end(e.jobId, "cancelled", { state: "cancelled" }),
+    };
+    for (const [name, fn] of Object.entries(this.listeners)) opts.events.on(name as ClipEventName, fn as never);
+  }
+
+  /**
+   * Follow a job the caller just enqueued; resolves when it has ended and the final update is shown. Following a job
+   * twice returns the first follow's promise (a redelivered event must not post twice).
+   */
+  follow(jobId: string, locale: string, view: JobView): Promise<JobOutcome> {
+    const known = this.jobs.get(jobId);
+    if (known) return known.outcome;
+    let resolve!: (o: JobOutcome) => void;
+    const outcome = new Promise<JobOutcome>((r) => (resolve = r));
+    const throttle = new EditThrottle<ProgressView>((u) => view.progress(u), this.opts.intervalMs ?? 1500, this.opts.clock ?? realClock,
+      (err) => this.log(`progress update for job ${jobId} failed: ${(err as Error)?.message ?? err}`));
+    this.jobs.set(jobId, { locale, view, throttle, ended: false, outcome, resolve });
+    void this.catchUp(jobId);
+    return outcome;
+  }
+
+  isFollowing(jobId: string): boolean {
+    return this.jobs.has(jobId);
+  }
+
+  /** Completed jobs nobody here follows (see the header). */
+  onUnfollowed(fn: Unfollowed): () => void {
+    this.unfollowed.add(fn);
+    return () => this.unfollowed.delete(fn);
+  }
+
+  /** Stop listening. Jobs still followed get no further updates (their promises stay pending). */
+  close(): void {
+    for (const [name, fn] of Object.entries(this.listeners)) this.opts.events.off(name as ClipEventName, fn as never);
+    this.jobs.clear();
+  }
+
+  private async catchUp(jobId: string): Promise<void> {
+    if (!this.opts.status) return;
+    try {
+      const s = await this.opts.status(jobId);
+      if (s.state === "completed" && s.clipId) await this.complete(jobId, s.clipId);
+      else if (s.state === "failed") await this.end(jobId, "failed", { state: "failed", reason: { key: s.userMessageKey ?? "queue.failed" } });
+      else if (s.state === "cancelled") await this.end(jobId, "cancelled", { state: "cancelled" });
+    } catch (err) {
+      this.log(`status of job ${jobId} unavailable: ${(err as Error)?.message ?? err}`);
+    }
+  }
+
+  private view(jobId: string, snapshot: ProgressSnapshot, locale: string, previewRef?: string): ProgressView {
+    return { jobId, snapshot, text: renderProgress(snapshot, locale), ...(previewRef ? { previewRef } : {}) };
+  }
+
+  private running(jobId: string, snapshot: ProgressSnapshot, previewRef?: string): void {
+    const f = this.jobs.get(jobId);
+    if (f && !f.ended) f.throttle.push(this.view(jobId, snapshot, f.locale, previewRef));
+  }
+
+  private async complete(jobId: string, clipId: string): Promise<void> {
+    const f = this.jobs.get(jobId);
+    if (!f) {
+      if (!this.finished.has(jobId)) for (const fn of this.unfollowed) fn({ kind: "completed", jobId, clipId });
+      return;
+    }
+    if (f.ended) return;
+    f.ended = true;
+    let final: ProgressSnapshot = { state: "done" };
+    try {
+      const clip = await this.opts.store.getClip(clipId);
+      if (!clip) throw new Error(`clip ${clipId} of job ${jobId} is not in the store`);
+      await f.view.completed({ clip, post: presentClip(clip) });
+    } catch (err) {
+      this.log(`posting the clip of job ${jobId} failed: ${(err as Error)?.stack ?? err}`);
+      final = { state: "failed", reason: { key: "errors.internal" } };
+    }
+    await this.finish(jobId, f, final.state === "done" ? "completed" : "failed", final);
+  }
+
+  private async end(jobId: string, outcome: JobOutcome, snapshot: ProgressSnapshot): Promise<void> {
+    const f = this.jobs.get(jobId);
+    if (!f || f.ended) return;
+    f.ended = true;
+    await this.finish(jobId, f, outcome, snapshot);
+  }
+
+  private async finish(jobId: string, f: Followed, outcome: JobOutcome, snapshot: ProgressSnapshot): Promise<void> {
+    await f.throttle.finish(this.view(jobId, snapshot, f.locale));
+    // Kept until now so a late duplicate event finds `ended` and does nothing; then remembered a while longer.
+    this.jobs.delete(jobId);
+    this.finished.add(jobId);
+    if (this.finished.size > FINISHED_MEMORY) this.finished.delete(this.finished.values().next().value!);
+    f.resolve(outcome);
+  }
+}

@@ -1,0 +1,101 @@
+// Everything one machine runs, wired in one place: Redis (found or started), the clip store, the queue's producer and
+// events, an engine worker (unless this host only serves bots), the platform adapters whose tokens are set, and the
+// playground with /health and /metrics. close() takes it all down in reverse order.
+import { ClipEvents } from "../../engine/queue/events.ts";
+import { connectRedis } from "../../engine/queue/connection.ts";
+import { Producer } from "../../engine/queue/producer.ts";
+import { openStore } from "../../engine/store/index.ts";
+import { t } from "../core/i18n.ts";
+import { loadBlocklist } from "../core/moderation.ts";
+import { startPlayground } from "../playground/index.ts";
+import { startAdapters } from "./adapters.ts";
+import { configuredModelName } from "./model.ts";
+import { ensureRedis } from "./redis.ts";
+
+export interface AppOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Run an engine worker in this process (`npm start`), or only the bots and the playground (`npm run bot`). */
+  worker: boolean;
+  log?: (line: string) => void;
+}
+
+export interface App {
+  url: string;
+  close(): Promise<void>;
+}
+
+function intEnv(v: string | undefined, fallback: number | undefined): number | undefined {
+  const n = Number(v);
+  return v?.trim() && Number.isInteger(n) && n >= 0 ? n : fallback;
+}
+
+/** Operator messages follow the host's language (LANG=de_DE.UTF-8 → German), or SORA_LOG_LOCALE. */
+export function logLocale(env: NodeJS.ProcessEnv): string | undefined {
+  return env.SORA_LOG_LOCALE || env.LANG;
+}
+
+export async function startApp(o: AppOptions): Promise<App> {
+  const env = o.env ?? process.env;
+  const log = o.log ?? ((line: string) => console.log(line));
+  const locale = logLocale(env);
+  const closers: { name: string; close: () => Promise<unknown> }[] = [];
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) {
+      await c.close().catch((err) => log(`shutdown: ${c.name}: ${(err as Error)?.message ?? err}`));
+    }
+  };
+
+  try {
+    const redis = await ensureRedis({ url: env.REDIS_URL, explicit: Boolean(env.REDIS_URL?.trim()), locale, log });
+    closers.push({ name: "redis-server", close: () => redis.stop() });
+    // The store's redis backend must use the same server, including one we just started.
+    const store = openStore({ ...env, REDIS_URL: redis.url });
+    closers.push({ name: "store", close: () => store.close() });
+
+    const prefix = env.SORA_QUEUE_PREFIX || "sora";
+    // The worker's own setting (engine/worker/config.ts); the producer needs it too, for its ETAs.
+    const concurrency = intEnv(env.SORA_WORKER_CONCURRENCY, undefined);
+    const client = connectRedis(redis.url);
+    closers.push({ name: "redis client", close: () => client.quit() });
+    const producer = new Producer({ redis: client, prefix, store, workerSlots: concurrency ?? 1 });
+    closers.push({ name: "producer", close: () => producer.close() });
+    // QueueEvents blocks its connection: it gets its own.
+    const eventsClient = connectRedis(redis.url);
+    closers.push({ name: "events client", close: () => eventsClient.quit() });
+    const events = new ClipEvents({ redis: eventsClient, prefix });
+    closers.push({ name: "events", close: () => events.close() });
+    events.on("error", (err) => log(`queue events: ${err.message}`));
+    await events.ready();
+
+    let model = configuredModelName(env);
+    if (o.worker) {
+      // Loaded only here: a bot-only host never loads onnxruntime.
+      const { startEngineWorker } = await import("../../engine/worker/index.ts");
+      const device = env.SORA_DEVICE === "cuda" ? "cuda" : "cpu";
+      const worker = await startEngineWorker({
+        redis: redis.url, prefix, store, device, log, ...(concurrency ? { concurrency } : {}),
+        modelDir: env.SORA_MODEL?.trim() || undefined, threads: intEnv(env.SORA_THREADS, undefined),
+      });
+      closers.push({ name: "engine worker", close: () => worker.close() });
+      model = worker.info.name;
+      log(t(locale, "startup.workerReady", { model, device: worker.info.device, concurrency: concurrency ?? 1 }));
+    } else {
+      log(t(locale, "startup.noWorker"));
+    }
+
+    const blocklist = loadBlocklist(env);
+    const adapters = await startAdapters({ env, locale, log, producer, events, store, blocklist, model });
+    closers.push({ name: "adapters", close: () => adapters.close() });
+
+    const playground = await startPlayground({
+      producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log,
+      port: intEnv(env.PORT, 8080), host: env.HOST?.trim() || undefined,
+    });
+    closers.push({ name: "playground", close: () => playground.close() });
+    log(t(locale, adapters.running.length ? "startup.playground" : "startup.noTokens", { url: playground.url }));
+    return { url: playground.url, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

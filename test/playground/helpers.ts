@@ -1,0 +1,125 @@
+// Test plumbing for the playground: a real playground on the real Redis (a unique queue prefix, removed afterwards)
+// with an fs clip store in a temporary folder, plus small HTTP and Server-Sent Event clients.
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Redis } from "ioredis";
+import { connectRedis, redisUrl } from "../../engine/queue/connection.ts";
+import { ClipEvents } from "../../engine/queue/events.ts";
+import { Producer } from "../../engine/queue/producer.ts";
+import { FsClipStore } from "../../engine/store/index.ts";
+import { parseBlocklist } from "../../bot/core/moderation.ts";
+import { startPlayground, type Playground } from "../../bot/playground/index.ts";
+import type { PageMessage } from "../../bot/playground/sessions.ts";
+
+export interface TestPlayground {
+  pg: Playground;
+  base: string;
+  prefix: string;
+  redis: Redis;
+  store: FsClipStore;
+  producer: Producer;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestPlayground(opts: { maxImageBytes?: number } = {}): Promise<TestPlayground> {
+  const prefix = `sora-pgtest-${randomUUID().slice(0, 8)}`;
+  const dir = await mkdtemp(join(tmpdir(), "sora-pg-"));
+  const redis = connectRedis();
+  const eventsRedis = connectRedis();
+  const store = new FsClipStore(dir);
+  const producer = new Producer({ redis, prefix, store });
+  const events = new ClipEvents({ redis: eventsRedis, prefix });
+  await events.ready();
+  const logs: string[] = [];
+  const pg = await startPlayground({
+    producer, events, store, redis, redisUrl: redisUrl(), model: "test-model", port: 0, log: (l) => void logs.push(l),
+    blocklist: parseBlocklist("nude\n", "test"), editIntervalMs: 20, maxImageBytes: opts.maxImageBytes,
+  });
+  return {
+    pg, base: pg.url.replace(/\/$/, ""), prefix, redis, store, producer, logs,
+    async close() {
+      await pg.close();
+      await events.close();
+      await producer.close();
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== "0");
+      await redis.quit();
+      await eventsRedis.quit();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ApiAnswer {
+  status: number;
+  messages: PageMessage[];
+  replies: { key: string; text: string }[];
+  jobs: string[];
+  [k: string]: unknown;
+}
+
+export async function api(base: string, path: string, body: Record<string, unknown>): Promise<ApiAnswer> {
+  const res = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: res.status, ...(await res.json()) };
+}
+
+/** Reads a session's event stream; `thread` is the page's view (upserts applied), `events` every raw event. */
+export class SseReader {
+  readonly thread = new Map<string, PageMessage>();
+  readonly events: { event: string; data: unknown }[] = [];
+  private readonly abort = new AbortController();
+  private readonly done: Promise<void>;
+
+  constructor(url: string) {
+    this.done = this.read(url).catch(() => undefined);
+  }
+
+  private async read(url: string): Promise<void> {
+    const res = await fetch(url, { signal: this.abort.signal });
+    const decoder = new TextDecoder();
+    let buf = "";
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      let cut: number;
+      while ((cut = buf.indexOf("\n\n")) >= 0) {
+        const block = buf.slice(0, cut);
+        buf = buf.slice(cut + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (!event || data === undefined) continue;
+        const parsed = JSON.parse(data);
+        this.events.push({ event, data: parsed });
+        if (event === "reset") for (const m of parsed as PageMessage[]) this.thread.set(m.id, m);
+        if (event === "message") this.thread.set((parsed as PageMessage).id, parsed as PageMessage);
+        if (event === "remove") this.thread.delete((parsed as { id: string }).id);
+      }
+    }
+  }
+
+  async until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const v = fn();
+      if (v) return v;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; thread: ${JSON.stringify([...this.thread.values()], null, 1)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.done;
+  }
+}
+
+export function newSession(): string {
+  return `t-${randomUUID()}`;
+}
