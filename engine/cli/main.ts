@@ -2,7 +2,9 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadPipeline, RequestError, type GenerateResult } from "../pipeline/index.ts";
-import { encodeMp4, encodePreview, writeThumbnail, VideoError, bestPreviewFormat } from "../video/index.ts";
+import { framesForSeconds } from "../pipeline/request.ts";
+import { VideoError } from "../video/index.ts";
+import { writeClipFiles } from "../worker/outputs.ts";
 import { MAX_SECONDS, parseGenerateArgs, UsageError, type GenerateArgs } from "./args.ts";
 import { chooseAspect, loadCondition } from "./media.ts";
 import { progressBar } from "./progress.ts";
@@ -15,11 +17,8 @@ const USAGE = `usage:
 environment: SORA_MODEL (model pack dir), SORA_DEVICE (cpu|cuda), SORA_THREADS`;
 
 function framesFor(args: GenerateArgs, fps: number): number | undefined {
-  if (args.seconds === undefined) return undefined;
-  const span = Math.max(1, Math.round(args.seconds * fps));
-  // A clip of S seconds has S·fps intervals and so one more frame; extensions and in-betweens add intervals only.
   const kind = args.condition?.kind;
-  return kind === "extend" || kind === "interpolate" ? span : span + 1;
+  return framesForSeconds(args.seconds, fps, kind === "extend" || kind === "interpolate" ? "continuation" : "clip");
 }
 
 function checkOutput(file: string): void {
@@ -65,13 +64,7 @@ async function writeOutputs(args: GenerateArgs, result: GenerateResult, model: s
     prompt: result.prompt, model, seed: result.seed, negativePrompt: args.negativePrompt, steps: args.steps,
     guidance: args.guidance, extra: { expanded_prompt: result.expandedPrompt },
   };
-  const video = await encodeMp4(result.clip, args.output, { metadata });
-  if (!args.preview) return { video: video.file };
-  const stem = args.output.replace(/\.mp4$/i, "");
-  const format = await bestPreviewFormat();
-  const preview = await encodePreview(result.clip, `${stem}.${format}`, { metadata });
-  const thumbnail = await writeThumbnail(result.clip, `${stem}.png`, { metadata });
-  return { video: video.file, preview: preview.file, thumbnail: thumbnail.file };
+  return writeClipFiles(result.clip, args.output, { preview: args.preview, metadata });
 }
 
 function report(args: GenerateArgs, r: GenerateResult, files: { video: string; preview?: string; thumbnail?: string }): void {

@@ -1,20 +1,11 @@
 // Turns the files named on the command line into the frames a conditioned generation needs, at the model's size.
 import type { Condition, PipelineInfo } from "../pipeline/index.ts";
+import { nearestAspect } from "../pipeline/request.ts";
 import type { AspectRatio } from "../types.ts";
 import { decodeImage, decodeToFrames, probe } from "../video/index.ts";
 import type { ConditionSpec } from "./args.ts";
 
-/** The supported aspect ratio nearest to a picture's own (compared in log space, so 2:1 and 1:2 are symmetric). */
-export function nearestAspect(width: number, height: number, sizes: PipelineInfo["sizes"]): AspectRatio {
-  const want = Math.log(width / height);
-  let best: AspectRatio = "1:1";
-  let bestGap = Infinity;
-  for (const [aspect, [w, h]] of Object.entries(sizes) as [AspectRatio, [number, number]][]) {
-    const gap = Math.abs(Math.log(w / h) - want);
-    if (gap < bestGap) [best, bestGap] = [aspect, gap];
-  }
-  return best;
-}
+export { nearestAspect };
 
 function conditionFiles(spec: ConditionSpec): string[] {
   switch (spec.kind) {

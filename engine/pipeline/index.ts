@@ -4,7 +4,7 @@ import { Worker } from "node:worker_threads";
 import { PackError } from "./manifest.ts";
 import type { FromWorker, ToWorker, WireError } from "./worker.ts";
 import {
-  RequestError, type GenerateRequest, type GenerateResult, type LoadPipelineOptions, type Pipeline, type PipelineInfo,
+  GenerateAborted, RequestError, type GenerateRequest, type GenerateResult, type LoadPipelineOptions, type Pipeline, type PipelineInfo,
   type Progress,
 } from "./types.ts";
 
@@ -16,7 +16,10 @@ export { loadPack, type ModelPack } from "./pack.ts";
 export { Generator, type GeneratorOptions } from "./generate.ts";
 
 function fromWire(e: WireError): Error {
-  const err = e.name === "RequestError" ? new RequestError(e.message) : e.name === "PackError" ? new PackError(e.message) : new Error(e.message);
+  const err = e.name === "RequestError" ? new RequestError(e.message)
+    : e.name === "PackError" ? new PackError(e.message)
+    : e.name === "GenerateAborted" ? new GenerateAborted()
+    : new Error(e.message);
   if (e.stack) err.stack = e.stack;
   return err;
 }
@@ -99,8 +102,16 @@ export async function loadPipeline(opts: LoadPipelineOptions = {}): Promise<Pipe
     info,
     generate(req: GenerateRequest): Promise<GenerateResult> {
       // Functions cannot cross to the worker; progress comes back as messages and is dispatched here.
-      const { onProgress, ...request } = req ?? ({} as GenerateRequest);
-      return call<GenerateResult>((id) => ({ type: "generate", id, request, wantProgress: !!onProgress }), onProgress);
+      const { onProgress, signal, ...request } = req ?? ({} as GenerateRequest);
+      if (!signal) return call<GenerateResult>((id) => ({ type: "generate", id, request, wantProgress: !!onProgress }), onProgress);
+      if (signal.aborted) return Promise.reject(new GenerateAborted());
+      // The thread reads this flag between steps (it cannot read messages while a model call blocks it). The promise
+      // settles only when the thread has stopped, so the model is free again once a cancelled generate rejects.
+      const abort = new Int32Array(new SharedArrayBuffer(4));
+      const onAbort = () => Atomics.store(abort, 0, 1);
+      signal.addEventListener("abort", onAbort, { once: true });
+      return call<GenerateResult>((id) => ({ type: "generate", id, request, wantProgress: !!onProgress, abort }), onProgress)
+        .finally(() => signal.removeEventListener("abort", onAbort));
     },
     expand(prompt: string) {
       return call<{ expandedPrompt: string; unknownWords: string[] }>((id) => ({ type: "expand", id, prompt }));

@@ -32,6 +32,11 @@ export interface GenerateRequest {
   expand?: boolean;
   condition?: Condition;
   onProgress?: (p: Progress) => void;
+  /**
+   * Aborting stops the generation at its next step (denoise or decode) and generate rejects with GenerateAborted;
+   * a request still queued behind another never starts. The engine worker uses it to cancel a running job.
+   */
+  signal?: AbortSignal;
 }
 
 export interface Timings {
@@ -89,6 +94,14 @@ export interface Pipeline {
   /** Prompt expansion alone, as generate would do it (for previews and `/sora` replies). */
   expand(prompt: string): Promise<{ expandedPrompt: string; unknownWords: string[] }>;
   close(): Promise<void>;
+}
+
+/** A generation stopped through its request's `signal`. */
+export class GenerateAborted extends Error {
+  override name = "GenerateAborted";
+  constructor() {
+    super("generation aborted");
+  }
 }
 
 /** Raised for requests that cannot be run as given; the message is safe to show to the person who asked. */

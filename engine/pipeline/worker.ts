@@ -4,11 +4,19 @@
 import { parentPort, type MessagePort } from "node:worker_threads";
 import { Generator } from "./generate.ts";
 import { loadPack, type ModelPack } from "./pack.ts";
-import type { GenerateRequest, LoadPipelineOptions, PipelineInfo, Progress } from "./types.ts";
+import { GenerateAborted, type GenerateRequest, type LoadPipelineOptions, type PipelineInfo, type Progress } from "./types.ts";
 
 export type ToWorker =
   | { type: "init"; options: LoadPipelineOptions }
-  | { type: "generate"; id: number; request: Omit<GenerateRequest, "onProgress">; wantProgress: boolean }
+  | {
+      type: "generate"; id: number; request: Omit<GenerateRequest, "onProgress" | "signal">; wantProgress: boolean;
+      /**
+       * Abort flag (Int32Array over a SharedArrayBuffer; non-zero = stop), set by the host thread. Shared memory, not
+       * a message: session.run blocks this thread's event loop, so a "cancel" message would only be read after the
+       * whole generation; the flag is read between steps.
+       */
+      abort?: Int32Array;
+    }
   | { type: "expand"; id: number; prompt: string }
   | { type: "close" };
 
@@ -53,10 +61,19 @@ function serve(port: MessagePort): void {
         break;
       case "generate":
         queue = queue.then(async () => {
+          const { abort } = msg;
+          const checkAbort = () => {
+            if (abort && Atomics.load(abort, 0) !== 0) throw new GenerateAborted();
+          };
           try {
+            checkAbort(); // aborted while queued behind another request
+            // The generator calls onProgress after every denoise step and VAE batch: the natural place to stop.
             const result = await gen!.generate({
               ...msg.request,
-              onProgress: msg.wantProgress ? (progress) => post({ type: "progress", id: msg.id, progress }) : undefined,
+              onProgress: msg.wantProgress || abort ? (progress) => {
+                checkAbort();
+                if (msg.wantProgress) post({ type: "progress", id: msg.id, progress });
+              } : undefined,
             });
             // Frames are moved, not copied, to the host thread.
             const buffers = result.clip.frames.map((f) => f.data.buffer as ArrayBuffer);

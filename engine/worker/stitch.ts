@@ -1,0 +1,50 @@
+// A stitch job: the lineage ending at the job's clip, in timeline order, joined into one MP4 by ffmpeg (nothing is
+// rendered). The stitched file is then decoded once at the model's size, so its preview and thumbnail are made the
+// same way as every other clip's.
+import { join } from "node:path";
+import type { PipelineInfo } from "../pipeline/types.ts";
+import { nearestAspect } from "../pipeline/request.ts";
+import type { ClipRecord, ClipStore } from "../store/index.ts";
+import type { Clip } from "../types.ts";
+import { concatClips, decodeToFrames, type Provenance } from "../video/index.ts";
+import { BadJob } from "./failures.ts";
+import { blobToFile } from "./media.ts";
+import { timeline } from "./timeline.ts";
+
+/** The product's limit on a stitched video, as on a single clip. */
+export const MAX_STITCH_SECONDS = 60;
+
+export interface Stitched {
+  /** The MP4, written in the job's folder. */
+  videoFile: string;
+  /** Its frames at the model's size (for the preview, the thumbnail and the record). */
+  clip: Clip;
+  /** Clip ids in play order. */
+  parts: string[];
+  last: ClipRecord;
+}
+
+export async function stitchLineage(
+  store: ClipStore, clipId: string, info: PipelineInfo, dir: string, metadata: (last: ClipRecord) => Provenance, signal?: AbortSignal,
+): Promise<Stitched> {
+  // Throws ClipNotFound for an unknown clip: a permanent failure.
+  const lineage = await store.lineage(clipId);
+  const last = lineage[lineage.length - 1];
+  const parts = timeline(lineage);
+  const files: string[] = [];
+  for (const [i, rec] of parts.entries()) files.push(await blobToFile(store, rec.files.video, dir, `part-${i}`));
+  const videoFile = join(dir, "stitched.mp4");
+  try {
+    await concatClips(files, videoFile, { maxSeconds: MAX_STITCH_SECONDS, metadata: metadata(last), signal });
+  } catch (err) {
+    // concatClips refuses lineages over the limit with a RangeError whose message says what to do.
+    if (err instanceof RangeError) throw new BadJob("queue.invalidJob", err.message);
+    throw err;
+  }
+  const aspect = nearestAspect(last.frames.width, last.frames.height, info.sizes);
+  const [width, height] = info.sizes[aspect];
+  const clip = await decodeToFrames(videoFile, {
+    width, height, fps: info.fps, maxFrames: Math.ceil(MAX_STITCH_SECONDS * info.fps) + parts.length + 2, signal,
+  });
+  return { videoFile, clip, parts: parts.map((p) => p.id), last };
+}
