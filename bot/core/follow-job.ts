@@ -122,6 +122,11 @@ export class JobFollower {
       if (s.state === "completed" && s.clipId) await this.complete(jobId, s.clipId);
       else if (s.state === "failed") await this.end(jobId, "failed", { state: "failed", reason: { key: s.userMessageKey ?? "queue.failed" } });
       else if (s.state === "cancelled") await this.end(jobId, "cancelled", { state: "cancelled" });
+      // Started before we listened: show where it is rather than "queued" until the next event.
+      else if (s.state === "running") {
+        const p = s.progress;
+        this.running(jobId, p ? { state: "running", stage: p.stage, step: p.step, steps: p.steps, etaSeconds: p.etaSeconds } : { state: "running", stage: "prepare", step: 0, steps: 1 }, p?.previewRef);
+      }
     } catch (err) {
       this.log(`status of job ${jobId} unavailable: ${(err as Error)?.message ?? err}`);
     }

@@ -54,7 +54,7 @@ export class PlaygroundJobs {
     this.messages.set(update.jobId, msg.id);
     void this.follower.follow(update.jobId, locale, {
       progress: async (v: ProgressView) => void session.update(msg.id, {
-        text: v.text, buttons: cancellable(v.snapshot) ? pageButtons([cancelButton(v.jobId, locale)]) : undefined,
+        text: v.text, ...(v.previewRef ? { preview: `/blobs/${v.previewRef}` } : {}), buttons: cancellable(v.snapshot) ? pageButtons([cancelButton(v.jobId, locale)]) : undefined,
       }),
       completed: async ({ clip, post }) => void (await this.post(session, clip, post, replyTo)),
     }).finally(() => this.messages.delete(update.jobId));

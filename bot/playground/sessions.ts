@@ -36,6 +36,8 @@ export interface PageMessage {
   replyTo?: string;
   /** A user message's attached image, as the page showed it. */
   image?: string;
+  /** A progress message's latest preview: the model's current guess of the clip's middle frame. */
+  preview?: string;
   buttons?: PageButton[];
   clip?: PageClip;
   deleted?: boolean;

@@ -23,7 +23,18 @@ export interface PassOptions {
   stream: number;
   steps: number;
   guidance: number;
-  onStep?: () => void;
+  /**
+   * After each step's model call. `estimate(f)` is the model's current guess of the clean frame f (x₀ = x_t − σ·v,
+   * from v = ε − x₀), computed only when asked: previews decode it.
+   */
+  onStep?: (estimate: (frame: number) => Float32Array) => void | Promise<void>;
+}
+
+/** The middle frame the pass generates (not a pinned one): what a preview shows. */
+export function previewFrame(plan: PassPlan): number {
+  const free: number[] = [];
+  for (let f = 0; f < plan.frames; f++) if (!plan.known[f]) free.push(f);
+  return free[Math.floor(free.length / 2)] ?? 0;
 }
 
 export async function runPass(pack: ModelPack, plan: PassPlan, grid: PassGrid, text: TextBatch, opt: PassOptions): Promise<Float32Array> {
@@ -65,10 +76,17 @@ export async function runPass(pack: ModelPack, plan: PassPlan, grid: PassGrid, t
     const velocity = out.velocity.data as Float32Array;
     if (velocity.length !== tokens.length) throw new Error(`transformer gave ${velocity.length} values, expected ${tokens.length}`);
     const v = B === 2 ? cfgCombine(velocity, opt.guidance) : velocity;
+    const estimate = (f: number) => {
+      const at = f * frameSize;
+      const x0 = new Float32Array(frameSize);
+      for (let j = 0; j < frameSize; j++) x0[j] = x[at + j] - sigma * v[at + j];
+      return x0;
+    };
+    // Before the Euler step: the estimate belongs to this step's x and v.
+    await opt.onStep?.(estimate);
     eulerStep(x, v, sigma, sigmas[i + 1]);
     writeKnown(x, plan);
     out.velocity.dispose();
-    opt.onStep?.();
   }
   return x;
 }

@@ -5,7 +5,7 @@ import {
   buildPass, chunkLayout, concatFrames, DEFAULT_OVERLAP, latentFrames, sliceFrames, takeGenerated,
   type LatentFrames, type PassPlan, type Segment,
 } from "./conditioning.ts";
-import { runPass, type PassGrid } from "./denoise.ts";
+import { previewFrame, runPass, type PassGrid } from "./denoise.ts";
 import { expandPrompt } from "./expand.ts";
 import type { ModelPack } from "./pack.ts";
 import { tokenGrid } from "./patchify.ts";
@@ -67,7 +67,15 @@ async function pass(run: Run, segments: Segment[], startSigma = 1): Promise<Late
     stream: run.stream++,
     steps: run.job.steps,
     guidance: run.job.guidance,
-    onStep: () => run.progress({ stage: "denoise", step: ++run.step, steps: run.totalSteps }),
+    onStep: async (estimate) => {
+      const step = ++run.step;
+      const every = run.job.previewEvery;
+      // No preview on the last step: the finished clip follows at once.
+      const preview = every > 0 && step % every === 0 && step < run.totalSteps
+        ? (await decodeFrames(run.pack, latentFrames(1, run.frameSize, estimate(previewFrame(plan))), run.job.width, run.job.height))[0]
+        : undefined;
+      run.progress({ stage: "denoise", step, steps: run.totalSteps, ...(preview ? { preview } : {}) });
+    },
   });
   run.onPass?.(plan, x);
   return takeGenerated(x, plan);

@@ -12,6 +12,8 @@ export interface Progress {
   stage: "text" | "denoise" | "decode";
   step: number;
   steps: number;
+  /** On denoise steps that are a multiple of `previewEvery`: the model's current guess of the middle frame. */
+  preview?: RgbFrame;
 }
 
 export interface GenerateRequest {
@@ -30,6 +32,11 @@ export interface GenerateRequest {
   frames?: number;
   /** Prompt expansion (default true). */
   expand?: boolean;
+  /**
+   * A preview every this many denoise steps (0 or absent: none). Each costs one single-frame VAE decode, about
+   * 1/17 of the final decode, so every 4–5 steps adds a few percent to a clip.
+   */
+  previewEvery?: number;
   condition?: Condition;
   onProgress?: (p: Progress) => void;
   /**

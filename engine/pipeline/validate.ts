@@ -29,6 +29,8 @@ export interface Job {
   negativePrompt: string;
   seed: number;
   steps: number;
+  /** Denoise steps between progress previews; 0 = none. */
+  previewEvery: number;
   guidance: number;
   aspect: AspectRatio;
   width: number;
@@ -85,6 +87,7 @@ export function validateRequest(req: GenerateRequest, limits: Limits): Job {
 
   const seed = req.seed === undefined ? randomSeed() : checkInt("seed", req.seed, 0, MAX_SEED);
   const steps = req.steps === undefined ? limits.defaultSteps : checkInt("steps", req.steps, 1, MAX_STEPS);
+  const previewEvery = req.previewEvery === undefined ? 0 : checkInt("previewEvery", req.previewEvery, 0, MAX_STEPS);
   const guidance = req.guidance ?? limits.defaultGuidance;
   if (typeof guidance !== "number" || !Number.isFinite(guidance) || guidance < 0 || guidance > MAX_GUIDANCE) {
     fail(`guidance must be a number from 0 to ${MAX_GUIDANCE}, got ${String(req.guidance)}`);
@@ -155,5 +158,5 @@ export function validateRequest(req: GenerateRequest, limits: Limits): Job {
     }
   }
   const [width, height] = limits.sizes[aspect];
-  return { prompt, negativePrompt, seed, steps, guidance, aspect, width, height, expand: req.expand ?? true, plan };
+  return { prompt, negativePrompt, seed, steps, guidance, aspect, width, height, expand: req.expand ?? true, previewEvery, plan };
 }

@@ -16,6 +16,9 @@ export interface WorkerTuning {
   /** On shutdown, how long running jobs may take to finish before they are given back to the queue
    *  (SORA_WORKER_GRACE_MS, default 30 s; docker stop's default is 10 s, so compose files raise stop_grace_period). */
   graceMs: number;
+  /** A progress preview (the model's current guess of the middle frame) every this many denoise steps
+   *  (SORA_PREVIEW_EVERY, default 5; 0 = none). Each costs a one-frame VAE decode and a small PNG in the store. */
+  previewEvery: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number): number {
@@ -33,5 +36,6 @@ export function workerTuning(env: NodeJS.ProcessEnv = process.env): WorkerTuning
     stalledMs: int(env, "SORA_WORKER_STALLED_MS", 30_000, 100),
     maxStalled: int(env, "SORA_WORKER_MAX_STALLED", 2, 0),
     graceMs: int(env, "SORA_WORKER_GRACE_MS", 30_000, 0),
+    previewEvery: int(env, "SORA_PREVIEW_EVERY", 5, 0),
   };
 }

@@ -60,7 +60,9 @@ export async function startEngineWorker(opts: EngineWorkerOptions): Promise<Engi
   });
 
   const shutdown = new AbortController();
-  const processor = clipProcessor({ pipeline, store: opts.store, redis, prefix, shutdown: shutdown.signal, log });
+  const processor = clipProcessor({
+    pipeline, store: opts.store, redis, prefix, shutdown: shutdown.signal, log, previewEvery: tuning.previewEvery,
+  });
   const worker = new Worker<ClipJob, ClipJobResult, JobKind>(QUEUE_NAME, processor, {
     connection: redis,
     prefix,

@@ -29,6 +29,8 @@ export interface ProcessorDeps {
   shutdown: AbortSignal;
   log: (line: string) => void;
   estimates?: RunEstimates;
+  /** Denoise steps between progress previews (0 = none). */
+  previewEvery?: number;
   /** Backstop for a missed cancel announcement (pub/sub messages are lost across a reconnect). */
   cancelPollMs?: number;
 }
@@ -73,7 +75,7 @@ export function clipProcessor(deps: ProcessorDeps): ClipProcessor {
         return { clipId };
       }
       const rec = await renderJob(data, jobId, clipId, {
-        pipeline: deps.pipeline, store, progress, signal: abort.signal, onWorkStarted: () => (worked = true),
+        pipeline: deps.pipeline, store, progress, signal: abort.signal, previewEvery: deps.previewEvery ?? 0, onWorkStarted: () => (worked = true),
       });
       await progress.flush();
       progress.learn();

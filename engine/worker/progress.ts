@@ -2,8 +2,8 @@
 // (job.updateProgress → the `progress` event every bot process sees). Writes are throttled: each is a Redis round trip
 // and a stream entry, and chat platforms throttle message edits far more than that anyway.
 //
-// No intermediate previews: the pipeline reports only stage/step counts; a preview would need the denoiser's
-// current estimate decoded by the VAE, which costs about a full decode per preview. JobProgress.previewRef stays unset.
+// Previews: every few denoise steps the pipeline hands over its current guess of the middle frame; the worker stores
+// it as a small PNG and names it in `previewRef`, so adapters can show the clip taking shape.
 import type { JobProgress, ProgressStage } from "../queue/progress.ts";
 
 /** At most one write per this many ms, except stage changes and the last step of a stage, which always go out. */
@@ -34,6 +34,8 @@ export class JobProgressReporter {
   private denoiseEnd?: number;
   private stepsDone = 0;
   private lastStageAt = 0;
+  /** The progress a deferred report built, for reportPreview to send with its image. */
+  private pending?: JobProgress;
 
   constructor(
     private readonly write: (p: JobProgress) => Promise<void>,
@@ -47,7 +49,8 @@ export class JobProgressReporter {
   }
 
   /** Record a stage/step; sends it unless throttled. Never throws (progress is advisory; the job goes on). */
-  report(stage: ProgressStage, step: number, steps: number): void {
+  report(stage: ProgressStage, step: number, steps: number, deferWrite = false): void {
+    this.pending = undefined;
     const t = this.now();
     if (stage === "denoise") {
       // The first denoise report comes after the first step; time the steps from the end of the text stage.
@@ -59,12 +62,29 @@ export class JobProgressReporter {
     const changed = stage !== this.lastStage;
     if (changed) this.lastStageAt = t;
     this.lastStage = stage;
-    if (!changed && step < steps && t - this.lastWrite < PROGRESS_INTERVAL_MS) return;
+    if (!deferWrite && !changed && step < steps && t - this.lastWrite < PROGRESS_INTERVAL_MS) return;
     this.lastWrite = t;
     const p: JobProgress = { stage, step, steps };
     const eta = this.eta(stage, t);
     if (eta !== undefined) p.etaSeconds = eta;
+    if (deferWrite) {
+      this.pending = p;
+      return;
+    }
     this.chain = this.chain.then(() => this.write(p)).catch(() => undefined);
+  }
+
+  /**
+   * A step that comes with a preview image: always written (previews are a few per job), after `storePreview` has
+   * put the image in the store. If storing fails, that one step goes unreported (the next one follows within a step).
+   */
+  reportPreview(stage: ProgressStage, step: number, steps: number, storePreview: () => Promise<string>): void {
+    this.report(stage, step, steps, true);
+    const sent = this.pending;
+    if (!sent) return;
+    this.chain = this.chain
+      .then(async () => this.write({ ...sent, previewRef: await storePreview() }))
+      .catch(() => undefined);
   }
 
   /** Resolves when every write so far has been made (or has failed). */

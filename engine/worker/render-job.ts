@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import type { Pipeline } from "../pipeline/types.ts";
+import { encodePng } from "../synth/png.ts";
 import type { ClipJob } from "../queue/schema.ts";
 import type { ClipBlobs, ClipRecord, ClipStore, NewClip } from "../store/index.ts";
 import type { Provenance } from "../video/index.ts";
@@ -20,6 +21,8 @@ export interface RenderJobContext {
   store: ClipStore;
   progress: JobProgressReporter;
   signal: AbortSignal;
+  /** Denoise steps between progress previews (0 = none). */
+  previewEvery: number;
   /** Called once the expensive part (model or ffmpeg work) begins: from then on the run counts for ETAs. */
   onWorkStarted: () => void;
 }
@@ -75,7 +78,12 @@ export async function renderJob(job: ClipJob, jobId: string, clipId: string, ctx
       checkAborted(signal);
       ctx.onWorkStarted();
       const result = await pipeline.generate({
-        ...prepared.request, signal, onProgress: (p) => progress.report(p.stage, p.step, p.steps),
+        ...prepared.request, signal, previewEvery: ctx.previewEvery,
+        onProgress: (p) => {
+          if (!p.preview) return progress.report(p.stage, p.step, p.steps);
+          const { data, width, height } = p.preview;
+          progress.reportPreview(p.stage, p.step, p.steps, () => store.putBlob(encodePng(data, width, height), "png", "preview"));
+        },
       });
       const clip = prepared.keep(result.clip);
       const params: RenderParams = dropUndefined({

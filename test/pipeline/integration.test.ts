@@ -67,6 +67,19 @@ describe.skipIf(!TP.dir)(`pipeline on a model pack (${TP.reason})`, () => {
     }
   });
 
+  it("previews the model's current guess every previewEvery steps, never on the last step, without changing the clip", async () => {
+    const seen: { step: number; preview?: { width: number; height: number; data: Uint8Array } }[] = [];
+    const withPreviews = await run({ aspect: "16:9", frames: 5, steps: 4, seed: 5, previewEvery: 2,
+      onProgress: (p) => p.stage === "denoise" && seen.push({ step: p.step, preview: p.preview }) });
+    expect(seen.filter((s) => s.preview).map((s) => s.step)).toEqual([2]);
+    const shown = seen.find((s) => s.preview)!.preview!;
+    expect(shown).toMatchObject({ width: 112, height: 64 });
+    expect(shown.data.length).toBe(112 * 64 * 3);
+    const plain = await run({ aspect: "16:9", frames: 5, steps: 4, seed: 5 });
+    expect(sameBytes(withPreviews.clip.frames, plain.clip.frames)).toBe(true);
+    await expect(run({ frames: 2, previewEvery: -1 })).rejects.toThrow(RequestError);
+  });
+
   it("is deterministic: same seed → identical bytes, different seed → different", async () => {
     const a = await run({ seed: 123, frames: 5 });
     const b = await run({ seed: 123, frames: 5 });

@@ -127,6 +127,21 @@ describe("progress reporter", () => {
     expect(est.tailMs).toBeCloseTo(400);
   });
 
+  it("sends a preview step even inside the throttle window, with the stored image's key, in order", async () => {
+    const t = 0;
+    const writes: JobProgress[] = [];
+    const r = new JobProgressReporter(async (p) => void writes.push(p), new RunEstimates(), () => t);
+    r.report("denoise", 1, 10);
+    r.report("denoise", 2, 10); // throttled: same instant
+    r.reportPreview("denoise", 3, 10, async () => "previews/x.png");
+    r.reportPreview("denoise", 4, 10, () => Promise.reject(new Error("store down")));
+    r.report("decode", 1, 1);
+    await r.flush();
+    expect(writes.map((w) => [w.stage, w.step, w.previewRef])).toEqual([
+      ["denoise", 1, undefined], ["denoise", 3, "previews/x.png"], ["decode", 1, undefined],
+    ]);
+  });
+
   it("keeps going when a write fails", async () => {
     const r = new JobProgressReporter(() => Promise.reject(new Error("redis down")), new RunEstimates());
     r.report("text", 0, 1);

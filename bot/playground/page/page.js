@@ -171,7 +171,10 @@ function draw(m) {
   if (m.deleted) body = [el("p", { class: "deleted", text: m.text ?? "" })];
   else if (m.kind === "clip" && m.clip) body = clipView(m);
   else if (m.kind === "modal" && m.modal) body = [modalForm(m)];
-  else if (m.kind === "progress") body = [el("pre", { class: "progress", text: m.text ?? "" }), buttonsRow(m)];
+  else if (m.kind === "progress") {
+    body = [el("pre", { class: "progress", text: m.text ?? "" }),
+      m.preview ? el("img", { class: "preview", src: m.preview, alt: "" }) : null, buttonsRow(m)];
+  }
   else body = [el("p", { class: "text", text: m.text ?? "" }), m.image ? el("img", { class: "upload", src: m.image, alt: "" }) : null];
   const node = el("article", { class: `msg ${m.author} kind-${m.kind}${m.error ? " error" : ""}${m.ephemeral ? " ephemeral" : ""}` },
     // Initials, not emoji: a server without an emoji font (headless Chromium on Debian) would draw empty boxes.

@@ -1,0 +1,72 @@
+// The commands/ definitions as Discord application commands: slash commands with typed, ranged, localized options,
+// plus the two message context menus. Names stay the stable English ones (that is how interactions are routed back);
+// Discord shows each person the localization for their client language.
+import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType } from "discord.js";
+import { COMMANDS } from "../../commands/index.ts";
+import type { CommandDef, OptionDef, OptionType } from "../../commands/definition.ts";
+import { discordLocalizations, t } from "../core/i18n.ts";
+
+const OPTION_TYPES: Record<OptionType, ApplicationCommandOptionType> = {
+  string: ApplicationCommandOptionType.String,
+  integer: ApplicationCommandOptionType.Integer,
+  number: ApplicationCommandOptionType.Number,
+  boolean: ApplicationCommandOptionType.Boolean,
+  attachment: ApplicationCommandOptionType.Attachment,
+};
+
+/** Discord caps descriptions (and choice names) at 100 characters. */
+const DESCRIPTION_MAX = 100;
+
+function cap(text: string): string {
+  return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text;
+}
+
+function capAll(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, cap(v)]));
+}
+
+function optionJson(o: OptionDef) {
+  return {
+    type: OPTION_TYPES[o.type],
+    name: o.name,
+    description: cap(t("en", o.descriptionKey)),
+    description_localizations: capAll(discordLocalizations(o.descriptionKey)),
+    required: o.required,
+    ...(o.min !== undefined && (o.type === "integer" || o.type === "number") ? { min_value: o.min } : {}),
+    ...(o.max !== undefined && (o.type === "integer" || o.type === "number") ? { max_value: o.max } : {}),
+    ...(o.maxLength !== undefined && o.type === "string" ? { max_length: o.maxLength } : {}),
+    ...(o.choices
+      ? { choices: o.choices.map((c) => ({ name: cap(t("en", c.nameKey)), name_localizations: capAll(discordLocalizations(c.nameKey)), value: c.value })) }
+      : {}),
+  };
+}
+
+/** Guild installs, used in servers: clips live in threads, which DMs do not have. */
+const WHERE = { integration_types: [ApplicationIntegrationType.GuildInstall], contexts: [InteractionContextType.Guild] };
+
+export function slashCommandJson(def: CommandDef) {
+  // Discord wants required options first.
+  const options = [...def.options].sort((a, b) => Number(b.required) - Number(a.required)).map(optionJson);
+  return {
+    type: ApplicationCommandType.ChatInput,
+    name: def.name,
+    name_localizations: discordLocalizations(def.nameKey),
+    description: cap(t("en", def.descriptionKey)),
+    description_localizations: capAll(discordLocalizations(def.descriptionKey)),
+    options,
+    ...WHERE,
+  };
+}
+
+export function contextMenuJson(key: "contextMenus.extend" | "contextMenus.remix") {
+  return { type: ApplicationCommandType.Message, name: t("en", key), name_localizations: discordLocalizations(key), ...WHERE };
+}
+
+/** Everything `npm run discord:register` sends. */
+export function applicationCommands() {
+  return [
+    ...Object.values(COMMANDS).map((c) => slashCommandJson(c.definition)),
+    contextMenuJson("contextMenus.extend"),
+    contextMenuJson("contextMenus.remix"),
+  ];
+}
