@@ -13,7 +13,7 @@ export async function handle(ctx: CommandContext, args: Args): Promise<void> {
     const clip = await requireClip(ctx, stringArg(args, "clip"));
     const owner = clip.origin.platform === ctx.platform && clip.origin.userId === ctx.user.id;
     if (!owner && !ctx.user.manager) throw new UserError("queue.notAllowed");
-    await ctx.clips.deleteClip(clip.id, ctx.user.id);
+    await ctx.clips.deleteClip(clip.id, ctx.user.id, { manager: ctx.user.manager });
     await say(ctx, "results.deleted");
   });
 }

@@ -11,7 +11,8 @@ export interface ClipLookup {
   getClip(id: string): Maybe<ClipInfo>;
   clipForMessage(platform: string, messageId: string): Maybe<ClipInfo>;
   latestInThread(platform: string, threadId: string): Maybe<ClipInfo>;
-  deleteClip(id: string, byUserId: string): Promise<unknown>;
+  /** `manager`: the platform says this person may remove other people's clips. */
+  deleteClip(id: string, byUserId: string, opts?: { manager?: boolean }): Promise<unknown>;
 }
 
 /**
@@ -27,6 +28,8 @@ export async function findParentClip(
     const clip = await store.clipForMessage(platform, where.replyToMessageId);
     if (clip) return clip;
   }
-  if (where.threadId) return (await store.latestInThread(platform, where.threadId)) ?? undefined;
-  return undefined;
+  if (!where.threadId) return undefined;
+  // A thread started from a message carries that message's id (Discord does this), so a thread opened under a clip's
+  // message, whose clips were made outside it, still resolves to that clip.
+  return (await store.latestInThread(platform, where.threadId)) ?? (await store.clipForMessage(platform, where.threadId)) ?? undefined;
 }

@@ -43,17 +43,13 @@ export interface EventInfo {
   uploadLimit: number;
 }
 
-/**
- * The store as commands read it. Two Discord-specific touches: a thread started from a clip's progress message has
- * that message's id, so the thread's first clip is found through the message link; and a manager's delete is passed
- * on as such.
- */
-export function clipLookup(store: ClipStore, manager: boolean): ClipLookup {
+/** The store as commands read it: always Discord's own message and thread ids. */
+export function clipLookup(store: ClipStore): ClipLookup {
   return {
     getClip: (id) => store.getClip(id),
     clipForMessage: (_p, id) => store.clipForMessage("discord", id),
-    latestInThread: async (_p, id) => (await store.latestInThread("discord", id)) ?? (await store.clipForMessage("discord", id)),
-    deleteClip: (id, by) => store.deleteClip(id, by, { manager }),
+    latestInThread: (_p, id) => store.latestInThread("discord", id),
+    deleteClip: (id, by, opts) => store.deleteClip(id, by, opts),
   };
 }
 
@@ -80,7 +76,7 @@ export class DiscordContext implements CommandContext {
     if (info.serverId) this.server = { id: info.serverId };
     this.where = info.where;
     this.producer = deps.producer;
-    this.clips = clipLookup(deps.store, info.user.manager);
+    this.clips = clipLookup(deps.store);
     this.blocklist = deps.blocklist;
     this.model = deps.model;
     this.log = deps.log;
