@@ -8,6 +8,7 @@ import type { Blocklist, LogLine } from "../bot/core/moderation.ts";
 import type { ProgressSnapshot } from "../bot/core/progress.ts";
 import type { Attachment } from "../bot/core/replies.ts";
 import type { ClipButton } from "../bot/core/buttons.ts";
+import type { ServerDefaults } from "../bot/core/server-defaults.ts";
 
 /** What handlers need of the queue: engine/queue/producer.ts's Producer satisfies it as is. */
 export interface JobProducer {
@@ -63,6 +64,8 @@ export interface CommandContext {
   readonly model: string;
   /** Operator log (moderation refusals, internal errors); default console.warn. */
   readonly log?: LogLine;
+  /** Per-server defaults (/defaults). Optional: without it /defaults says so and jobs go out as the user asked. */
+  readonly defaults?: ServerDefaults;
 
   reply(reply: Reply): Promise<void>;
   /** Show or update this request's progress message. */

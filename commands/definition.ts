@@ -24,6 +24,8 @@ export interface CommandDef {
   nameKey: string;
   descriptionKey: string;
   options: OptionDef[];
+  /** Server managers' command: platforms that can hide it from everyone else do (Discord: Manage Server). */
+  managerOnly?: boolean;
 }
 
 export type ArgValue = string | number | boolean | Attachment;

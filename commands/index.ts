@@ -3,6 +3,7 @@ import { decodeButtonId } from "../bot/core/buttons.ts";
 import { cancel } from "./cancel.ts";
 import type { CommandContext } from "./context.ts";
 import { del } from "./delete.ts";
+import { defaults } from "./defaults.ts";
 import type { Command } from "./definition.ts";
 import { extend } from "./extend.ts";
 import { info } from "./info.ts";
@@ -14,7 +15,7 @@ import { sora } from "./sora.ts";
 import { stitch } from "./stitch.ts";
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
-  [sora, extend, remix, reroll, loop, stitch, cancel, del, queue, info].map((c) => [c.definition.name, c]),
+  [sora, extend, remix, reroll, loop, stitch, cancel, del, queue, info, defaults].map((c) => [c.definition.name, c]),
 );
 
 export type ButtonOutcome =

@@ -1,6 +1,6 @@
-// The path every clip-making command shares: inline flags → prompt checks → moderation → job → enqueue → first
-// progress message. Keeping it in one place means /sora, a button and a thread reply refuse the same things the
-// same way.
+// The path every clip-making command shares: inline flags → prompt checks → moderation → job → server defaults →
+// enqueue → first progress message. Keeping it in one place means /sora, a button and a thread reply refuse the
+// same things the same way.
 import { TEXT_LIMITS } from "../engine/queue/limits.ts";
 import type { ClipJob, JobKind } from "../engine/queue/schema.ts";
 import type { ClipInfo } from "../bot/core/clips.ts";
@@ -9,6 +9,7 @@ import { applyMotion, parseInlineFlags, type OptionName, type PromptOptions } fr
 import { resolveLocale } from "../bot/core/i18n.ts";
 import { moderate } from "../bot/core/moderation.ts";
 import { renderProgress, type ProgressSnapshot } from "../bot/core/progress.ts";
+import { withDefaults } from "../bot/core/server-defaults.ts";
 import type { CommandContext } from "./context.ts";
 import { say } from "./respond.ts";
 
@@ -83,9 +84,23 @@ export function buildJob(ctx: CommandContext, spec: JobSpec): ClipJob {
   return job;
 }
 
+/**
+ * The job with the server's /defaults filled in for whatever the user left unset (bot/core/server-defaults.ts says
+ * which settings each kind takes). A defaults store that fails is logged and skipped: the clip still goes out.
+ */
+export async function applyServerDefaults(ctx: CommandContext, job: ClipJob): Promise<ClipJob> {
+  if (!ctx.defaults || !ctx.server) return job;
+  try {
+    return withDefaults(job, await ctx.defaults.get(ctx.platform, ctx.server.id));
+  } catch (err) {
+    (ctx.log ?? console.warn)(`server defaults: could not read platform=${ctx.platform} server=${ctx.server.id}: ${(err as Error)?.message ?? err}`);
+    return job;
+  }
+}
+
 /** Enqueue and show where the job stands. A redelivered event gets a short note instead of a second job. */
 export async function submit(ctx: CommandContext, job: ClipJob): Promise<string> {
-  const r = await ctx.producer.enqueue(job);
+  const r = await ctx.producer.enqueue(await applyServerDefaults(ctx, job));
   if (r.duplicate) {
     await say(ctx, "progress.duplicate");
     return r.jobId;

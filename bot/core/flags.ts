@@ -80,6 +80,16 @@ export function parseInlineFlags(text: string, allowed: readonly OptionName[] = 
   return { prompt: parts.join(" ").replace(/\s+/g, " ").trim(), options };
 }
 
+/**
+ * One option's value checked exactly as its inline flag would be (`--steps 12`): the same limits and the same
+ * UserErrors, named `label` (default the option's name). For settings that arrive outside a prompt, e.g. /defaults.
+ */
+export function checkOptionValue<K extends OptionName>(option: K, raw: string | number, label: string = option): NonNullable<PromptOptions[K]> {
+  const spec = Object.values(FLAGS).find((s) => s.option === option);
+  if (!spec) throw new Error(`no flag for option ${option}`);
+  return convert(spec, label, String(raw)) as NonNullable<PromptOptions[K]>;
+}
+
 /** A flag's value: quoted, or (for text flags) everything up to the next flag, or else one word. */
 function readValue(text: string, from: number, isText: boolean, glued: boolean, flag: string): { raw: string; end: number } {
   let i = from;

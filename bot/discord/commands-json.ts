@@ -1,7 +1,9 @@
 // The commands/ definitions as Discord application commands: slash commands with typed, ranged, localized options,
 // plus the two message context menus. Names stay the stable English ones (that is how interactions are routed back);
 // Discord shows each person the localization for their client language.
-import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType } from "discord.js";
+import {
+  ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, PermissionFlagsBits,
+} from "discord.js";
 import { COMMANDS } from "../../commands/index.ts";
 import type { CommandDef, OptionDef, OptionType } from "../../commands/definition.ts";
 import { discordLocalizations, t } from "../core/i18n.ts";
@@ -54,6 +56,9 @@ export function slashCommandJson(def: CommandDef) {
     description: cap(t("en", def.descriptionKey)),
     description_localizations: capAll(discordLocalizations(def.descriptionKey)),
     options,
+    // Managers' commands are shown only to members with Manage Server (server admins can change that per command);
+    // the handler still checks the member's own permissions.
+    ...(def.managerOnly ? { default_member_permissions: String(PermissionFlagsBits.ManageGuild) } : {}),
     ...WHERE,
   };
 }

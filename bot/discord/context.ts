@@ -7,6 +7,7 @@ import { cancelButton } from "../core/buttons.ts";
 import type { ClipLookup } from "../core/clips.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import type { Attachment } from "../core/replies.ts";
+import type { ServerDefaults } from "../core/server-defaults.ts";
 import { importImage } from "./attachments.ts";
 import { buttonRows } from "./components.ts";
 import type { DiscordJobs } from "./jobs.ts";
@@ -32,6 +33,8 @@ export interface AdapterDeps {
   uploadLimits: Map<string, number>;
   /** Each person's locale as their last interaction reported it; messages carry none. */
   userLocales: Map<string, string>;
+  /** Per-server /defaults; without it /defaults answers that it is unavailable. */
+  defaults?: ServerDefaults;
 }
 
 export interface EventInfo {
@@ -65,6 +68,7 @@ export class DiscordContext implements CommandContext {
   readonly blocklist: Blocklist;
   readonly model: string;
   readonly log: (line: string) => void;
+  readonly defaults?: ServerDefaults;
   /** Everything answered, in order: the adapter reacts to some outcomes (a deleted clip's message goes too). */
   readonly replies: Reply[] = [];
   private readonly progressMessages = new Map<string, ProgressMessage>();
@@ -80,6 +84,7 @@ export class DiscordContext implements CommandContext {
     this.blocklist = deps.blocklist;
     this.model = deps.model;
     this.log = deps.log;
+    if (deps.defaults) this.defaults = deps.defaults;
   }
 
   async reply(r: Reply): Promise<void> {

@@ -9,6 +9,7 @@ import { JobFollower } from "../core/follow-job.ts";
 import { t } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import { DEFAULT_MAX_IMAGE_BYTES } from "../core/replies.ts";
+import type { ServerDefaults } from "../core/server-defaults.ts";
 import type { AdapterDeps } from "./context.ts";
 import { intentsFor, isDisallowedIntents, messageContentGranted } from "./intents.ts";
 import { onInteraction } from "./interactions.ts";
@@ -40,6 +41,8 @@ export interface DiscordAdapterOptions {
   progressIntervalMs?: number;
   /** Ask for the Message Content intent: "auto" (default) reads the application's flags. */
   messageContent?: boolean | "auto";
+  /** Per-server /defaults (shared with the other adapters); without it /defaults is unavailable. */
+  defaults?: ServerDefaults;
 }
 
 export interface DiscordAdapter {
@@ -111,6 +114,7 @@ export async function startDiscordAdapter(opts: DiscordAdapterOptions): Promise<
     client, producer: opts.producer, store: opts.store, blocklist: opts.blocklist, model: opts.model, log, jobs,
     cdnHosts: opts.cdnHosts ?? CDN_HOSTS, maxImageBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
     deferAfterMs: opts.deferAfterMs ?? DEFER_AFTER_MS, publicBaseUrl: opts.publicBaseUrl, uploadLimits, userLocales: new Map(),
+    ...(opts.defaults ? { defaults: opts.defaults } : {}),
   };
   // One failed event must never take the bot down; the person already got an answer from commands/ (guarded).
   const safely = (what: string, fn: () => Promise<void>) => void fn().catch((err) => log(`discord: ${what} failed: ${(err as Error)?.stack ?? err}`));

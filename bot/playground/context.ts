@@ -7,6 +7,7 @@ import type { ClipPost, CommandContext, CommandUser, JobProducer, ProgressUpdate
 import { resolveLocale } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import type { Attachment } from "../core/replies.ts";
+import type { ServerDefaults } from "../core/server-defaults.ts";
 import type { PlaygroundJobs } from "./jobs.ts";
 import type { PageMessage, Session } from "./sessions.ts";
 import type { Uploads } from "./uploads.ts";
@@ -20,6 +21,8 @@ export interface PlaygroundDeps {
   log: (line: string) => void;
   jobs: PlaygroundJobs;
   uploads: Uploads;
+  /** Per-server /defaults. The playground has no server, so it never applies them; it is here for parity. */
+  defaults?: ServerDefaults;
 }
 
 /** Client event ids make a double-submitted form one job (the queue deduplicates by event id). */
@@ -36,6 +39,7 @@ export class PlaygroundContext implements CommandContext {
   readonly blocklist: Blocklist;
   readonly model: string;
   readonly log: (line: string) => void;
+  readonly defaults?: ServerDefaults;
   /** What this request answered, for the HTTP response (tests read it; the page gets everything over SSE). */
   readonly answered: PageMessage[] = [];
   readonly replies: Reply[] = [];
@@ -56,6 +60,7 @@ export class PlaygroundContext implements CommandContext {
     this.blocklist = deps.blocklist;
     this.model = deps.model;
     this.log = deps.log;
+    if (deps.defaults) this.defaults = deps.defaults;
   }
 
   async reply(r: Reply): Promise<void> {

@@ -8,6 +8,7 @@ import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { Producer } from "../../engine/queue/producer.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { loadBlocklist, type Blocklist } from "../core/moderation.ts";
+import type { ServerDefaults } from "../core/server-defaults.ts";
 import { PlaygroundApi, type ApiResult } from "./api.ts";
 import { checkHealth } from "./health.ts";
 import { BodyTooLarge, contentType, readBody, readJson, sendBytes, sendJson, sendText } from "./http.ts";
@@ -34,6 +35,8 @@ export interface PlaygroundOptions {
   log?: (line: string) => void;
   maxImageBytes?: number;
   editIntervalMs?: number;
+  /** Per-server /defaults, shared with the chat adapters. */
+  defaults?: ServerDefaults;
 }
 
 export interface Playground {
@@ -63,7 +66,10 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
   });
   const metrics = createMetrics({ queue: o.producer.queue, events: o.events, sseClients: () => sessions.clientCount, log });
   const api = new PlaygroundApi(
-    { producer: o.producer, store: o.store, blocklist: o.blocklist ?? loadBlocklist(), model: o.model, log, jobs, uploads },
+    {
+      producer: o.producer, store: o.store, blocklist: o.blocklist ?? loadBlocklist(), model: o.model, log, jobs, uploads,
+      ...(o.defaults ? { defaults: o.defaults } : {}),
+    },
     sessions,
   );
 

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { UserError } from "../core/errors.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, type Attachment } from "../core/replies.ts";
+import { IMAGE_TYPES, mib, sniffImage as sniffBytes } from "../core/remote-image.ts";
 
 interface Upload {
   data: Buffer;
@@ -20,18 +21,11 @@ const MAX_UPLOADS = 200;
 
 /** The image format from the first bytes, or undefined when it is none we animate. */
 export function sniffImage(data: Buffer): { ext: string; type: string } | undefined {
-  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { ext: "png", type: "image/png" };
-  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return { ext: "jpg", type: "image/jpeg" };
-  if (data.length >= 6 && /^GIF8[79]a$/.test(data.subarray(0, 6).toString("latin1"))) return { ext: "gif", type: "image/gif" };
-  if (data.length >= 12 && data.subarray(0, 4).toString("latin1") === "RIFF" && data.subarray(8, 12).toString("latin1") === "WEBP") {
-    return { ext: "webp", type: "image/webp" };
-  }
-  return undefined;
+  const ext = sniffBytes(data);
+  return ext ? { ext, type: IMAGE_TYPES[ext] } : undefined;
 }
 
-export function maxImageLabel(max: number): string {
-  return `${Math.floor(max / (1024 * 1024))} MiB`;
-}
+export const maxImageLabel = mib;
 
 export class Uploads {
   private readonly items = new Map<string, Upload>();

@@ -6,6 +6,7 @@ import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { t } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
+import type { ServerDefaults } from "../core/server-defaults.ts";
 
 export interface AdapterDeps {
   env: NodeJS.ProcessEnv;
@@ -16,6 +17,8 @@ export interface AdapterDeps {
   store: ClipStore;
   blocklist: Blocklist;
   model: string;
+  /** Per-server /defaults, one store for every adapter. */
+  defaults?: ServerDefaults;
 }
 
 export interface Adapters {
@@ -39,6 +42,7 @@ export async function startAdapters(d: AdapterDeps): Promise<Adapters> {
       const discord = await startDiscordAdapter({
         token, apiBase: d.env.DISCORD_API_BASE?.trim() || undefined,
         producer: d.producer, events: d.events, store: d.store, blocklist: d.blocklist, model: d.model, log: d.log,
+        ...(d.defaults ? { defaults: d.defaults } : {}),
         // Links to clips too large to upload point at the playground's blob route, when it is reachable from outside.
         publicBaseUrl: d.env.PUBLIC_URL?.trim() ? `${d.env.PUBLIC_URL.trim().replace(/\/+$/, "")}/blobs` : undefined,
         ...(cdnHosts.length ? { cdnHosts } : {}),

@@ -7,6 +7,7 @@ import { Producer } from "../../engine/queue/producer.ts";
 import { openStore } from "../../engine/store/index.ts";
 import { t } from "../core/i18n.ts";
 import { loadBlocklist } from "../core/moderation.ts";
+import { RedisServerDefaults } from "../core/server-defaults.ts";
 import { startPlayground } from "../playground/index.ts";
 import { startAdapters } from "./adapters.ts";
 import { configuredModelName } from "./model.ts";
@@ -84,11 +85,13 @@ export async function startApp(o: AppOptions): Promise<App> {
     }
 
     const blocklist = loadBlocklist(env);
-    const adapters = await startAdapters({ env, locale, log, producer, events, store, blocklist, model });
+    // One /defaults store for every adapter, on the queue's client (sora:defaults:<platform>:<server>).
+    const defaults = new RedisServerDefaults(client, { prefix: `${prefix}:defaults` });
+    const adapters = await startAdapters({ env, locale, log, producer, events, store, blocklist, model, defaults });
     closers.push({ name: "adapters", close: () => adapters.close() });
 
     const playground = await startPlayground({
-      producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log,
+      producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log, defaults,
       port: intEnv(env.PORT, 8080), host: env.HOST?.trim() || undefined,
     });
     closers.push({ name: "playground", close: () => playground.close() });

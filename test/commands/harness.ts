@@ -7,6 +7,7 @@ import type { ClipInfo, ClipLookup } from "../../bot/core/clips.ts";
 import { UserError } from "../../bot/core/errors.ts";
 import { parseBlocklist, type Blocklist } from "../../bot/core/moderation.ts";
 import { isImage, type Attachment } from "../../bot/core/replies.ts";
+import type { ServerDefaults } from "../../bot/core/server-defaults.ts";
 import type { ClipPost, CommandContext, CommandUser, JobProducer, ProgressUpdate, Reply } from "../../commands/context.ts";
 
 export class MapClips implements ClipLookup {
@@ -89,12 +90,13 @@ export class RecordingContext implements CommandContext {
   readonly eventId: string;
   readonly locale: string;
   readonly user: CommandUser;
-  readonly server = { id: "guild-1" };
+  readonly server?: { id: string };
   readonly where = { channelId: "chan-1", messageId: "msg-1" };
   readonly producer: JobProducer;
   readonly clips: MapClips;
   readonly blocklist = TEST_BLOCKLIST;
   readonly model = "sora-tiny-test";
+  readonly defaults?: ServerDefaults;
   replies: Reply[] = [];
   progressUpdates: ProgressUpdate[] = [];
   posts: ClipPost[] = [];
@@ -102,12 +104,20 @@ export class RecordingContext implements CommandContext {
   logLines: string[] = [];
   readonly log = (line: string) => void this.logLines.push(line);
 
-  constructor(o: { producer: JobProducer; clips: MapClips; locale?: string; userId?: string; manager?: boolean; eventId?: string }) {
+  constructor(o: {
+    producer: JobProducer; clips: MapClips; locale?: string; userId?: string; manager?: boolean; eventId?: string;
+    /** The server's /defaults store; none by default. */
+    defaults?: ServerDefaults;
+    /** The server the event comes from (default guild-1); null for a DM. */
+    serverId?: string | null;
+  }) {
     this.producer = o.producer;
     this.clips = o.clips;
     this.locale = o.locale ?? "en-US";
     this.user = { id: o.userId ?? "owner", manager: o.manager ?? false };
     this.eventId = o.eventId ?? `evt-${++events}`;
+    if (o.serverId !== null) this.server = { id: o.serverId ?? "guild-1" };
+    if (o.defaults) this.defaults = o.defaults;
   }
 
   async reply(r: Reply) { this.replies.push(r); }

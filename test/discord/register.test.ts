@@ -29,14 +29,14 @@ describe("npm run discord:register", () => {
   it("registers in one server with --guild, and globally without", async () => {
     const guild = "123456789012345678";
     const one = await register("--guild", guild);
-    expect(one.stdout).toContain(`registered 12 commands (server ${guild})`);
+    expect(one.stdout).toContain(`registered 13 commands (server ${guild})`);
     const list = fake.commands.get(guild)!;
-    expect(list.map((c) => c.name)).toEqual(["sora", "extend", "remix", "reroll", "loop", "stitch", "cancel", "delete", "queue", "info", "Extend clip", "Remix clip"]);
+    expect(list.map((c) => c.name)).toEqual(["sora", "extend", "remix", "reroll", "loop", "stitch", "cancel", "delete", "queue", "info", "defaults", "Extend clip", "Remix clip"]);
     expect(list[0]).toMatchObject({ type: 1, name_localizations: { ja: expect.any(String), "es-419": expect.any(String), "pt-BR": expect.any(String) } });
 
     const all = await register();
-    expect(all.stdout).toContain("registered 12 commands (global)");
-    expect(fake.commands.get("global")).toHaveLength(12);
+    expect(all.stdout).toContain("registered 13 commands (global)");
+    expect(fake.commands.get("global")).toHaveLength(13);
   });
 
   it("fails clearly without a token or with a bad --guild", async () => {
@@ -63,6 +63,9 @@ describe("command JSON", () => {
     const sora = cmds.find((c) => c.name === "sora") as unknown as { options: { name: string; type: number }[] };
     expect(sora.options.find((o) => o.name === "image")?.type).toBe(11);
     expect(sora.options.find((o) => o.name === "seed")?.type).toBe(4);
+    // /defaults is for managers: shown to members with Manage Server (1 << 5) only; the others to everyone.
+    const perms = Object.fromEntries(cmds.filter((c) => c.type === 1).map((c) => [c.name, (c as { default_member_permissions?: string }).default_member_permissions]));
+    expect(perms).toMatchObject({ defaults: "32", sora: undefined, info: undefined });
   });
 
   it("message context menus: Extend clip and Remix clip, localized", () => {

@@ -1,0 +1,69 @@
+// Buttons under clips and progress messages, and the Remix modal. A click is acknowledged at once and then handled
+// by commands/index.ts handleButton; Remix opens a modal (views.open needs the click's trigger_id, which lives 3 s)
+// whose submission runs commands/remix.ts. A new job from a click stays in the clicked message's thread.
+import type { App, BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bolt";
+import { COMMANDS, handleButton } from "../../commands/index.ts";
+import { decodeButtonId } from "../core/buttons.ts";
+import { t } from "../core/i18n.ts";
+import { parseModalPlace, remixView } from "./blocks.ts";
+import { SlackContext, type SlackDeps } from "./context.ts";
+import { MESSAGE_TEXT_MAX, truncate } from "./limits.ts";
+import { unescapeSlack } from "./text.ts";
+
+type Safely = (what: string, fn: () => Promise<void>) => void;
+
+export function registerActions(app: App, deps: SlackDeps, safely: Safely): void {
+  app.action<BlockAction<ButtonAction>>(/^sora:/, async ({ ack, body, action }) => {
+    await ack();
+    safely(`action ${action.action_id}`, () => onButton(deps, body, action));
+  });
+
+  app.view<ViewSubmitAction>(/^sora:remix:/, async ({ ack, body, view }) => {
+    await ack();
+    safely(`view ${view.id}`, async () => {
+      const target = decodeButtonId(view.callback_id)?.target;
+      const place = parseModalPlace(view.private_metadata);
+      if (!target || !place) return;
+      const values = view.state.values;
+      const user = await deps.users.get(body.user.id);
+      // A view is submitted once; its id names the submission on a redelivery.
+      const ctx = new SlackContext(deps, { eventId: `view-${view.id}`, user, teamId: body.team?.id, channelId: place.channel, threadTs: place.threadTs });
+      await COMMANDS.remix.handle(ctx, {
+        clip: target,
+        prompt: unescapeSlack(values.prompt?.prompt?.value ?? ""),
+        strength: values.strength?.strength?.value ?? undefined,
+      });
+    });
+  });
+}
+
+async function onButton(deps: SlackDeps, body: BlockAction<ButtonAction>, action: ButtonAction): Promise<void> {
+  const channelId = body.channel?.id ?? (body.container.channel_id as string | undefined);
+  const message = body.message;
+  if (!channelId || !message) return;
+  const user = await deps.users.get(body.user.id);
+  // Clips and their buttons live in threads; a click on a top-level message continues in that message's thread.
+  const threadTs = (message.thread_ts as string | undefined) ?? message.ts;
+  const ctx = new SlackContext(deps, {
+    eventId: `act-${body.user.id}-${action.action_ts}`, user, teamId: body.team?.id, channelId, threadTs, messageTs: message.ts,
+    answerThreadTs: (message.thread_ts as string | undefined) ?? null,
+  });
+  const outcome = await handleButton(ctx, action.action_id);
+  if (outcome === "open-remix-modal") {
+    const target = decodeButtonId(action.action_id)!.target;
+    await deps.client.views.open({ trigger_id: body.trigger_id, view: remixView(target, ctx.locale, { channel: channelId, threadTs }) });
+    return;
+  }
+  if (decodeButtonId(action.action_id)?.action === "delete" && ctx.replies.some((r) => r.key === "results.deleted")) {
+    await removeClipMessage(deps, channelId, message.ts, action.value, ctx.locale);
+  }
+}
+
+/** After a delete: the buttons message says so and loses its buttons, and the uploaded video goes too. */
+async function removeClipMessage(deps: SlackDeps, channel: string, ts: string, fileId: string | undefined, locale: string): Promise<void> {
+  const text = truncate(t(locale, "slack.clipDeleted"), MESSAGE_TEXT_MAX);
+  await deps.client.chat.update({ channel, ts, text, blocks: [] }).catch((err) => deps.log(`slack: could not update deleted clip message ${ts}: ${err?.message ?? err}`));
+  if (fileId && /^F\w+$/.test(fileId)) {
+    await deps.client.files.delete({ file: fileId }).catch((err) => deps.log(`slack: could not delete file ${fileId}: ${err?.message ?? err}`));
+  }
+}

@@ -1,0 +1,141 @@
+// The Slack adapter: a Bolt app wired to commands/ and to the queue's events, over Socket Mode (SLACK_APP_TOKEN) or
+// HTTP (SLACK_SIGNING_SECRET; the handler is mounted by our own HTTP server on POST /slack/events). The bot token is
+// checked with auth.test before anything else, so a bad token stops start-up with a clear message instead of failing
+// on the first event. Job state lives in Redis and the clip store, button state in action ids.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { App, HTTPReceiver, webApi, type LogLevel } from "@slack/bolt";
+import type { JobProducer } from "../../commands/context.ts";
+import type { ClipEvents } from "../../engine/queue/index.ts";
+import type { ClipStore } from "../../engine/store/index.ts";
+import { JobFollower } from "../core/follow-job.ts";
+import { t } from "../core/i18n.ts";
+import type { Blocklist } from "../core/moderation.ts";
+import type { ServerDefaults } from "../core/server-defaults.ts";
+import { DEFAULT_MAX_IMAGE_BYTES } from "../core/replies.ts";
+import { registerActions } from "./actions.ts";
+import { registerCommand } from "./commands.ts";
+import type { SlackDeps } from "./context.ts";
+import { SlackJobs } from "./jobs.ts";
+import { DEFAULT_COMMAND, DEFAULT_FUNCTION_DEADLINE_MS, DEFAULT_PROGRESS_INTERVAL_MS, SLACK_FILE_HOSTS } from "./limits.ts";
+import { SlackLogger } from "./logger.ts";
+import { registerMessages } from "./messages.ts";
+import { SlackUsers } from "./users.ts";
+import { registerWorkflow } from "./workflow.ts";
+
+export interface SlackAdapterOptions {
+  /** SLACK_BOT_TOKEN (xoxb-…). */
+  botToken: string;
+  /** SLACK_APP_TOKEN (xapp-…, connections:write) → Socket Mode. */
+  appToken?: string;
+  /** SLACK_SIGNING_SECRET → HTTP mode: Slack posts to our server's /slack/events. */
+  signingSecret?: string;
+  /** SLACK_API_URL, e.g. http://127.0.0.1:PORT/api/ ; default Slack's. */
+  apiUrl?: string;
+  producer: JobProducer;
+  events: Pick<ClipEvents, "on" | "off">;
+  store: ClipStore;
+  blocklist: Blocklist;
+  model: string;
+  /** Where our HTTP server is reachable from outside (PUBLIC_URL): shown in the start-up line for the Request URL. */
+  publicBaseUrl?: string;
+  log?: (line: string) => void;
+  /** Hosts private files may be fetched from with the bot token (SLACK_FILE_HOSTS); default files.slack.com. */
+  fileHosts?: readonly string[];
+  /** Largest image accepted for animation; default bot/core's. */
+  maxImageBytes?: number;
+  /** Minimum time between two edits of one progress message; default 1.5 s. */
+  progressIntervalMs?: number;
+  /** The slash command; default /sora (as in manifest.json). */
+  command?: string;
+  /** How long a Workflow Builder step may wait for its clip before completing with the job id alone. */
+  functionDeadlineMs?: number;
+  /** Bolt's own log level (SLACK_LOG_LEVEL); default warn. */
+  logLevel?: LogLevel;
+  /** Per-server /defaults (shared with the other adapters; a workspace is a server); without it /defaults is unavailable. */
+  defaults?: ServerDefaults;
+}
+
+export interface SlackAdapter {
+  /** HTTP mode: a node:http request handler for POST /slack/events that the playground server mounts (undefined in Socket Mode). */
+  readonly httpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** "socket" or "http". */
+  readonly transport: "socket" | "http";
+  close(): Promise<void>;
+}
+
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+/** auth.test with the bot token: who we are, or a start-up error an operator can act on. */
+async function whoAmI(client: webApi.WebClient): Promise<{ userId?: string; botId?: string; teamId?: string; name: string }> {
+  try {
+    const me = await client.auth.test();
+    return { userId: me.user_id, botId: me.bot_id, teamId: me.team_id, name: `${me.user ?? "?"} @ ${me.team ?? "?"}` };
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code === "invalid_auth" || code === "not_authed" || code === "account_inactive" || code === "token_revoked") {
+      throw new Error(`Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions`);
+    }
+    throw err;
+  }
+}
+
+export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<SlackAdapter> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  if (!opts.appToken && !opts.signingSecret) {
+    throw new Error("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode at /slack/events) besides SLACK_BOT_TOKEN");
+  }
+  const logger = new SlackLogger(log, opts.logLevel);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+    // 429s are retried after Retry-After regardless; other failures a few times, not for half an hour.
+    retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+  };
+  const me = await whoAmI(new webApi.WebClient(opts.botToken, { ...clientOptions, logger }));
+
+  const socketMode = Boolean(opts.appToken);
+  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: opts.signingSecret!, endpoints: SLACK_EVENTS_PATH, logger });
+  const app = new App({
+    token: opts.botToken,
+    botId: me.botId,
+    botUserId: me.userId,
+    // Already checked above; Bolt would otherwise call auth.test again on every event.
+    tokenVerificationEnabled: false,
+    logger,
+    clientOptions,
+    ...(socketMode ? { socketMode: true, appToken: opts.appToken } : { receiver }),
+  });
+
+  const follower = new JobFollower({
+    events: opts.events, store: opts.store, status: (id) => opts.producer.status(id),
+    intervalMs: opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, log,
+  });
+  const deps: SlackDeps = {
+    client: app.client, producer: opts.producer, store: opts.store, blocklist: opts.blocklist, model: opts.model, log,
+    jobs: new SlackJobs({ client: app.client, follower, store: opts.store, log, teamId: me.teamId }),
+    users: new SlackUsers(app.client, log),
+    files: { hosts: opts.fileHosts ?? SLACK_FILE_HOSTS, token: opts.botToken, maxBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES },
+    ...(opts.defaults ? { defaults: opts.defaults } : {}),
+  };
+  // Listeners ack first and then run the request here: one failed request must never take the bot down, and the
+  // person already got an answer from commands/ (guarded).
+  const safely = (what: string, fn: () => Promise<void>) => void fn().catch((err) => log(`slack: ${what} failed: ${(err as Error)?.stack ?? err}`));
+  registerCommand(app, deps, opts.command ?? DEFAULT_COMMAND, safely);
+  registerMessages(app, deps, safely);
+  registerActions(app, deps, safely);
+  registerWorkflow(app, deps, opts.functionDeadlineMs ?? DEFAULT_FUNCTION_DEADLINE_MS, safely);
+  app.error(async (err) => log(`slack: ${err.code ?? "error"}: ${err.message}`));
+
+  if (socketMode) await app.start();
+  const where = socketMode ? "Socket Mode" : `${opts.publicBaseUrl?.replace(/\/+$/, "") ?? ""}${SLACK_EVENTS_PATH}`;
+  log(`slack: ${t("en", "startup.ready", { platform: "Slack", name: me.name })} (${where})`);
+
+  return {
+    transport: socketMode ? "socket" : "http",
+    ...(receiver ? { httpHandler: receiver.requestListener } : {}),
+    async close() {
+      deps.jobs.close();
+      follower.close();
+      if (socketMode) await app.stop();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// Messages in a clip's thread continue it (commands/reply.ts decides how: extend, a localized `remix:`, an image to
+// animate). Top-level messages, other bots' (and our own) messages, edits and deletions are not requests; a thread
+// that holds no clip is left alone without even a users.info call.
+import type { App } from "@slack/bolt";
+import { handleReply } from "../../commands/reply.ts";
+import { findParentClip } from "../core/clips.ts";
+import { SlackContext, type SlackDeps } from "./context.ts";
+import { toAttachment, type SlackFile } from "./files.ts";
+import { unescapeSlack } from "./text.ts";
+
+interface MessageEvent {
+  type: "message";
+  subtype?: string;
+  channel: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  files?: SlackFile[];
+}
+
+/** Plain messages and messages with files; everything else (edits, joins, bot messages) has another subtype. */
+const REQUEST_SUBTYPES = new Set([undefined, "file_share", "thread_broadcast"]);
+
+export function registerMessages(app: App, deps: SlackDeps, safely: (what: string, fn: () => Promise<void>) => void): void {
+  app.event("message", async ({ event, body }) => {
+    const m = event as unknown as MessageEvent;
+    if (!REQUEST_SUBTYPES.has(m.subtype) || m.bot_id || !m.user) return;
+    if (!m.thread_ts || m.thread_ts === m.ts) return;
+    const teamId = (body as { team_id?: string }).team_id;
+    safely(`message ${m.channel}/${m.ts}`, async () => {
+      const parent = await findParentClip(deps.store, "slack", { threadId: m.thread_ts });
+      if (!parent) return;
+      const user = await deps.users.get(m.user!);
+      // channel + ts names a message for good: Slack's redelivery of the same event maps to the same job.
+      const ctx = new SlackContext(deps, { eventId: `msg-${m.channel}-${m.ts}`, user, teamId, channelId: m.channel, threadTs: m.thread_ts, messageTs: m.ts });
+      const attachments = (m.files ?? []).map(toAttachment).filter((a) => a !== undefined);
+      await handleReply(ctx, { text: unescapeSlack(m.text ?? ""), attachments, threadId: m.thread_ts });
+    });
+  });
+}

@@ -1,0 +1,220 @@
+// End to end over Socket Mode: people on the fake Slack, the product's adapter on the real Bolt app, the real queue
+// on Redis, the real engine worker with the shipped model and ffmpeg. Jobs are kept cheap (2 steps, half a second).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodePng } from "../../engine/synth/png.ts";
+import type { ClipRecord } from "../../engine/store/index.ts";
+import { t } from "../../bot/core/i18n.ts";
+import { World, TEST_PACK } from "./harness.ts";
+import { blockText, type FakeMessage } from "./fake/server.ts";
+
+const CHEAP = "--steps 2 --seconds 0.5";
+let w: World;
+
+beforeAll(async () => {
+  if (!TEST_PACK.dir) return;
+  w = await World.start({ worker: true });
+});
+
+afterAll(async () => {
+  await w?.close();
+});
+
+const ACTIONS = ["extend", "extendBackward", "remix", "reroll", "loop", "stitch", "delete"];
+
+function ids(m: FakeMessage): string[] {
+  return w.fake.buttons(m).map((b) => b.action_id);
+}
+
+/** The next clip in a thread: its file message and the caption-and-buttons message after it, linked in the store. */
+async function nextClip(threadTs: string, after: number, limitMs = 120_000): Promise<{ file: FakeMessage; buttons: FakeMessage; clip: ClipRecord }> {
+  const [file, buttons] = await w.fake.waitFor(() => {
+    const msgs = w.fake.threadOf(w.general, threadTs).filter((m) => m.ts !== threadTs).slice(after);
+    const i = msgs.findIndex((m) => m.bot_id && m.files?.some((f) => f.name.endsWith(".mp4")));
+    const b = i >= 0 ? msgs.slice(i + 1).find((m) => m.bot_id && ids(m).length === ACTIONS.length) : undefined;
+    return b ? [msgs[i], b] as const : undefined;
+  }, limitMs, "a clip in the thread");
+  return { file, buttons, clip: await w.clipOf(buttons) };
+}
+
+function repliesIn(threadTs: string): number {
+  return w.fake.threadOf(w.general, threadTs).filter((m) => m.ts !== threadTs).length;
+}
+
+async function ephemeralFor(user: { id: string }, after: number): Promise<string> {
+  return (await w.fake.waitFor(() => w.fake.state.ephemerals.filter((e) => e.user === user.id).slice(after)[0], 30_000, "an ephemeral answer")).text;
+}
+
+const state: { parent?: FakeMessage; first?: ClipRecord; firstButtons?: FakeMessage; ext?: ClipRecord } = {};
+
+describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
+  it("/sora prompt --flags: ack → parent message with throttled progress → MP4 in its thread with Block Kit buttons", async () => {
+    const ack = await w.fake.slash(w.alice, w.general, `cats &amp; dogs ${CHEAP} --seed 7`);
+    expect(ack.ms, "acked within Slack's 3 s").toBeLessThan(3000);
+    const parent = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).find((m) => m.bot_id), 10_000, "the progress message");
+    const { file, buttons, clip } = await nextClip(parent.ts, 0);
+    await w.fake.waitFor(() => parent.text.startsWith("Done"), 30_000, "the final progress edit");
+
+    expect(parent.history[0]).toMatch(/^Waiting in line: position 1/);
+    expect(ids({ ...parent, blocks: parent.blockHistory[0] }), "Cancel while waiting").toEqual([expect.stringMatching(/^sora:cancel:slack-/)]);
+    expect(parent.history.some((h) => /%/.test(h) && /█|░/.test(h)), "a running edit with a bar").toBe(true);
+    expect(parent.history.length, "throttled: a few edits, not one per event").toBeLessThan(30);
+    expect(ids(parent), "no Cancel once done").toEqual([]);
+    const updates = w.fake.state.callsOf("chat.update").filter((c) => c.args.ts === parent.ts).map((c) => c.at);
+    for (let i = 1; i < updates.length; i++) expect(updates[i] - updates[i - 1], "edits spaced by the throttle (100 ms here), give or take HTTP latency").toBeGreaterThanOrEqual(50);
+
+    expect(clip).toMatchObject({ kind: "generate", prompt: "cats & dogs", seed: 7, origin: { platform: "slack", userId: w.alice.id, channelId: w.general.id, locale: "en" } });
+    expect(await w.store.clipForMessage("slack", parent.ts), "the parent message names the clip too").toMatchObject({ id: clip.id });
+    const f = file.files![0];
+    expect(f.name).toBe(`sora-${clip.id}.mp4`);
+    expect(f.data.subarray(4, 8).toString("latin1"), "an MP4 (ftyp box)").toBe("ftyp");
+    expect(file.thread_ts).toBe(parent.ts);
+    expect(blockText(buttons.blocks)).toContain("Prompt: cats & dogs");
+    expect(blockText(buttons.blocks)).toContain("Seed: 7");
+    expect(ids(buttons)).toEqual(ACTIONS.map((a) => `sora:${a}:${clip.id}`));
+    expect(w.fake.buttons(buttons).find((b) => b.action_id.startsWith("sora:delete:"))!.value, "delete knows the file").toBe(f.id);
+    expect(w.fake.state.messages.filter((m) => m.files?.length), "posted once").toHaveLength(1);
+    expect(w.fake.state.callsOf("files.completeUploadExternal")).toHaveLength(1);
+    expect(w.logs.filter((l) => / failed/.test(l)), "nothing failed").toEqual([]);
+    Object.assign(state, { parent, first: clip, firstButtons: buttons });
+  });
+
+  it("a message in the thread extends the clip; the extension's lineage names the parent", async () => {
+    const { parent, first } = state as Required<typeof state>;
+    const before = repliesIn(parent.ts);
+    await w.fake.say(w.alice, w.general, `now it rolls to the left ${CHEAP}`, { thread_ts: parent.ts });
+    const { clip } = await nextClip(parent.ts, before);
+    expect(clip).toMatchObject({ kind: "extend", parentId: first.id, rootId: first.id, prompt: "now it rolls to the left", origin: { threadId: parent.ts } });
+    expect((await w.store.lineage(clip.id)).map((c) => c.id)).toEqual([first.id, clip.id]);
+    state.ext = clip;
+  });
+
+  it("a `remix:` reply (in Spanish) remixes the latest clip of the thread; an uploaded image animates", async () => {
+    const { parent, ext } = state as Required<typeof state>;
+    let before = repliesIn(parent.ts);
+    await w.fake.say(w.bruno, w.general, `remezcla: un cubo azul ${CHEAP}`, { thread_ts: parent.ts });
+    const remix = await nextClip(parent.ts, before);
+    expect(remix.clip).toMatchObject({ kind: "remix", parentId: ext.id, prompt: "un cubo azul", origin: { userId: w.bruno.id, locale: "es" } });
+    expect(blockText(remix.buttons.blocks), "caption in the requester's language").toContain(t("es", "clip.kind.remix"));
+
+    before = repliesIn(parent.ts);
+    const png = encodePng(new Uint8Array(64 * 64 * 3).fill(180), 64, 64);
+    const file = w.fake.userFile(w.alice, "still.png", png, "image/png");
+    await w.fake.say(w.alice, w.general, CHEAP, { thread_ts: parent.ts, files: [file] });
+    const animated = await nextClip(parent.ts, before);
+    expect(animated.clip.kind).toBe("animate");
+    expect(await w.store.readBlob(animated.clip.params.imageRef as string)).toEqual(png);
+  });
+
+  it("an image from a host that is not Slack's is refused, and the bot token never goes there", async () => {
+    const { parent } = state as Required<typeof state>;
+    const seen = w.fake.ephemeralsFor(w.alice).length;
+    const jobs = await w.jobCount();
+    const png = encodePng(new Uint8Array(16 * 16 * 3).fill(9), 16, 16);
+    const file = w.fake.userFile(w.alice, "evil.png", png, "image/png");
+    file.url_private_download = "https://evil.example/steal.png";
+    await w.fake.say(w.alice, w.general, "animate this", { thread_ts: parent.ts, files: [file] });
+    expect(await ephemeralFor(w.alice, seen)).toBe(t("en", "errors.attachmentHost"));
+    expect(await w.jobCount()).toBe(jobs);
+  });
+
+  it("Extend, Extend backwards, Reroll, Loop and Stitch buttons each make that clip in the thread", async () => {
+    const { parent, first, firstButtons } = state as Required<typeof state>;
+    const expected: Record<string, Partial<ClipRecord>> = {
+      extend: { kind: "extend", parentId: first.id }, extendBackward: { kind: "extend", parentId: first.id },
+      reroll: { kind: "reroll", parentId: first.id }, loop: { kind: "loop", parentId: first.id }, stitch: { kind: "stitch", parentId: first.id },
+    };
+    for (const [action, want] of Object.entries(expected)) {
+      const before = repliesIn(parent.ts);
+      const ack = await w.fake.click(w.alice, firstButtons, `sora:${action}:${first.id}`);
+      expect(ack.ms).toBeLessThan(3000);
+      const progress = await w.fake.waitFor(() => w.fake.threadOf(w.general, parent.ts).slice(1).slice(before).find((m) => m.bot_id), 10_000, `${action}: progress in the thread`);
+      expect(progress.thread_ts).toBe(parent.ts);
+      const { clip } = await nextClip(parent.ts, before);
+      expect(clip, action).toMatchObject(want);
+      if (action === "extendBackward") expect(clip.params.direction).toBe("backward");
+      await w.fake.waitFor(() => progress.text.startsWith("Done"), 30_000, `${action}: final progress`);
+    }
+  });
+
+  it("the Remix button opens a modal; submitting it remixes with the given strength", async () => {
+    const { parent, first, firstButtons } = state as Required<typeof state>;
+    const views = w.fake.state.views.length;
+    await w.fake.click(w.bruno, firstButtons, `sora:remix:${first.id}`);
+    const opened = await w.fake.waitFor(() => w.fake.state.views[views], 10_000, "views.open");
+    expect(opened.view.callback_id).toBe(`sora:remix:${first.id}`);
+    expect((opened.view.title as { text: string }).text, "in the clicker's language").toBe(t("es", "modal.remix.title").slice(0, 24));
+    const before = repliesIn(parent.ts);
+    const ack = await w.fake.submitView(w.bruno, opened, { prompt: `un gato naranja ${CHEAP}`, strength: "0,4" });
+    expect(ack.payload, "a plain ack closes the modal").toEqual({});
+    const { clip } = await nextClip(parent.ts, before);
+    expect(clip).toMatchObject({ kind: "remix", parentId: first.id, prompt: "un gato naranja", origin: { userId: w.bruno.id } });
+    expect(clip.params.strength).toBe(0.4);
+  });
+
+  it("Cancel under a waiting or running job: a stranger is refused, the owner stops it, the message says so", async () => {
+    const top = w.fake.state.thread(w.general.id).filter((m) => m.bot_id).length;
+    await w.fake.slash(w.alice, w.general, "a blue square slides right --steps 100 --seconds 4");
+    const progress = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 10_000, "a new progress message");
+    const cancelId = ids(progress)[0];
+    const seenBruno = w.fake.ephemeralsFor(w.bruno).length;
+    await w.fake.click(w.bruno, progress, cancelId);
+    expect(await ephemeralFor(w.bruno, seenBruno)).toBe(t("es", "queue.notAllowed"));
+    const seen = w.fake.ephemeralsFor(w.alice).length;
+    await w.fake.click(w.alice, progress, cancelId);
+    expect(await ephemeralFor(w.alice, seen)).toBe(`Job ${cancelId.slice("sora:cancel:".length)} is cancelled.`);
+    await w.fake.waitFor(() => progress.text === "Cancelled", 60_000, "the progress message to say Cancelled");
+    expect(ids(progress)).toEqual([]);
+    expect(w.fake.threadOf(w.general, progress.ts).filter((m) => m.files), "no clip for a cancelled job").toHaveLength(0);
+  });
+
+  it("Delete: a stranger is refused; the owner deletes the clip, its message loses its buttons and the video goes", async () => {
+    const { first, firstButtons } = state as Required<typeof state>;
+    const seen = w.fake.ephemeralsFor(w.mallory).length;
+    await w.fake.click(w.mallory, firstButtons, `sora:delete:${first.id}`);
+    expect(await ephemeralFor(w.mallory, seen)).toBe(t("en", "queue.notAllowed"));
+    expect(await w.store.getClip(first.id)).toBeDefined();
+
+    const fileId = w.fake.buttons(firstButtons).find((b) => b.action_id.startsWith("sora:delete:"))!.value!;
+    const mine = w.fake.ephemeralsFor(w.alice).length;
+    await w.fake.click(w.alice, firstButtons, `sora:delete:${first.id}`);
+    expect(await ephemeralFor(w.alice, mine)).toBe(t("en", "results.deleted"));
+    expect(await w.store.getClip(first.id)).toBeUndefined();
+    await w.fake.waitFor(() => firstButtons.text === t("en", "slack.clipDeleted"), 10_000, "the clip message to say deleted");
+    expect(ids(firstButtons)).toEqual([]);
+    expect(w.fake.state.files.get(fileId)!.deleted).toBe(true);
+  });
+
+  it("a workspace admin may delete someone else's clip", async () => {
+    const { ext } = state as Required<typeof state>;
+    const extButtons = w.fake.state.messages.find((m) => ids(m).includes(`sora:delete:${ext.id}`))!;
+    const seen = w.fake.ephemeralsFor(w.ada).length;
+    await w.fake.click(w.ada, extButtons, `sora:delete:${ext.id}`);
+    expect(await ephemeralFor(w.ada, seen)).toBe(t("en", "results.deleted"));
+    expect(await w.store.getClip(ext.id)).toBeUndefined();
+  });
+
+  it("the bot restarted while a job ran: the clip is still posted, once, and its buttons work", async () => {
+    const top = w.fake.state.thread(w.general.id).filter((m) => m.bot_id).length;
+    await w.fake.slash(w.alice, w.general, "a purple cone spins --steps 2 --seconds 2");
+    await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 10_000, "the progress message");
+    await w.adapter!.close();
+    await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the old connection closed");
+    await w.startAdapter();
+    // No thread to go back to (the progress message is not in the job): the clip goes to the channel.
+    const buttons = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).find((m) => w.fake.buttons(m).length === 7), 120_000, "the orphaned clip");
+    const clip = await w.clipOf(buttons);
+    expect(clip.prompt).toBe("a purple cone spins");
+    expect(w.logs.some((l) => l.includes(`posted clip ${clip.id}`))).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(w.fake.state.messages.filter((m) => m.files?.some((f) => f.name === `sora-${clip.id}.mp4`)), "once").toHaveLength(1);
+
+    const before = w.fake.threadOf(w.general, buttons.ts).length;
+    await w.fake.click(w.alice, buttons, `sora:extend:${clip.id}`);
+    const ext = await w.fake.waitFor(() => w.fake.threadOf(w.general, buttons.ts).slice(before).find((m) => w.fake.buttons(m).length === 7), 120_000, "an extension in the clip's thread");
+    expect(await w.clipOf(ext)).toMatchObject({ kind: "extend", parentId: clip.id });
+  });
+
+  it("nothing failed along the way (operator log)", () => {
+    expect(w.logs.filter((l) => /^slack: .*(failed|could not|\[bolt (warn|error)\])/.test(l))).toEqual([]);
+  });
+});

@@ -1,0 +1,138 @@
+// One world for the Slack end-to-end tests: the fake Slack with a workspace (alice writes in English, bruno in Spanish,
+// mallory is a stranger to alice's clips, ada administers the workspace), the real queue on the shared Redis under a
+// unique prefix, a temporary fs clip store, optionally the real engine worker with the shipped model, and the
+// product's adapter on the real Bolt app — over Socket Mode, or over signed HTTP through our own node:http server.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Redis } from "ioredis";
+import { connectRedis } from "../../engine/queue/connection.ts";
+import { ClipEvents } from "../../engine/queue/events.ts";
+import { Producer } from "../../engine/queue/producer.ts";
+import { FsClipStore, type ClipRecord } from "../../engine/store/index.ts";
+import { startEngineWorker, type EngineWorker } from "../../engine/worker/index.ts";
+import { parseBlocklist } from "../../bot/core/moderation.ts";
+import { SLACK_EVENTS_PATH, startSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../../bot/slack/index.ts";
+import { findTestPack } from "../pipeline/test-pack.ts";
+import { FakeSlack, type FakeChannel, type FakeMessage, type FakeUser } from "./fake/server.ts";
+
+export const TEST_PACK = findTestPack();
+
+export interface WorldOptions {
+  /** Run the real engine worker (the shipped model). */
+  worker?: boolean;
+  transport?: "socket" | "http";
+  adapter?: Partial<SlackAdapterOptions>;
+}
+
+export class World {
+  readonly logs: string[] = [];
+  readonly prefix = `test-slack-${randomUUID().slice(0, 8)}`;
+  adapter: SlackAdapter | undefined;
+  worker: EngineWorker | undefined;
+  /** HTTP mode: our stand-in for the playground server, mounting the adapter's handler on /slack/events. */
+  http: Server | undefined;
+  eventsUrl = "";
+  alice!: FakeUser;
+  bruno!: FakeUser;
+  mallory!: FakeUser;
+  ada!: FakeUser;
+  general!: FakeChannel;
+  readonly storeDir = mkdtempSync(join(tmpdir(), "sora-slack-test-"));
+  readonly store = new FsClipStore(this.storeDir);
+  readonly redis: Redis = connectRedis();
+  readonly producer: Producer;
+  readonly events: ClipEvents;
+
+  private constructor(readonly fake: FakeSlack, private readonly opts: WorldOptions) {
+    const many = { max: 1000, windowSeconds: 60 };
+    this.producer = new Producer({ redis: connectRedis(), prefix: this.prefix, store: this.store, rateLimits: { user: many, server: many } });
+    this.events = new ClipEvents({ prefix: this.prefix, redis: connectRedis() });
+  }
+
+  static async start(opts: WorldOptions = {}): Promise<World> {
+    const fake = await FakeSlack.start();
+    const w = new World(fake, opts);
+    w.alice = fake.addUser("alice", { locale: "en-US" });
+    w.bruno = fake.addUser("bruno", { locale: "es-LA" });
+    w.mallory = fake.addUser("mallory", { locale: "en-GB" });
+    w.ada = fake.addUser("ada", { locale: "en-US", admin: true });
+    w.general = fake.addChannel("general");
+    await w.events.ready();
+    if (opts.worker) {
+      if (!TEST_PACK.dir) throw new Error(TEST_PACK.reason);
+      w.worker = await startEngineWorker({ redis: connectRedis(), prefix: w.prefix, store: w.store, modelDir: TEST_PACK.dir, threads: 1, log: (l) => w.logs.push(`[worker] ${l}`) });
+    }
+    await w.startAdapter();
+    return w;
+  }
+
+  async startAdapter(extra: Partial<SlackAdapterOptions> = {}): Promise<SlackAdapter> {
+    const http = this.opts.transport === "http";
+    this.adapter = await startSlackAdapter({
+      botToken: this.fake.botToken,
+      ...(http ? { signingSecret: this.fake.signingSecret } : { appToken: this.fake.appToken }),
+      apiUrl: this.fake.apiUrl,
+      producer: this.producer,
+      events: this.events,
+      store: this.store,
+      blocklist: parseBlocklist("nude\ngore\n", "test-blocklist.txt"),
+      model: "tiny-sora-test",
+      fileHosts: [this.fake.fileHost],
+      log: (l) => this.logs.push(l),
+      progressIntervalMs: 100,
+      ...this.opts.adapter,
+      ...extra,
+    });
+    if (http) {
+      const handler = this.adapter.httpHandler!;
+      this.http = createServer((req, res) => (req.url?.startsWith(SLACK_EVENTS_PATH) ? handler(req, res) : res.writeHead(404).end()));
+      await new Promise<void>((r) => this.http!.listen(0, "127.0.0.1", r));
+      this.eventsUrl = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}${SLACK_EVENTS_PATH}`;
+      this.fake.useHttp(this.eventsUrl);
+    } else {
+      await this.fake.waitFor(() => this.fake.socket.connected > 0, 10_000, "a Socket Mode connection");
+    }
+    return this.adapter;
+  }
+
+  /** Jobs waiting or running in this world's queue. */
+  async jobCount(): Promise<number> {
+    const info = await this.producer.queueInfo();
+    return info.waiting + info.running;
+  }
+
+  /** The store's clip for a bot message, once the adapter has linked it. */
+  async clipOf(m: FakeMessage): Promise<ClipRecord> {
+    for (let n = 0; n < 200; n++) {
+      const clip = await this.store.clipForMessage("slack", m.ts);
+      if (clip) return clip;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no clip linked to message ${m.ts}`);
+  }
+
+  async close(): Promise<void> {
+    await this.adapter?.close().catch(() => undefined);
+    if (this.http) {
+      this.http.closeAllConnections();
+      await new Promise<void>((r) => this.http!.close(() => r()));
+    }
+    await this.worker?.close().catch(() => undefined);
+    await this.events.close();
+    await this.producer.close();
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.prefix}:*`, "COUNT", 500);
+      if (keys.length) await this.redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+    await this.redis.quit();
+    await this.store.close();
+    await this.fake.close();
+    rmSync(this.storeDir, { recursive: true, force: true });
+  }
+}
