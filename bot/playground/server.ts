@@ -37,6 +37,8 @@ export interface PlaygroundOptions {
   editIntervalMs?: number;
   /** Per-server /defaults, shared with the chat adapters. */
   defaults?: ServerDefaults;
+  /** Slack in HTTP mode: Bolt's handler for POST /slack/events (it reads the raw body itself to check signatures). */
+  slackHttpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface Playground {
@@ -77,6 +79,7 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
     const url = new URL(req.url ?? "/", "http://playground");
     const path = url.pathname;
     const q = url.searchParams;
+    if (req.method === "POST" && path === "/slack/events" && o.slackHttpHandler) return o.slackHttpHandler(req, res);
     if (req.method === "GET" || req.method === "HEAD") {
       const file = STATIC[path];
       if (file) {

@@ -1,10 +1,9 @@
-// Chat platform adapters, each started when its token is set. A platform whose adapter is not built yet (Slack, for
-// now) is reported, not an error, so the same .env works before and after it lands. Adapters are imported only when
-// their token is set: a host without Discord never loads discord.js.
+// Chat platform adapters, each started when its token is set. Adapters are imported only when their token is set: a
+// host without Discord never loads discord.js, one without Slack never loads Bolt.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JobProducer } from "../../commands/context.ts";
 import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
-import { t } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 
@@ -24,13 +23,14 @@ export interface AdapterDeps {
 export interface Adapters {
   /** Platforms now connected. */
   running: string[];
+  /** Slack over HTTP: the handler for POST /slack/events, which the playground's server mounts. */
+  slackHttpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
   close(): Promise<void>;
 }
 
-const NOT_BUILT = [{ platform: "Slack", variable: "SLACK_BOT_TOKEN" }] as const;
-
 export async function startAdapters(d: AdapterDeps): Promise<Adapters> {
   const running: { name: string; close(): Promise<void> }[] = [];
+  let slackHttpHandler: Adapters["slackHttpHandler"];
   const close = async () => {
     for (const a of running.splice(0).reverse()) await a.close().catch((err) => d.log(`shutdown: ${a.name}: ${err}`));
   };
@@ -49,12 +49,21 @@ export async function startAdapters(d: AdapterDeps): Promise<Adapters> {
       });
       running.push({ name: "Discord", close: () => discord.close() });
     }
-    for (const p of NOT_BUILT) {
-      if (d.env[p.variable]?.trim()) d.log(t(d.locale, "startup.adapterMissing", { variable: p.variable, platform: p.platform }));
+    const { slackOptionsFromEnv } = await import("../slack/env.ts"); // types only: loads no Bolt code
+    const slackOptions = slackOptionsFromEnv(d.env, {
+      producer: d.producer, events: d.events, store: d.store, blocklist: d.blocklist, model: d.model, log: d.log,
+      ...(d.defaults ? { defaults: d.defaults } : {}),
+      publicBaseUrl: d.env.PUBLIC_URL?.trim() ? `${d.env.PUBLIC_URL.trim().replace(/\/+$/, "")}/blobs` : undefined,
+    });
+    if (slackOptions) {
+      const { startSlackAdapter } = await import("../slack/index.ts");
+      const slack = await startSlackAdapter(slackOptions);
+      running.push({ name: "Slack", close: () => slack.close() });
+      slackHttpHandler = slack.httpHandler;
     }
   } catch (err) {
     await close();
     throw err;
   }
-  return { running: running.map((a) => a.name), close };
+  return { running: running.map((a) => a.name), ...(slackHttpHandler ? { slackHttpHandler } : {}), close };
 }

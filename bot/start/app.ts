@@ -92,6 +92,7 @@ export async function startApp(o: AppOptions): Promise<App> {
 
     const playground = await startPlayground({
       producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log, defaults,
+      ...(adapters.slackHttpHandler ? { slackHttpHandler: adapters.slackHttpHandler } : {}),
       port: intEnv(env.PORT, 8080), host: env.HOST?.trim() || undefined,
     });
     closers.push({ name: "playground", close: () => playground.close() });

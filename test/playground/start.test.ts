@@ -1,5 +1,5 @@
 // The one-machine launcher's parts: finding or starting Redis (and saying how to get one), reporting adapters that
-// are not built, and `npm run bot` mode (no worker) wired end to end without the model.
+// are not configured, and `npm run bot` mode (no worker) wired end to end without the model.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -45,15 +45,24 @@ describe("finding a Redis", () => {
 });
 
 describe("adapters", () => {
-  it("reports a set token whose adapter is not built, and starts nothing for it", async () => {
+  it("starts Slack when SLACK_BOT_TOKEN is set, and refuses clearly when no transport is configured", async () => {
     const lines: string[] = [];
-    const a = await startAdapters({
+    const start = startAdapters({
       env: { SLACK_BOT_TOKEN: "xoxb-test" }, locale: "en", log: (l) => void lines.push(l),
       producer: {} as never, events: { on: () => undefined, off: () => undefined } as never, store: {} as never,
       blocklist: parseBlocklist("", "x"), model: "m",
     });
+    await expect(start).rejects.toThrow(/SLACK_APP_TOKEN .*or SLACK_SIGNING_SECRET/);
+  });
+
+  it("starts nothing without tokens", async () => {
+    const a = await startAdapters({
+      env: {}, locale: "en", log: () => undefined,
+      producer: {} as never, events: { on: () => undefined, off: () => undefined } as never, store: {} as never,
+      blocklist: parseBlocklist("", "x"), model: "m",
+    });
     expect(a.running).toEqual([]);
-    expect(lines).toEqual(["SLACK_BOT_TOKEN is set, but the Slack adapter is not built yet: skipping it."]);
+    expect(a.slackHttpHandler).toBeUndefined();
     await a.close();
   });
 });
