@@ -122,6 +122,8 @@ export class JobFollower {
       if (s.state === "completed" && s.clipId) await this.complete(jobId, s.clipId);
       else if (s.state === "failed") await this.end(jobId, "failed", { state: "failed", reason: { key: s.userMessageKey ?? "queue.failed" } });
       else if (s.state === "cancelled") await this.end(jobId, "cancelled", { state: "cancelled" });
+      // Gone from the queue (removed, or kept past its retention): it will never send another event.
+      else if (s.state === "unknown") await this.end(jobId, "failed", { state: "failed", reason: { key: "queue.lost" } });
       // Started before we listened: show where it is rather than "queued" until the next event.
       else if (s.state === "running") {
         const p = s.progress;

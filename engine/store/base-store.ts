@@ -7,6 +7,9 @@ import { checkExt, looseBlobKey } from "./naming.ts";
 import { buildRecord, clipIdFor, writeClipBlobs } from "./record.ts";
 import type { ClipBlobs, ClipRecord, LooseBlobKind, NewClip } from "./types.ts";
 
+/** How long a progress preview is kept: far longer than any job shows it. */
+export const PREVIEW_TTL_MS = 60 * 60_000;
+
 export abstract class BlobBackedStore {
   protected constructor(protected readonly blobs: BlobBackend) {}
 
@@ -32,7 +35,9 @@ export abstract class BlobBackedStore {
 
   async putBlob(data: Buffer, ext: string, kind: LooseBlobKind = "frame"): Promise<string> {
     const key = looseBlobKey(kind, checkExt(ext));
-    await this.blobs.put(key, data);
+    // A progress preview is shown while its job runs, then the clip's own files replace it; a conditioning frame
+    // stays, since rerolls and remixes render from it again.
+    await this.blobs.put(key, data, kind === "preview" ? PREVIEW_TTL_MS : undefined);
     return key;
   }
 

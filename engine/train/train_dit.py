@@ -21,7 +21,7 @@ import torch  # noqa: E402
 import checkpoint  # noqa: E402
 from dit import DiT  # noqa: E402
 from ema import EMA  # noqa: E402
-from flow import flow_loss, known_frames, logit_normal, noisy_inputs  # noqa: E402
+from flow import flow_loss, known_frames, noisy_inputs, train_times  # noqa: E402
 from latents import load_split, train_captions  # noqa: E402
 from pack_sources import DEFAULT_TEXT  # noqa: E402
 from patches import patchify, sincos_pos  # noqa: E402
@@ -63,7 +63,7 @@ def step_batch(data, aspect, n, rng, gen, device, a, dim):
     z, ids = ds.batch(idx, rng, frames, a.p_uncond)
     x0 = patchify(z).to(device)                                        # [B,F,S,P]
     _, f, h, w = z.shape[0], z.shape[1], z.shape[3], z.shape[4]
-    t = logit_normal(n, gen)
+    t = train_times(n, gen, a.t_uniform, a.t_shift)
     known = known_frames(n, f, gen, a.p_cond, a.max_known)
     x_t, tf, target, weight = noisy_inputs(x0.cpu(), t, known, gen)
     return (x_t.to(device), tf.to(device), pos_table(f, h // 2, w // 2, dim, device), ids.to(device),
@@ -108,6 +108,9 @@ def main():
     ap.add_argument("--p-cond", type=float, default=0.4, help="share of samples with known frames")
     ap.add_argument("--max-known", type=int, default=6)
     ap.add_argument("--p-uncond", type=float, default=0.1, help="CFG caption dropout")
+    ap.add_argument("--t-uniform", type=float, default=0.5,
+                    help="share of samples whose t is drawn as the sampler walks (uniform u, shifted); the rest logit-normal")
+    ap.add_argument("--t-shift", type=float, default=2.0, help="shift for those samples: the pack's scheduler shift")
     ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
     ap.add_argument("--min-frames", type=int, default=5)
     ap.add_argument("--no-equal-tokens", action="store_true", help="use --batch for every aspect")
@@ -186,8 +189,9 @@ def main():
 
     def snapshot():
         res = validate(ema.model, held or data, device, a.dim)
+        hi = validate(ema.model, held or data, device, a.dim, ts=(0.95,))
         log(f"val step {step} loss {res['true']:.5f} shuffled-captions {res['shuffled']:.5f} "
-            f"gap {res['shuffled'] - res['true']:.5f}")
+            f"gap {res['shuffled'] - res['true']:.5f} | t=0.95 loss {hi['true']:.5f} gap {hi['shuffled'] - hi['true']:.5f}")
         save()
         vae_ck = os.path.join(a.vae, "ckpt.pt")
         if not os.path.exists(vae_ck):

@@ -1,0 +1,178 @@
+// Where each job's result must go, kept in Redis so that no result is lost when a bot process stops, and none is
+// posted twice when many bot processes run. An adapter records a delivery when it posts a job's progress message
+// (the message to keep editing, the thread, the requester's language) and forgets it once the final state is shown.
+//
+// Ownership is a claim: a Redis key with this process's id and a short expiry, renewed on a timer for every job the
+// process follows. A process that dies stops renewing; a claimMs later any other process (or the same one,
+// restarted) finds the delivery unclaimed in its sweep, claims it with SET NX — exactly one wins — and follows the job
+// from the stored place: the old progress message is edited on, the clip goes into the thread it would have gone to.
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Redis } from "ioredis";
+import type { Platform } from "../../engine/queue/schema.ts";
+
+export interface Delivery<P = unknown> {
+  jobId: string;
+  platform: Platform;
+  /** The server (Discord guild, Slack team) the job came from: a process adopts only jobs of servers it serves. */
+  serverId?: string;
+  locale: string;
+  /** Platform-specific: where the progress message is and where the clip goes. */
+  place: P;
+  createdAt: number;
+}
+
+export interface DeliveryBookOptions {
+  /** Key prefix; default "sora:delivery". */
+  prefix?: string;
+  /** How long a claim lives without renewal; default 30 s. Renewed every claimMs / 3. */
+  claimMs?: number;
+  /** How long an unfinished delivery is kept at all; default 2 days (longer than any job may wait). */
+  ttlMs?: number;
+  /** This process; default host:pid:random. */
+  owner?: string;
+  now?: () => number;
+}
+
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+/** Most deliveries one sweep looks at: the oldest first, so none starves. */
+const SWEEP_BATCH = 200;
+
+export class DeliveryBook {
+  readonly owner: string;
+  private readonly prefix: string;
+  private readonly claimMs: number;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  /** Jobs whose claim this process holds and renews. */
+  private readonly held = new Set<string>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly redis: Redis, opts: DeliveryBookOptions = {}) {
+    this.prefix = opts.prefix ?? "sora:delivery";
+    this.claimMs = opts.claimMs ?? 30_000;
+    this.ttlMs = opts.ttlMs ?? 2 * 24 * 3600_000;
+    this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+    this.now = opts.now ?? Date.now;
+    this.timer = setInterval(() => void this.renew().catch(() => {}), Math.max(50, Math.floor(this.claimMs / 3)));
+    this.timer.unref();
+  }
+
+  private key(jobId: string): string {
+    return `${this.prefix}:job:${jobId}`;
+  }
+  private claimKey(jobId: string): string {
+    return `${this.prefix}:owner:${jobId}`;
+  }
+  private pendingKey(platform: Platform): string {
+    return `${this.prefix}:pending:${platform}`;
+  }
+
+  /** Remember a job's delivery, claimed by this process. Recording the same job again replaces its place. */
+  async record<P>(d: Delivery<P>): Promise<void> {
+    await this.redis.multi()
+      .set(this.key(d.jobId), JSON.stringify(d), "PX", this.ttlMs)
+      .zadd(this.pendingKey(d.platform), d.createdAt, d.jobId)
+      .set(this.claimKey(d.jobId), this.owner, "PX", this.claimMs)
+      .exec();
+    this.held.add(d.jobId);
+  }
+
+  /** The job's result has been shown (or can never be): forget its delivery. */
+  async done(jobId: string, platform: Platform): Promise<void> {
+    this.held.delete(jobId);
+    await this.redis.multi().del(this.key(jobId)).zrem(this.pendingKey(platform), jobId).del(this.claimKey(jobId)).exec();
+  }
+
+  /** The stored delivery, claimed for this process; undefined when there is none or another process holds it. */
+  async claim<P>(jobId: string): Promise<Delivery<P> | undefined> {
+    if (this.held.has(jobId)) return undefined;   // already ours and being followed
+    const won = await this.redis.set(this.claimKey(jobId), this.owner, "PX", this.claimMs, "NX");
+    if (won !== "OK") return undefined;
+    const raw = await this.redis.get(this.key(jobId));
+    const d = raw ? parseDelivery<P>(raw) : undefined;
+    if (!d) {
+      await this.redis.eval(RELEASE, 1, this.claimKey(jobId), this.owner);
+      return undefined;
+    }
+    this.held.add(jobId);
+    return d;
+  }
+
+  /**
+   * Every unclaimed delivery of the platform that `serves` accepts, each now claimed by this process (oldest first,
+   * at most SWEEP_BATCH). Deliveries whose record expired are dropped from the pending set on the way.
+   */
+  async adopt<P>(platform: Platform, serves: (d: Delivery<P>) => boolean = () => true): Promise<Delivery<P>[]> {
+    const pending = this.pendingKey(platform);
+    await this.redis.zremrangebyscore(pending, "-inf", this.now() - this.ttlMs);
+    const ids = await this.redis.zrange(pending, 0, SWEEP_BATCH - 1);
+    const out: Delivery<P>[] = [];
+    for (const jobId of ids) {
+      if (this.held.has(jobId) || (await this.redis.exists(this.claimKey(jobId)))) continue;
+      const raw = await this.redis.get(this.key(jobId));
+      const d = raw ? parseDelivery<P>(raw) : undefined;
+      if (!d) {
+        await this.redis.zrem(pending, jobId);
+        continue;
+      }
+      if (!serves(d)) continue;
+      const claimed = await this.claim<P>(jobId);
+      if (claimed) out.push(claimed);
+    }
+    return out;
+  }
+
+  /** Hand a claim back without finishing (this process is stopping): another process may adopt it at once. */
+  async release(jobId: string): Promise<void> {
+    this.held.delete(jobId);
+    await this.redis.eval(RELEASE, 1, this.claimKey(jobId), this.owner);
+  }
+
+  /**
+   * Just before posting a result: true when the claim is still this process's (taking it back if it lapsed and
+   * nobody else took it). False means another process adopted the job meanwhile and will post it.
+   */
+  async stillOurs(jobId: string): Promise<boolean> {
+    const key = this.claimKey(jobId);
+    const holder = await this.redis.get(key);
+    const ours = holder === this.owner || (holder === null && (await this.redis.set(key, this.owner, "PX", this.claimMs, "NX")) === "OK");
+    if (ours) this.held.add(jobId);
+    else this.held.delete(jobId);
+    return ours;
+  }
+
+  /** Whether this process holds the job's claim (tests and logs). */
+  holds(jobId: string): boolean {
+    return this.held.has(jobId);
+  }
+
+  /** Stop renewing. With `release`, hand every claim back so others adopt at once instead of after claimMs. */
+  async stop(opts: { release?: boolean } = {}): Promise<void> {
+    clearInterval(this.timer);
+    if (opts.release) for (const id of [...this.held]) await this.release(id).catch(() => {});
+    this.held.clear();
+  }
+
+  private async renew(): Promise<void> {
+    if (this.held.size === 0) return;
+    const ids = [...this.held];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.eval(RENEW, 1, this.claimKey(id), this.owner, String(this.claimMs));
+    const res = (await pipe.exec()) ?? [];
+    // A claim we could not renew (this process stalled past claimMs) may now be another's: stop thinking it is ours.
+    res.forEach(([err, n], i) => {
+      if (!err && n === 0) this.held.delete(ids[i]!);
+    });
+  }
+}
+
+function parseDelivery<P>(raw: string): Delivery<P> | undefined {
+  try {
+    const d = JSON.parse(raw) as Delivery<P>;
+    return d && typeof d.jobId === "string" && typeof d.platform === "string" ? d : undefined;
+  } catch {
+    return undefined;
+  }
+}
