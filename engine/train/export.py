@@ -68,7 +68,9 @@ def model_card(src, name: str) -> str:
         f"self-attention + cross-attention to text + MLP; adaLN-Zero from a timestep per latent frame plus the "
         f"pooled caption; zero-initialised output ({_params(dit)/1e6:.2f}M parameters).",
         "- Positions: additive sin-cos over (frame, patch row, patch col), computed by the pipeline for any grid.",
-        "- Objective: rectified flow, x_t = (1−t)·x0 + t·ε, predicting v = ε − x0; known frames carry t = 0.",
+        "- Objective: rectified flow, x_t = (1−t)·x0 + t·ε, predicting v = ε − x0; known frames carry t = 0. "
+        "Training t: half logit-normal(0, 1), half as the sampler walks (uniform, shifted like the scheduler) — "
+        "from DiT step 5450 on; before that logit-normal only, which left the first sampling steps untrained.",
         "",
         "## Use",
         "Euler sampling from t = 1 to 0 on the shifted grid (scheduler/scheduler_config.json), classifier-free "

@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import torch  # noqa: E402
 
 from dit import DiT  # noqa: E402
-from flow import flow_loss, known_frames, noisy_inputs  # noqa: E402
+from flow import flow_loss, known_frames, noisy_inputs, shift_time, train_times  # noqa: E402
 from patches import patchify, sincos_pos, unpatchify  # noqa: E402
 from text_encoder import TextEncoder  # noqa: E402
 from tokenizer import build_vocab, encode, encode_batch, words  # noqa: E402
@@ -66,6 +66,17 @@ class Flow(unittest.TestCase):
         v = target.clone()
         v[known] += 100.0                     # errors on known frames must not count
         self.assertEqual(float(flow_loss(v, target, weight)), 0.0)
+
+    def test_train_times_cover_the_samplers_first_steps(self):
+        g = torch.Generator().manual_seed(2)
+        plain = train_times(20000, g)
+        mixed = train_times(20000, g, uniform_frac=0.5, shift=2.0)
+        self.assertTrue(bool(((plain > 0) & (plain < 1)).all() and ((mixed >= 0) & (mixed <= 1)).all()))
+        # logit-normal alone: ~0.2 % above 0.95; half drawn as the shifted sampler walks: ~5 %
+        self.assertLess(float((plain > 0.95).float().mean()), 0.01)
+        self.assertGreater(float((mixed > 0.95).float().mean()), 0.03)
+        self.assertAlmostEqual(float(shift_time(torch.tensor(0.5), 2.0)), 2 / 3, places=6)
+        self.assertEqual(float(shift_time(torch.tensor(1.0), 3.0)), 1.0)
 
     def test_unconditioned_share(self):
         g = torch.Generator().manual_seed(1)
