@@ -106,8 +106,8 @@ export class DeliveryBook {
    */
   async adopt<P>(platform: Platform, serves: (d: Delivery<P>) => boolean = () => true): Promise<Delivery<P>[]> {
     const pending = this.pendingKey(platform);
-    await this.redis.zremrangebyscore(pending, "-inf", this.now() - this.ttlMs);
-    const ids = await this.redis.zrange(pending, 0, SWEEP_BATCH - 1);
+    await this.redis.zremrangebyscore(pending, "-inf", String(this.now() - this.ttlMs));
+    const ids = await this.redis.zrange(pending, "0", String(SWEEP_BATCH - 1));
     const out: Delivery<P>[] = [];
     for (const jobId of ids) {
       if (this.held.has(jobId) || (await this.redis.exists(this.claimKey(jobId)))) continue;

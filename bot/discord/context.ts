@@ -98,7 +98,7 @@ export class DiscordContext implements CommandContext {
     if (known) return known.edit({ content: truncate(u.text, CONTENT_MAX), components });
     const message = await this.responder.progress(u.text, components);
     this.progressMessages.set(u.jobId, message);
-    void this.deps.jobs.track(u.jobId, message, this.locale, this.info.uploadLimit);
+    void this.deps.jobs.track(u.jobId, message, this.locale, this.info.uploadLimit, this.info.serverId);
   }
 
   /** Handlers post through progress + the follower; this is for a clip that is ready at once. */

@@ -1,6 +1,6 @@
 // The Discord adapter: a discord.js client wired to commands/ and to the queue's events. Nothing here assumes one
-// process: job state lives in Redis and the clip store, button state in custom_id, and a clip whose follower was
-// lost is posted by whichever process holds its server (see README.md, "Sharding").
+// process: job state lives in Redis and the clip store, button state in custom_id, and a job whose process stopped
+// is taken over through the shared DeliveryBook by a process that holds its server (see README.md, "Sharding").
 import { Client, Events, Options, REST, type Interaction, type Message } from "discord.js";
 import type { JobProducer } from "../../commands/context.ts";
 import type { ClipEvents } from "../../engine/queue/index.ts";
@@ -9,6 +9,7 @@ import { JobFollower } from "../core/follow-job.ts";
 import { t } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import { DEFAULT_MAX_IMAGE_BYTES } from "../core/replies.ts";
+import type { DeliveryBook } from "../core/deliveries.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 import type { AdapterDeps } from "./context.ts";
 import { intentsFor, isDisallowedIntents, messageContentGranted } from "./intents.ts";
@@ -43,6 +44,10 @@ export interface DiscordAdapterOptions {
   messageContent?: boolean | "auto";
   /** Per-server /defaults (shared with the other adapters); without it /defaults is unavailable. */
   defaults?: ServerDefaults;
+  /** Where each job's result goes (Redis, shared by every bot process): results survive restarts and post once. */
+  deliveries: DeliveryBook;
+  /** How often to take over jobs whose process stopped; default 10 s. */
+  adoptEveryMs?: number;
 }
 
 export interface DiscordAdapter {
@@ -109,7 +114,10 @@ export async function startDiscordAdapter(opts: DiscordAdapterOptions): Promise<
     intervalMs: opts.progressIntervalMs, log,
   });
   const uploadLimits = new Map<string, number>();
-  const jobs = new DiscordJobs({ client, follower, store: opts.store, publicBaseUrl: opts.publicBaseUrl, log, uploadLimits });
+  const jobs = new DiscordJobs({
+    client, follower, store: opts.store, publicBaseUrl: opts.publicBaseUrl, log, uploadLimits, deliveries: opts.deliveries,
+    ...(opts.adoptEveryMs ? { adoptEveryMs: opts.adoptEveryMs } : {}),
+  });
   const deps: AdapterDeps = {
     client, producer: opts.producer, store: opts.store, blocklist: opts.blocklist, model: opts.model, log, jobs,
     cdnHosts: opts.cdnHosts ?? CDN_HOSTS, maxImageBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
@@ -121,6 +129,7 @@ export async function startDiscordAdapter(opts: DiscordAdapterOptions): Promise<
   client.on(Events.InteractionCreate, (i: Interaction) => safely(`interaction ${i.id}`, () => onInteraction(deps, i)));
   client.on(Events.MessageCreate, (m: Message) => safely(`message ${m.id}`, () => onMessage(deps, m)));
   client.on(Events.Error, (err) => log(`discord: client error: ${err.message}`));
+  jobs.startAdopting();
   log(`discord: ${t("en", "startup.ready", { platform: "Discord", name: client.user?.tag ?? "?" })}`);
 
   return {

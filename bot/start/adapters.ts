@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JobProducer } from "../../commands/context.ts";
 import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
+import type { DeliveryBook } from "../core/deliveries.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 
@@ -18,6 +19,8 @@ export interface AdapterDeps {
   model: string;
   /** Per-server /defaults, one store for every adapter. */
   defaults?: ServerDefaults;
+  /** Where each job's result goes, in Redis: survives restarts, shared by every bot process. */
+  deliveries: DeliveryBook;
 }
 
 export interface Adapters {
@@ -42,7 +45,7 @@ export async function startAdapters(d: AdapterDeps): Promise<Adapters> {
       const discord = await startDiscordAdapter({
         token, apiBase: d.env.DISCORD_API_BASE?.trim() || undefined,
         producer: d.producer, events: d.events, store: d.store, blocklist: d.blocklist, model: d.model, log: d.log,
-        ...(d.defaults ? { defaults: d.defaults } : {}),
+        deliveries: d.deliveries, ...(d.defaults ? { defaults: d.defaults } : {}),
         // Links to clips too large to upload point at the playground's blob route, when it is reachable from outside.
         publicBaseUrl: d.env.PUBLIC_URL?.trim() ? `${d.env.PUBLIC_URL.trim().replace(/\/+$/, "")}/blobs` : undefined,
         ...(cdnHosts.length ? { cdnHosts } : {}),

@@ -7,6 +7,7 @@ import { Producer } from "../../engine/queue/producer.ts";
 import { openStore } from "../../engine/store/index.ts";
 import { t } from "../core/i18n.ts";
 import { loadBlocklist } from "../core/moderation.ts";
+import { DeliveryBook } from "../core/deliveries.ts";
 import { RedisServerDefaults } from "../core/server-defaults.ts";
 import { startPlayground } from "../playground/index.ts";
 import { startAdapters } from "./adapters.ts";
@@ -21,7 +22,8 @@ export interface AppOptions {
 }
 
 export interface App {
-  url: string;
+  /** The playground's address; undefined in a Discord shard process other than shard 0's (see servesHttp). */
+  url: string | undefined;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,22 @@ function intEnv(v: string | undefined, fallback: number | undefined): number | u
 /** Operator messages follow the host's language (LANG=de_DE.UTF-8 → German), or SORA_LOG_LOCALE. */
 export function logLocale(env: NodeJS.ProcessEnv): string | undefined {
   return env.SORA_LOG_LOCALE || env.LANG;
+}
+
+/**
+ * Whether this process runs the HTTP server (playground, /health, /metrics, blob links, Slack over HTTP). discord.js's
+ * ShardingManager starts one process per shard, all with the same PORT: only the one holding shard 0 serves it.
+ * The manager puts the shard id in SHARDS (a JSON number, or a list when one process holds several).
+ */
+export function servesHttp(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.SHARDS?.trim();
+  if (!raw) return true;
+  try {
+    const shards = JSON.parse(raw) as unknown;
+    return Array.isArray(shards) ? shards.includes(0) : shards === 0;
+  } catch {
+    return true;
+  }
 }
 
 export async function startApp(o: AppOptions): Promise<App> {
@@ -87,9 +105,18 @@ export async function startApp(o: AppOptions): Promise<App> {
     const blocklist = loadBlocklist(env);
     // One /defaults store for every adapter, on the queue's client (sora:defaults:<platform>:<server>).
     const defaults = new RedisServerDefaults(client, { prefix: `${prefix}:defaults` });
-    const adapters = await startAdapters({ env, locale, log, producer, events, store, blocklist, model, defaults });
+    // Where each chat job's result goes, shared by every bot process on this Redis: a result whose process stopped is
+    // posted by another (or this one, restarted) into the place it was meant for. Released claims on shutdown are
+    // adopted at once elsewhere.
+    const deliveries = new DeliveryBook(client, { prefix: `${prefix}:delivery` });
+    closers.push({ name: "deliveries", close: () => deliveries.stop({ release: true }) });
+    const adapters = await startAdapters({ env, locale, log, producer, events, store, blocklist, model, defaults, deliveries });
     closers.push({ name: "adapters", close: () => adapters.close() });
 
+    if (!servesHttp(env)) {
+      log(t(locale, "startup.shardNoHttp", { shards: env.SHARDS ?? "" }));
+      return { url: undefined, close };
+    }
     const playground = await startPlayground({
       producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log, defaults,
       ...(adapters.slackHttpHandler ? { slackHttpHandler: adapters.slackHttpHandler } : {}),

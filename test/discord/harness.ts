@@ -11,6 +11,7 @@ import { ClipEvents } from "../../engine/queue/events.ts";
 import { Producer } from "../../engine/queue/producer.ts";
 import { FsClipStore } from "../../engine/store/index.ts";
 import { startEngineWorker, type EngineWorker } from "../../engine/worker/index.ts";
+import { DeliveryBook } from "../../bot/core/deliveries.ts";
 import { parseBlocklist } from "../../bot/core/moderation.ts";
 import { startDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from "../../bot/discord/index.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
@@ -43,11 +44,22 @@ export class World {
   readonly redis: Redis = connectRedis();
   readonly producer: Producer;
   readonly events: ClipEvents;
+  /** This "process"'s delivery book; a test may swap in another (a second process, or one after a crash). */
+  deliveries: DeliveryBook;
+  private readonly books: DeliveryBook[] = [];
 
   private constructor(readonly fake: FakeDiscord, private readonly opts: WorldOptions) {
     const many = { max: 1000, windowSeconds: 60 };
     this.producer = new Producer({ redis: connectRedis(), prefix: this.prefix, store: this.store, rateLimits: { user: many, server: many } });
     this.events = new ClipEvents({ prefix: this.prefix, redis: connectRedis() });
+    this.deliveries = this.book();
+  }
+
+  /** A delivery book on this world's prefix: one per simulated bot process. */
+  book(opts: { owner?: string; claimMs?: number } = {}): DeliveryBook {
+    const b = new DeliveryBook(this.redis, { prefix: `${this.prefix}:delivery`, ...opts });
+    this.books.push(b);
+    return b;
   }
 
   static async start(opts: WorldOptions = {}): Promise<World> {
@@ -82,6 +94,8 @@ export class World {
       model: "tiny-sora-test",
       cdnHosts: [this.fake.cdnHost],
       log: (l) => this.logs.push(l),
+      deliveries: this.deliveries,
+      adoptEveryMs: 300,
       ...this.opts.adapter,
       ...extra,
     });
@@ -102,6 +116,7 @@ export class World {
 
   async close(): Promise<void> {
     await this.adapter?.close().catch(() => undefined);
+    for (const b of this.books) await b.stop();
     await this.worker?.close().catch(() => undefined);
     await this.events.close();
     await this.producer.close();

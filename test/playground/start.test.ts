@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { t } from "../../bot/core/i18n.ts";
 import { parseBlocklist } from "../../bot/core/moderation.ts";
 import { startAdapters } from "../../bot/start/adapters.ts";
-import { startApp } from "../../bot/start/app.ts";
+import { servesHttp, startApp } from "../../bot/start/app.ts";
 import { ensureRedis, redisAnswers, RedisUnavailable, sparePort } from "../../bot/start/redis.ts";
 import { connectRedis } from "../../engine/queue/connection.ts";
 
@@ -50,7 +50,7 @@ describe("adapters", () => {
     const start = startAdapters({
       env: { SLACK_BOT_TOKEN: "xoxb-test" }, locale: "en", log: (l) => void lines.push(l),
       producer: {} as never, events: { on: () => undefined, off: () => undefined } as never, store: {} as never,
-      blocklist: parseBlocklist("", "x"), model: "m",
+      blocklist: parseBlocklist("", "x"), model: "m", deliveries: {} as never,
     });
     await expect(start).rejects.toThrow(/SLACK_APP_TOKEN .*or SLACK_SIGNING_SECRET/);
   });
@@ -59,7 +59,7 @@ describe("adapters", () => {
     const a = await startAdapters({
       env: {}, locale: "en", log: () => undefined,
       producer: {} as never, events: { on: () => undefined, off: () => undefined } as never, store: {} as never,
-      blocklist: parseBlocklist("", "x"), model: "m",
+      blocklist: parseBlocklist("", "x"), model: "m", deliveries: {} as never,
     });
     expect(a.running).toEqual([]);
     expect(a.slackHttpHandler).toBeUndefined();
@@ -90,10 +90,30 @@ describe("npm run bot (no worker)", () => {
       const h = await (await fetch(`${app.url}health`)).json();
       expect(h).toMatchObject({ status: "degraded", workers: { seen: 0 }, model: "tiny-sora-default", redis: { ok: true } });
       expect(lines).toContain(t("en", "startup.noWorker"));
-      expect(lines).toContain(t("en", "startup.noTokens", { url: app.url }));
+      expect(lines).toContain(t("en", "startup.noTokens", { url: app.url! }));
     } finally {
       await app.close();
     }
     await expect(fetch(`${app.url}health`)).rejects.toThrow();
+  });
+
+  it("in a Discord shard process other than shard 0's, no HTTP server is started (they would all want PORT)", async () => {
+    expect(servesHttp({})).toBe(true);
+    expect(servesHttp({ SHARDS: "0", SHARD_COUNT: "4" })).toBe(true);
+    expect(servesHttp({ SHARDS: "[0,1]" })).toBe(true);
+    expect(servesHttp({ SHARDS: "2", SHARD_COUNT: "4" })).toBe(false);
+    expect(servesHttp({ SHARDS: "[2,3]" })).toBe(false);
+    dir = await mkdtemp(join(tmpdir(), "sora-app-"));
+    const lines: string[] = [];
+    const app = await startApp({
+      worker: false, log: (l) => void lines.push(l),
+      env: { PORT: "0", SORA_QUEUE_PREFIX: prefix, SORA_STORE_DIR: dir, SORA_LOG_LOCALE: "en", SHARDS: "1", SHARD_COUNT: "2" },
+    });
+    try {
+      expect(app.url).toBeUndefined();
+      expect(lines).toContain(t("en", "startup.shardNoHttp", { shards: "1" }));
+    } finally {
+      await app.close();
+    }
   });
 });
