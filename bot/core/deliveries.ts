@@ -48,6 +48,8 @@ export class DeliveryBook {
   /** Jobs whose claim this process holds and renews. */
   private readonly held = new Set<string>();
   private readonly timer: NodeJS.Timeout;
+  /** After stop() the book touches Redis no more: claims it held lapse unless stop() released them. */
+  private stopped = false;
 
   constructor(private readonly redis: Redis, opts: DeliveryBookOptions = {}) {
     this.prefix = opts.prefix ?? "sora:delivery";
@@ -71,6 +73,7 @@ export class DeliveryBook {
 
   /** Remember a job's delivery, claimed by this process. Recording the same job again replaces its place. */
   async record<P>(d: Delivery<P>): Promise<void> {
+    if (this.stopped) throw new Error("the delivery book is stopped");
     await this.redis.multi()
       .set(this.key(d.jobId), JSON.stringify(d), "PX", this.ttlMs)
       .zadd(this.pendingKey(d.platform), d.createdAt, d.jobId)
@@ -82,12 +85,13 @@ export class DeliveryBook {
   /** The job's result has been shown (or can never be): forget its delivery. */
   async done(jobId: string, platform: Platform): Promise<void> {
     this.held.delete(jobId);
+    if (this.stopped) return;
     await this.redis.multi().del(this.key(jobId)).zrem(this.pendingKey(platform), jobId).del(this.claimKey(jobId)).exec();
   }
 
   /** The stored delivery, claimed for this process; undefined when there is none or another process holds it. */
   async claim<P>(jobId: string): Promise<Delivery<P> | undefined> {
-    if (this.held.has(jobId)) return undefined;   // already ours and being followed
+    if (this.stopped || this.held.has(jobId)) return undefined;   // already ours and being followed
     const won = await this.redis.set(this.claimKey(jobId), this.owner, "PX", this.claimMs, "NX");
     if (won !== "OK") return undefined;
     const raw = await this.redis.get(this.key(jobId));
@@ -105,6 +109,7 @@ export class DeliveryBook {
    * at most SWEEP_BATCH). Deliveries whose record expired are dropped from the pending set on the way.
    */
   async adopt<P>(platform: Platform, serves: (d: Delivery<P>) => boolean = () => true): Promise<Delivery<P>[]> {
+    if (this.stopped) return [];
     const pending = this.pendingKey(platform);
     await this.redis.zremrangebyscore(pending, "-inf", String(this.now() - this.ttlMs));
     const ids = await this.redis.zrange(pending, "0", String(SWEEP_BATCH - 1));
@@ -127,6 +132,7 @@ export class DeliveryBook {
   /** Hand a claim back without finishing (this process is stopping): another process may adopt it at once. */
   async release(jobId: string): Promise<void> {
     this.held.delete(jobId);
+    if (this.stopped) return;
     await this.redis.eval(RELEASE, 1, this.claimKey(jobId), this.owner);
   }
 
@@ -135,6 +141,7 @@ export class DeliveryBook {
    * nobody else took it). False means another process adopted the job meanwhile and will post it.
    */
   async stillOurs(jobId: string): Promise<boolean> {
+    if (this.stopped) return false;
     const key = this.claimKey(jobId);
     const holder = await this.redis.get(key);
     const ours = holder === this.owner || (holder === null && (await this.redis.set(key, this.owner, "PX", this.claimMs, "NX")) === "OK");
@@ -148,11 +155,15 @@ export class DeliveryBook {
     return this.held.has(jobId);
   }
 
-  /** Stop renewing. With `release`, hand every claim back so others adopt at once instead of after claimMs. */
+  /**
+   * Stop renewing and touching Redis. With `release`, hand every claim back first so others adopt at once; without,
+   * the claims lapse after claimMs (what a crash looks like to the other processes).
+   */
   async stop(opts: { release?: boolean } = {}): Promise<void> {
     clearInterval(this.timer);
     if (opts.release) for (const id of [...this.held]) await this.release(id).catch(() => {});
     this.held.clear();
+    this.stopped = true;
   }
 
   private async renew(): Promise<void> {

@@ -10,6 +10,7 @@ import type { ClipStore } from "../../engine/store/index.ts";
 import { JobFollower } from "../core/follow-job.ts";
 import { t } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
+import type { DeliveryBook } from "../core/deliveries.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 import { DEFAULT_MAX_IMAGE_BYTES } from "../core/replies.ts";
 import { registerActions } from "./actions.ts";
@@ -53,6 +54,10 @@ export interface SlackAdapterOptions {
   logLevel?: LogLevel;
   /** Per-server /defaults (shared with the other adapters; a workspace is a server); without it /defaults is unavailable. */
   defaults?: ServerDefaults;
+  /** Where each job's result goes (Redis, shared by every bot process): results survive restarts and post once. */
+  deliveries: DeliveryBook;
+  /** How often to take over jobs whose process stopped; default 10 s. */
+  adoptEveryMs?: number;
 }
 
 export interface SlackAdapter {
@@ -111,7 +116,7 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
   });
   const deps: SlackDeps = {
     client: app.client, producer: opts.producer, store: opts.store, blocklist: opts.blocklist, model: opts.model, log,
-    jobs: new SlackJobs({ client: app.client, follower, store: opts.store, log, teamId: me.teamId }),
+    jobs: new SlackJobs({ client: app.client, follower, store: opts.store, log, teamId: me.teamId, deliveries: opts.deliveries, ...(opts.adoptEveryMs ? { adoptEveryMs: opts.adoptEveryMs } : {}) }),
     users: new SlackUsers(app.client, log),
     files: { hosts: opts.fileHosts ?? SLACK_FILE_HOSTS, token: opts.botToken, maxBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES },
     ...(opts.defaults ? { defaults: opts.defaults } : {}),
@@ -126,6 +131,7 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
   app.error(async (err) => log(`slack: ${err.code ?? "error"}: ${err.message}`));
 
   if (socketMode) await app.start();
+  deps.jobs.startAdopting();
   const where = socketMode ? "Socket Mode" : `${opts.publicBaseUrl?.replace(/\/+$/, "") ?? ""}${SLACK_EVENTS_PATH}`;
   log(`slack: ${t("en", "startup.ready", { platform: "Slack", name: me.name })} (${where})`);
 

@@ -2,13 +2,15 @@
 // the clip's thread), or inside the thread a reply or button came from. The platform-neutral JobFollower turns queue
 // events into throttled chat.update calls; when the clip is ready it is uploaded into the thread with files.uploadV2,
 // followed by its caption and buttons, and both the progress message and the buttons message are linked to the clip
-// in the store, so a thread reply (thread_ts = the parent) and a click resolve to it. A Slack job that finishes while
-// nobody here follows it (the bot restarted meanwhile) is still posted, to its thread or else its channel.
+// in the store, so a thread reply (thread_ts = the parent) and a click resolve to it. Where each result goes is
+// recorded in the shared DeliveryBook (Redis) before following starts, so a job whose process stopped — restarted,
+// crashed, or one of several bot processes gone — is taken over by whichever process claims it first: it updates
+// the same progress message and uploads the clip into the same thread, once.
 import type { webApi } from "@slack/bolt";
 import type { ClipPost } from "../../commands/context.ts";
-import { presentClip } from "../../commands/deliver.ts";
 import type { ClipRecord, ClipStore } from "../../engine/store/types.ts";
 import { cancelButton } from "../core/buttons.ts";
+import type { Delivery, DeliveryBook } from "../core/deliveries.ts";
 import type { JobFollower, JobOutcome, ProgressView } from "../core/follow-job.ts";
 import { clipBlocks, progressBlocks } from "./blocks.ts";
 import { MESSAGE_TEXT_MAX, truncate } from "./limits.ts";
@@ -39,60 +41,106 @@ export interface JobsDeps {
   follower: JobFollower;
   store: Pick<ClipStore, "readBlob" | "linkMessage" | "getClip">;
   log: (line: string) => void;
-  /** This workspace (auth.test's team_id): orphaned clips of other workspaces are not ours to post. */
+  /** This workspace (auth.test's team_id): jobs of other workspaces are not ours to take over. */
   teamId?: string;
+  deliveries: DeliveryBook;
+  /** How often to look for deliveries nobody holds (their process stopped); default 10 s. */
+  adoptEveryMs?: number;
 }
 
-/** Give a live follower a moment to claim a completion before treating it as an orphan. */
-const ORPHAN_GRACE_MS = 1000;
-const ORPHANS_REMEMBERED = 10_000;
+/** What a Slack delivery remembers: the progress message to update and the thread the clip goes into. */
+export interface SlackDeliveryPlace {
+  channel: string;
+  /** The progress message. */
+  ts: string;
+  threadTs: string;
+}
 
 function live(state: string): boolean {
   return state === "queued" || state === "running";
 }
 
 export class SlackJobs {
-  private readonly orphansDone = new Set<string>();
+  private readonly following = new Set<string>();
   private readonly stopOrphans: () => void;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly deps: JobsDeps) {
-    this.stopOrphans = deps.follower.onUnfollowed((e) => void this.orphan(e.jobId, e.clipId));
+    // A completion nobody here follows: claim it at once if its owner is gone (else the owner posts it).
+    this.stopOrphans = deps.follower.onUnfollowed((e) => void this.claim(e.jobId));
   }
 
+  /** Start taking over deliveries whose process stopped: now, then every adoptEveryMs. */
+  startAdopting(): void {
+    const sweep = () => void this.adoptAll().catch((err) => this.deps.log(`slack: looking for unclaimed jobs failed: ${(err as Error)?.message ?? err}`));
+    sweep();
+    this.timer = setInterval(sweep, this.deps.adoptEveryMs ?? 10_000);
+    this.timer.unref();
+  }
+
+  /** Stop following (the jobs' claims go back, so another process — or this one, restarted — takes them over at once). */
   close(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
     this.stopOrphans();
+    for (const id of this.following) void this.deps.deliveries.release(id).catch(() => undefined);
+    this.following.clear();
   }
 
   /**
    * Post a job's first progress message where the request came from and follow the job from there. Resolves once the
-   * message is posted; `done` resolves when the job has ended and its final state is shown.
+   * message is posted and the delivery recorded; `done` resolves when the job has ended and its final state is shown.
    */
   async open(jobId: string, locale: string, first: { text: string; state: string }, place: SlackPlace): Promise<{ ts: string; done: Promise<Tracked> }> {
-    const { client } = this.deps;
-    const res = await client.chat.postMessage({
+    const res = await this.deps.client.chat.postMessage({
       channel: place.channel, text: truncate(first.text, MESSAGE_TEXT_MAX), unfurl_links: false,
       blocks: progressBlocks(first.text, live(first.state) ? cancelButton(jobId, locale) : undefined, locale),
       ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
     });
     const ts = res.ts!;
-    const message = { channel: place.channel, ts };
     // A /sora in the channel opens a thread under its progress message; elsewhere the job stays in its thread.
-    const threadTs = place.threadTs ?? ts;
+    const where: SlackDeliveryPlace = { channel: place.channel, ts, threadTs: place.threadTs ?? ts };
+    try {
+      await this.deps.deliveries.record<SlackDeliveryPlace>({
+        jobId, platform: "slack", ...(this.deps.teamId ? { serverId: this.deps.teamId } : {}), locale, place: where, createdAt: Date.now(),
+      });
+    } catch (err) {
+      // Redis hiccup: follow anyway; only a restart before the end would lose this job's post.
+      this.deps.log(`slack: could not record the delivery of job ${jobId}: ${(err as Error)?.message ?? err}`);
+    }
+    return { ts, done: this.follow(jobId, locale, where) };
+  }
+
+  private follow(jobId: string, locale: string, place: SlackDeliveryPlace): Promise<Tracked> {
+    const { client } = this.deps;
+    const message = { channel: place.channel, ts: place.ts };
     let clip: PostedClip | undefined;
-    const done = this.deps.follower.follow(jobId, locale, {
+    let handedOver = false;
+    this.following.add(jobId);
+    return this.deps.follower.follow(jobId, locale, {
       progress: async (u: ProgressView) => {
         await client.chat.update({
-          channel: place.channel, ts, text: truncate(u.text, MESSAGE_TEXT_MAX),
+          channel: place.channel, ts: place.ts, text: truncate(u.text, MESSAGE_TEXT_MAX),
           blocks: progressBlocks(u.text, live(u.snapshot.state) ? cancelButton(jobId, locale) : undefined, locale),
         });
       },
       completed: async ({ clip: record, post }) => {
-        clip = await this.postClip(record, post, { channel: place.channel, threadTs });
+        // This process stalled past its claim and another took the job over: that one posts.
+        if (!(await this.deps.deliveries.stillOurs(jobId))) {
+          handedOver = true;
+          this.deps.log(`slack: job ${jobId} was taken over by another process; not posting it here`);
+          return;
+        }
+        clip = await this.postClip(record, post, { channel: place.channel, threadTs: place.threadTs });
         // The parent message shows the clip's thread: a reply there, or a later /sora reply to it, continues this clip.
-        await this.deps.store.linkMessage("slack", ts, record.id);
+        await this.deps.store.linkMessage("slack", place.ts, record.id);
       },
-    }).then((outcome) => ({ outcome, message, ...(clip ? { clip } : {}) }));
-    return { ts, done };
+    }).then(async (outcome) => {
+      this.following.delete(jobId);
+      if (!handedOver && !this.closed) await this.deps.deliveries.done(jobId, "slack").catch(() => undefined);
+      return { outcome, message, ...(clip ? { clip } : {}) };
+    });
   }
 
   /** Upload a clip into a thread, then its caption and buttons; link the buttons message to the clip. */
@@ -115,26 +163,31 @@ export class SlackJobs {
     return { channel: place.channel, ts: msg.ts!, ...(place.threadTs ? { threadTs: place.threadTs } : {}), ...(fileId ? { fileId } : {}) };
   }
 
-  private async orphan(jobId: string, clipId: string): Promise<void> {
-    await new Promise((r) => setTimeout(r, ORPHAN_GRACE_MS));
-    if (this.deps.follower.isFollowing(jobId) || this.orphansDone.has(jobId)) return;
-    let clip: ClipRecord | undefined;
-    try {
-      clip = await this.deps.store.getClip(clipId);
-    } catch {
+  private serves(d: Delivery<SlackDeliveryPlace>): boolean {
+    return !this.deps.teamId || !d.serverId || d.serverId === this.deps.teamId;
+  }
+
+  private async adoptAll(): Promise<void> {
+    if (this.closed) return;
+    for (const d of await this.deps.deliveries.adopt<SlackDeliveryPlace>("slack", (x) => this.serves(x))) this.adopt(d);
+  }
+
+  private async claim(jobId: string): Promise<void> {
+    if (this.closed || this.following.has(jobId)) return;
+    const d = await this.deps.deliveries.claim<SlackDeliveryPlace>(jobId).catch(() => undefined);
+    if (!d) return;
+    if (!this.serves(d)) {
+      await this.deps.deliveries.release(jobId).catch(() => undefined);
       return;
     }
-    const o = clip?.origin;
-    if (!clip || !o || o.platform !== "slack" || !o.channelId) return;
-    if (this.deps.teamId && o.serverId && o.serverId !== this.deps.teamId) return;
-    this.orphansDone.add(jobId);
-    if (this.orphansDone.size > ORPHANS_REMEMBERED) this.orphansDone.delete(this.orphansDone.values().next().value!);
-    try {
-      await this.postClip(clip, presentClip(clip), { channel: o.channelId, ...(o.threadId ? { threadTs: o.threadId } : {}) });
-      this.deps.log(`slack: posted clip ${clip.id} of job ${jobId}, which finished while nobody followed it`);
-    } catch (err) {
-      this.deps.log(`slack: could not post clip ${clip.id} of job ${jobId}: ${(err as Error)?.message ?? err}`);
-    }
+    this.adopt(d);
+  }
+
+  /** Carry on a job another process (or this one before a restart) began: same progress message, same thread. */
+  private adopt(d: Delivery<SlackDeliveryPlace>): void {
+    if (this.closed || this.following.has(d.jobId)) return;
+    this.deps.log(`slack: took over job ${d.jobId} (its process stopped)`);
+    void this.follow(d.jobId, d.locale, d.place);
   }
 }
 

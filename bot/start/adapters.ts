@@ -55,7 +55,7 @@ export async function startAdapters(d: AdapterDeps): Promise<Adapters> {
     const { slackOptionsFromEnv } = await import("../slack/env.ts"); // types only: loads no Bolt code
     const slackOptions = slackOptionsFromEnv(d.env, {
       producer: d.producer, events: d.events, store: d.store, blocklist: d.blocklist, model: d.model, log: d.log,
-      ...(d.defaults ? { defaults: d.defaults } : {}),
+      deliveries: d.deliveries, ...(d.defaults ? { defaults: d.defaults } : {}),
       publicBaseUrl: d.env.PUBLIC_URL?.trim() ? `${d.env.PUBLIC_URL.trim().replace(/\/+$/, "")}/blobs` : undefined,
     });
     if (slackOptions) {

@@ -65,6 +65,7 @@ describe("DeliveryBook", () => {
     const d = delivery();
     await dead.record(d);
     await dead.stop();   // no more renewals, as if the process were killed
+    await dead.release(d.jobId);   // a stopped book touches Redis no more: this hands nothing back
     const live = book("live");
     expect((await live.adopt("discord")).map((x) => x.jobId)).not.toContain(d.jobId);
     await new Promise((r) => setTimeout(r, 450));

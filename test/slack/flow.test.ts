@@ -193,25 +193,69 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
     expect(await w.store.getClip(ext.id)).toBeUndefined();
   });
 
-  it("the bot restarted while a job ran: the clip is still posted, once, and its buttons work", async () => {
+  it("the bot restarted while a job ran: the same progress message is updated, the clip goes into its thread, once, and its buttons work", async () => {
     const top = w.fake.state.thread(w.general.id).filter((m) => m.bot_id).length;
     await w.fake.slash(w.alice, w.general, "a purple cone spins --steps 2 --seconds 2");
-    await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 10_000, "the progress message");
+    const progress = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 10_000, "the progress message");
     await w.adapter!.close();
     await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the old connection closed");
     await w.startAdapter();
-    // No thread to go back to (the progress message is not in the job): the clip goes to the channel.
-    const buttons = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).find((m) => w.fake.buttons(m).length === 7), 120_000, "the orphaned clip");
+    const buttons = await w.fake.waitFor(() => w.fake.threadOf(w.general, progress.ts).find((m) => w.fake.buttons(m).length === 7), 120_000, "the clip in the progress message's thread");
     const clip = await w.clipOf(buttons);
     expect(clip.prompt).toBe("a purple cone spins");
-    expect(w.logs.some((l) => l.includes(`posted clip ${clip.id}`))).toBe(true);
+    await w.fake.waitFor(() => progress.text.startsWith("Done"), 30_000, "the old progress message done");
+    expect(w.logs.some((l) => l.includes("took over job"))).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));
     expect(w.fake.state.messages.filter((m) => m.files?.some((f) => f.name === `sora-${clip.id}.mp4`)), "once").toHaveLength(1);
 
-    const before = w.fake.threadOf(w.general, buttons.ts).length;
+    const before = w.fake.threadOf(w.general, progress.ts).length;
     await w.fake.click(w.alice, buttons, `sora:extend:${clip.id}`);
-    const ext = await w.fake.waitFor(() => w.fake.threadOf(w.general, buttons.ts).slice(before).find((m) => w.fake.buttons(m).length === 7), 120_000, "an extension in the clip's thread");
+    const ext = await w.fake.waitFor(() => w.fake.threadOf(w.general, progress.ts).slice(before).find((m) => w.fake.buttons(m).length === 7), 120_000, "an extension in the clip's thread");
     expect(await w.clipOf(ext)).toMatchObject({ kind: "extend", parentId: clip.id });
+  });
+
+  it("two bot processes: the one that took a /sora crashes mid-job; the other takes the job over and posts it once", async () => {
+    // Process A (the world's adapter, first connection: it gets the events) holds short claims and will crash.
+    const crashing = w.book({ owner: "process-a", claimMs: 800 });
+    await w.adapter!.close();
+    await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the old connection closed");
+    await w.startAdapter({ deliveries: crashing });
+    const b = await w.startOtherProcess({ deliveries: w.book({ owner: "process-b" }), adoptEveryMs: 200 });
+    try {
+      const top = w.fake.state.thread(w.general.id).filter((m) => m.bot_id).length;
+      await w.fake.slash(w.alice, w.general, "a teal ring orbits --steps 2 --seconds 2");
+      const progress = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 10_000, "the progress message");
+      await crashing.stop();        // A stops renewing and releases nothing: as after kill -9
+      await w.adapter!.close();
+      const buttons = await w.fake.waitFor(() => w.fake.threadOf(w.general, progress.ts).find((m) => w.fake.buttons(m).length === 7), 120_000, "the clip in the progress message's thread");
+      const clip = await w.clipOf(buttons);
+      expect(clip.prompt).toBe("a teal ring orbits");
+      expect(w.logs.some((l) => l.startsWith("[other] slack: took over job"))).toBe(true);
+      await w.fake.waitFor(() => progress.text.startsWith("Done"), 30_000, "the old progress message done");
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(w.fake.state.messages.filter((m) => m.files?.some((f) => f.name === `sora-${clip.id}.mp4`)), "once").toHaveLength(1);
+    } finally {
+      await b.close();
+      await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "both connections closed");
+      await w.startAdapter();
+    }
+  });
+
+  it("two live bot processes: a job is posted once, by the process that took it", async () => {
+    const logged = w.logs.length;
+    const b = await w.startOtherProcess({ adoptEveryMs: 100 });
+    try {
+      const top = w.fake.state.thread(w.general.id).filter((m) => m.bot_id).length;
+      await w.fake.slash(w.alice, w.general, "a gray star sits still --steps 2 --seconds 2");
+      const progress = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 10_000, "the progress message");
+      const buttons = await w.fake.waitFor(() => w.fake.threadOf(w.general, progress.ts).find((m) => w.fake.buttons(m).length === 7), 120_000, "the clip");
+      const clip = await w.clipOf(buttons);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(w.fake.state.messages.filter((m) => m.files?.some((f) => f.name === `sora-${clip.id}.mp4`)), "once").toHaveLength(1);
+      expect(w.logs.slice(logged).some((l) => l.startsWith("[other]") && l.includes("took over"))).toBe(false);
+    } finally {
+      await b.close();
+    }
   });
 
   it("nothing failed along the way (operator log)", () => {

@@ -14,6 +14,7 @@ import { ClipEvents } from "../../engine/queue/events.ts";
 import { Producer } from "../../engine/queue/producer.ts";
 import { FsClipStore, type ClipRecord } from "../../engine/store/index.ts";
 import { startEngineWorker, type EngineWorker } from "../../engine/worker/index.ts";
+import { DeliveryBook } from "../../bot/core/deliveries.ts";
 import { parseBlocklist } from "../../bot/core/moderation.ts";
 import { SLACK_EVENTS_PATH, startSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../../bot/slack/index.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
@@ -46,11 +47,22 @@ export class World {
   readonly redis: Redis = connectRedis();
   readonly producer: Producer;
   readonly events: ClipEvents;
+  /** This "process"'s delivery book; a test may pass another (a second process, or one after a crash). */
+  readonly deliveries: DeliveryBook;
+  private readonly books: DeliveryBook[] = [];
 
   private constructor(readonly fake: FakeSlack, private readonly opts: WorldOptions) {
     const many = { max: 1000, windowSeconds: 60 };
     this.producer = new Producer({ redis: connectRedis(), prefix: this.prefix, store: this.store, rateLimits: { user: many, server: many } });
     this.events = new ClipEvents({ prefix: this.prefix, redis: connectRedis() });
+    this.deliveries = this.book();
+  }
+
+  /** A delivery book on this world's prefix: one per simulated bot process. */
+  book(opts: { owner?: string; claimMs?: number } = {}): DeliveryBook {
+    const b = new DeliveryBook(this.redis, { prefix: `${this.prefix}:delivery`, ...opts });
+    this.books.push(b);
+    return b;
   }
 
   static async start(opts: WorldOptions = {}): Promise<World> {
@@ -70,6 +82,23 @@ export class World {
     return w;
   }
 
+  /**
+   * A second bot process in Socket Mode against the same fake, queue, store and Redis (not this.adapter; the caller
+   * closes it). The fake delivers each event to the first connection, so the world's own adapter keeps receiving them.
+   */
+  async startOtherProcess(extra: Partial<SlackAdapterOptions>): Promise<SlackAdapter> {
+    const connected = this.fake.socket.connected;
+    const other = await startSlackAdapter({
+      botToken: this.fake.botToken, appToken: this.fake.appToken, apiUrl: this.fake.apiUrl,
+      producer: this.producer, events: this.events, store: this.store,
+      blocklist: parseBlocklist("nude\ngore\n", "test-blocklist.txt"), model: "tiny-sora-test", fileHosts: [this.fake.fileHost],
+      log: (l) => this.logs.push(`[other] ${l}`), progressIntervalMs: 100, deliveries: this.book(), adoptEveryMs: 300,
+      ...extra,
+    });
+    await this.fake.waitFor(() => this.fake.socket.connected > connected, 10_000, "the other process's Socket Mode connection");
+    return other;
+  }
+
   async startAdapter(extra: Partial<SlackAdapterOptions> = {}): Promise<SlackAdapter> {
     const http = this.opts.transport === "http";
     this.adapter = await startSlackAdapter({
@@ -84,6 +113,8 @@ export class World {
       fileHosts: [this.fake.fileHost],
       log: (l) => this.logs.push(l),
       progressIntervalMs: 100,
+      deliveries: this.deliveries,
+      adoptEveryMs: 300,
       ...this.opts.adapter,
       ...extra,
     });
@@ -117,6 +148,7 @@ export class World {
 
   async close(): Promise<void> {
     await this.adapter?.close().catch(() => undefined);
+    for (const b of this.books) await b.stop();
     if (this.http) {
       this.http.closeAllConnections();
       await new Promise<void>((r) => this.http!.close(() => r()));

@@ -69,7 +69,7 @@ describe("slack adapter, no engine", () => {
   });
 
   it("start-up refuses a bad bot token, or no transport, with a message an operator can act on", async () => {
-    const base = { apiUrl: w.fake.apiUrl, producer: w.producer, events: w.events, store: w.store, blocklist: parseBlocklist("", "t"), model: "m", log: () => undefined };
+    const base = { apiUrl: w.fake.apiUrl, producer: w.producer, events: w.events, store: w.store, blocklist: parseBlocklist("", "t"), model: "m", log: () => undefined, deliveries: w.deliveries };
     await expect(startSlackAdapter({ ...base, botToken: "xoxb-wrong", appToken: w.fake.appToken })).rejects.toThrow(/Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/);
     await expect(startSlackAdapter({ ...base, botToken: w.fake.botToken })).rejects.toThrow(/SLACK_APP_TOKEN .* or SLACK_SIGNING_SECRET/);
   });

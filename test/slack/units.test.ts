@@ -116,7 +116,7 @@ describe("text", () => {
 });
 
 describe("settings from the environment", () => {
-  const base = { producer: {} as never, events: {} as never, store: {} as never, blocklist: { source: "t", rules: [] }, model: "m" };
+  const base = { producer: {} as never, events: {} as never, store: {} as never, blocklist: { source: "t", rules: [] }, model: "m", deliveries: {} as never };
 
   it("is off without a bot token, and Socket Mode wins over HTTP", () => {
     expect(slackOptionsFromEnv({}, base)).toBeUndefined();
