@@ -136,8 +136,20 @@ def main():
         train(a)
 
 
+def _die_with_parent():
+    """Linux: a rank gets SIGTERM when the launching process dies, so stopping that one stops the whole run (without
+    this, `pkill -f train_dit.py` left both ranks training on under multiprocessing's own command line)."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6").prctl(1, int(signal.SIGTERM))    # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _ddp_process(rank, a):
     import torch.distributed as dist
+    _die_with_parent()
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{a.port}", rank=rank, world_size=a.procs)
     try:
         train(a, rank, a.procs)
