@@ -11,6 +11,7 @@ import type { ClipPost } from "../../commands/context.ts";
 import type { ClipEventMap, ClipEventName } from "../../engine/queue/events.ts";
 import type { JobStatus } from "../../engine/queue/producer.ts";
 import type { ClipRecord } from "../../engine/store/types.ts";
+import { clipIdForJob } from "../../engine/worker/ids.ts";
 import type { LogLine } from "./moderation.ts";
 import { EditThrottle, realClock, renderProgress, type Clock, type ProgressSnapshot } from "./progress.ts";
 
@@ -122,8 +123,13 @@ export class JobFollower {
       if (s.state === "completed" && s.clipId) await this.complete(jobId, s.clipId);
       else if (s.state === "failed") await this.end(jobId, "failed", { state: "failed", reason: { key: s.userMessageKey ?? "queue.failed" } });
       else if (s.state === "cancelled") await this.end(jobId, "cancelled", { state: "cancelled" });
-      // Gone from the queue (removed, or kept past its retention): it will never send another event.
-      else if (s.state === "unknown") await this.end(jobId, "failed", { state: "failed", reason: { key: "queue.lost" } });
+      // Gone from the queue (removed, or kept past its retention): it will never send another event. Its clip, if it
+      // made one, is stored under the id the worker derives from the job id.
+      else if (s.state === "unknown") {
+        const clip = await this.opts.store.getClip(clipIdForJob(jobId));
+        if (clip) await this.complete(jobId, clip.id);
+        else await this.end(jobId, "failed", { state: "failed", reason: { key: "queue.lost" } });
+      }
       // Started before we listened: show where it is rather than "queued" until the next event.
       else if (s.state === "running") {
         const p = s.progress;

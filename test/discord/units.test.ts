@@ -5,6 +5,7 @@ import { EventEmitter } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import type { ClipEventMap, ClipEventName } from "../../engine/queue/events.ts";
 import type { ClipRecord } from "../../engine/store/types.ts";
+import { clipIdForJob } from "../../engine/worker/ids.ts";
 import { JobFollower, type JobEventSource, type ProgressView } from "../../bot/core/follow-job.ts";
 import { t } from "../../bot/core/i18n.ts";
 import { checkAttachmentUrl, sniffImage } from "../../bot/discord/attachments.ts";
@@ -82,6 +83,22 @@ describe("JobFollower", () => {
     expect(source.count()).toBe(1);
     follower.close();
     expect(source.count()).toBe(0);
+  });
+
+  it("a job gone from the queue: its stored clip is posted if it made one, else the person is told it is lost", async () => {
+    const made = { ...clip, id: clipIdForJob("discord-kept") };
+    const posted: string[] = [];
+    const shown: ProgressView[] = [];
+    const follower = new JobFollower({
+      events: new Source(), store: { getClip: async (id) => (id === made.id ? made : undefined) }, intervalMs: 0,
+      status: async (jobId) => ({ jobId, state: "unknown" }),
+    });
+    const view = { progress: async (u: ProgressView) => void shown.push(u), completed: async (r: { clip: ClipRecord }) => void posted.push(r.clip.id) };
+    expect(await follower.follow("discord-kept", "en", view)).toBe("completed");
+    expect(posted).toEqual([made.id]);
+    expect(await follower.follow("discord-gone", "de", view)).toBe("failed");
+    expect(shown.at(-1)!.text).toBe(t("de", "progress.failed", { reason: t("de", "queue.lost") }));
+    follower.close();
   });
 });
 
