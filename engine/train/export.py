@@ -21,7 +21,7 @@ from pack_sources import load_sources  # noqa: E402
 from tokenizer import save_tokenizer  # noqa: E402
 
 SIZES = {"1:1": [64, 64], "16:9": [112, 64], "9:16": [64, 112]}
-SCHEDULER = {"_class_name": "RectifiedFlowEulerScheduler", "shift": 2.0, "default_steps": 20, "default_guidance": 4.0}
+SCHEDULER = {"_class_name": "RectifiedFlowEulerScheduler", "shift": 2.0, "default_steps": 20, "default_guidance": 2.5}
 MAX_PACK_BYTES = 40 * 1024 * 1024
 
 
