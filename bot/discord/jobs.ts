@@ -8,6 +8,7 @@ import type { ClipStore } from "../../engine/store/types.ts";
 import { cancelButton } from "../core/buttons.ts";
 import type { Delivery, DeliveryBook } from "../core/deliveries.ts";
 import { JobFollower, type JobOutcome, type ProgressView } from "../core/follow-job.ts";
+import { JobTakeover } from "../core/takeover.ts";
 import type { MessageRef } from "./channels.ts";
 import { buttonRows } from "./components.ts";
 import { CONTENT_MAX, truncate } from "./limits.ts";
@@ -32,22 +33,21 @@ export interface DiscordPlace {
 }
 
 export class DiscordJobs {
-  private readonly following = new Set<string>();
-  private readonly stopOrphans: () => void;
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly takeover: JobTakeover<DiscordPlace>;
 
   constructor(private readonly deps: JobsDeps) {
-    // A completion nobody here follows: claim it at once if its owner is gone (else the owner posts it).
-    this.stopOrphans = deps.follower.onUnfollowed((e) => void this.claim(e.jobId));
+    this.takeover = new JobTakeover<DiscordPlace>({
+      platform: "discord", deliveries: deps.deliveries, follower: deps.follower, log: deps.log,
+      serves: (d) => this.serves(d),
+      // Same progress message, edited through the channel (the old interaction token belonged to the old process).
+      resume: (d) => void this.follow(d.jobId, new ProgressMessage(deps.client, d.place.progress, undefined, deps.log), d.locale, d.place.uploadLimit),
+      ...(deps.adoptEveryMs ? { everyMs: deps.adoptEveryMs } : {}),
+    });
   }
 
-  /** Start taking over deliveries whose process stopped: now, then every adoptEveryMs. Call once the client is ready. */
+  /** Start taking over jobs whose process stopped. Call once the client is ready (it must know its guilds). */
   startAdopting(): void {
-    const sweep = () => void this.adoptAll().catch((err) => this.deps.log(`discord: looking for unclaimed jobs failed: ${(err as Error)?.message ?? err}`));
-    sweep();
-    this.timer = setInterval(sweep, this.deps.adoptEveryMs ?? 10_000);
-    this.timer.unref();
+    this.takeover.start();
   }
 
   /**
@@ -65,20 +65,15 @@ export class DiscordJobs {
     return this.follow(jobId, message, locale, uploadLimit);
   }
 
-  /** Stop following (the jobs' claims go back, so another process — or this one, restarted — takes them over at once). */
   close(): void {
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.stopOrphans();
-    for (const id of this.following) void this.deps.deliveries.release(id).catch(() => undefined);
-    this.following.clear();
+    this.takeover.close();
   }
 
   private follow(jobId: string, message: ProgressMessage, locale: string, uploadLimit: number): Promise<JobOutcome> {
     let posted: string | undefined;
     let shownPreview: string | undefined;
     let handedOver = false;
-    this.following.add(jobId);
+    this.takeover.following(jobId);
     return this.deps.follower.follow(jobId, locale, {
       progress: async (u: ProgressView) => {
         const final = u.snapshot.state !== "queued" && u.snapshot.state !== "running";
@@ -107,8 +102,7 @@ export class DiscordJobs {
         posted = sent.url;
       },
     }).then(async (outcome) => {
-      this.following.delete(jobId);
-      if (!handedOver && !this.closed) await this.deps.deliveries.done(jobId, "discord").catch(() => undefined);
+      await this.takeover.ended(jobId, handedOver);
       return outcome;
     });
   }
@@ -117,29 +111,5 @@ export class DiscordJobs {
   private serves(d: Delivery<DiscordPlace>): boolean {
     const { client } = this.deps;
     return d.serverId ? client.guilds.cache.has(d.serverId) : (client.shard?.ids.includes(0) ?? true);
-  }
-
-  private async adoptAll(): Promise<void> {
-    if (this.closed) return;
-    for (const d of await this.deps.deliveries.adopt<DiscordPlace>("discord", (x) => this.serves(x))) this.adopt(d);
-  }
-
-  private async claim(jobId: string): Promise<void> {
-    if (this.closed || this.following.has(jobId)) return;
-    const d = await this.deps.deliveries.claim<DiscordPlace>(jobId).catch(() => undefined);
-    if (!d) return;
-    if (!this.serves(d)) {
-      await this.deps.deliveries.release(jobId).catch(() => undefined);
-      return;
-    }
-    this.adopt(d);
-  }
-
-  /** Carry on a job another process (or this one before a restart) began: same progress message, same thread. */
-  private adopt(d: Delivery<DiscordPlace>): void {
-    if (this.closed || this.following.has(d.jobId)) return;
-    this.deps.log(`discord: took over job ${d.jobId} (its process stopped)`);
-    const message = new ProgressMessage(this.deps.client, d.place.progress, undefined, this.deps.log);
-    void this.follow(d.jobId, message, d.locale, d.place.uploadLimit);
   }
 }

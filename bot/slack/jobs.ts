@@ -10,8 +10,9 @@ import type { webApi } from "@slack/bolt";
 import type { ClipPost } from "../../commands/context.ts";
 import type { ClipRecord, ClipStore } from "../../engine/store/types.ts";
 import { cancelButton } from "../core/buttons.ts";
-import type { Delivery, DeliveryBook } from "../core/deliveries.ts";
+import type { DeliveryBook } from "../core/deliveries.ts";
 import type { JobFollower, JobOutcome, ProgressView } from "../core/follow-job.ts";
+import { JobTakeover } from "../core/takeover.ts";
 import { clipBlocks, progressBlocks } from "./blocks.ts";
 import { MESSAGE_TEXT_MAX, truncate } from "./limits.ts";
 
@@ -61,31 +62,24 @@ function live(state: string): boolean {
 }
 
 export class SlackJobs {
-  private readonly following = new Set<string>();
-  private readonly stopOrphans: () => void;
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly takeover: JobTakeover<SlackDeliveryPlace>;
 
   constructor(private readonly deps: JobsDeps) {
-    // A completion nobody here follows: claim it at once if its owner is gone (else the owner posts it).
-    this.stopOrphans = deps.follower.onUnfollowed((e) => void this.claim(e.jobId));
+    this.takeover = new JobTakeover<SlackDeliveryPlace>({
+      platform: "slack", deliveries: deps.deliveries, follower: deps.follower, log: deps.log,
+      serves: (d) => !deps.teamId || !d.serverId || d.serverId === deps.teamId,
+      resume: (d) => void this.follow(d.jobId, d.locale, d.place),
+      ...(deps.adoptEveryMs ? { everyMs: deps.adoptEveryMs } : {}),
+    });
   }
 
-  /** Start taking over deliveries whose process stopped: now, then every adoptEveryMs. */
+  /** Start taking over jobs whose process stopped. */
   startAdopting(): void {
-    const sweep = () => void this.adoptAll().catch((err) => this.deps.log(`slack: looking for unclaimed jobs failed: ${(err as Error)?.message ?? err}`));
-    sweep();
-    this.timer = setInterval(sweep, this.deps.adoptEveryMs ?? 10_000);
-    this.timer.unref();
+    this.takeover.start();
   }
 
-  /** Stop following (the jobs' claims go back, so another process — or this one, restarted — takes them over at once). */
   close(): void {
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.stopOrphans();
-    for (const id of this.following) void this.deps.deliveries.release(id).catch(() => undefined);
-    this.following.clear();
+    this.takeover.close();
   }
 
   /**
@@ -117,7 +111,7 @@ export class SlackJobs {
     const message = { channel: place.channel, ts: place.ts };
     let clip: PostedClip | undefined;
     let handedOver = false;
-    this.following.add(jobId);
+    this.takeover.following(jobId);
     return this.deps.follower.follow(jobId, locale, {
       progress: async (u: ProgressView) => {
         await client.chat.update({
@@ -137,8 +131,7 @@ export class SlackJobs {
         await this.deps.store.linkMessage("slack", place.ts, record.id);
       },
     }).then(async (outcome) => {
-      this.following.delete(jobId);
-      if (!handedOver && !this.closed) await this.deps.deliveries.done(jobId, "slack").catch(() => undefined);
+      await this.takeover.ended(jobId, handedOver);
       return { outcome, message, ...(clip ? { clip } : {}) };
     });
   }
@@ -161,33 +154,6 @@ export class SlackJobs {
     });
     await store.linkMessage("slack", msg.ts!, record.id);
     return { channel: place.channel, ts: msg.ts!, ...(place.threadTs ? { threadTs: place.threadTs } : {}), ...(fileId ? { fileId } : {}) };
-  }
-
-  private serves(d: Delivery<SlackDeliveryPlace>): boolean {
-    return !this.deps.teamId || !d.serverId || d.serverId === this.deps.teamId;
-  }
-
-  private async adoptAll(): Promise<void> {
-    if (this.closed) return;
-    for (const d of await this.deps.deliveries.adopt<SlackDeliveryPlace>("slack", (x) => this.serves(x))) this.adopt(d);
-  }
-
-  private async claim(jobId: string): Promise<void> {
-    if (this.closed || this.following.has(jobId)) return;
-    const d = await this.deps.deliveries.claim<SlackDeliveryPlace>(jobId).catch(() => undefined);
-    if (!d) return;
-    if (!this.serves(d)) {
-      await this.deps.deliveries.release(jobId).catch(() => undefined);
-      return;
-    }
-    this.adopt(d);
-  }
-
-  /** Carry on a job another process (or this one before a restart) began: same progress message, same thread. */
-  private adopt(d: Delivery<SlackDeliveryPlace>): void {
-    if (this.closed || this.following.has(d.jobId)) return;
-    this.deps.log(`slack: took over job ${d.jobId} (its process stopped)`);
-    void this.follow(d.jobId, d.locale, d.place);
   }
 }
 
