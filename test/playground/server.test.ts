@@ -135,6 +135,8 @@ describe("a job from prompt to posted clip", () => {
       expect(clipMsg.replyTo).toBe(asked.messages[0].id);
       expect(clipMsg.clip!.caption).toContain("a red ball bouncing");
       expect(clipMsg.buttons!.map((b) => b.label)).toEqual(["Extend", "Extend backwards", "Remix", "Reroll", "Loop", "Stitch", "Delete"]);
+      // The clip is posted just before the progress message's final edit (JobView.completed, then "done"): wait for it.
+      await sse.until("the progress message done", () => /^Done/.test(sse.thread.get(progress.id)?.text ?? "") || undefined);
     } finally {
       await w.close();
     }
