@@ -76,6 +76,9 @@ export class DiscordJobs {
     this.takeover.following(jobId);
     return this.deps.follower.follow(jobId, locale, {
       progress: async (u: ProgressView) => {
+        // The process that took the job over shows its end (with the link to the clip); a "Done" from here, without
+        // the link, could land after that one and hide it.
+        if (handedOver) return;
         const final = u.snapshot.state !== "queued" && u.snapshot.state !== "running";
         const text = posted && u.snapshot.state === "done" ? `${u.text}\n${posted}` : u.text;
         const edit: ProgressEdit = {

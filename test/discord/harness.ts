@@ -47,6 +47,8 @@ export class World {
   /** This "process"'s delivery book; a test may swap in another (a second process, or one after a crash). */
   deliveries: DeliveryBook;
   private readonly books: DeliveryBook[] = [];
+  /** Other bot processes a test started (startOtherProcess). */
+  private readonly others: DiscordAdapter[] = [];
 
   private constructor(readonly fake: FakeDiscord, private readonly opts: WorldOptions) {
     const many = { max: 1000, windowSeconds: 60 };
@@ -84,7 +86,12 @@ export class World {
   }
 
   async startAdapter(extra: Partial<DiscordAdapterOptions> = {}): Promise<DiscordAdapter> {
-    this.adapter = await startDiscordAdapter({
+    this.adapter = await startDiscordAdapter(this.adapterOptions(extra));
+    return this.adapter;
+  }
+
+  private adapterOptions(extra: Partial<DiscordAdapterOptions>): DiscordAdapterOptions {
+    return {
       token: this.fake.token,
       apiBase: this.fake.apiBase,
       producer: this.producer,
@@ -98,8 +105,18 @@ export class World {
       adoptEveryMs: 300,
       ...this.opts.adapter,
       ...extra,
-    });
-    return this.adapter;
+    };
+  }
+
+  /**
+   * A second bot process against the same fake, queue, store and Redis, with a delivery book of its own (not
+   * this.adapter; closed by close() unless the caller closes it first). Its log lines start with "[other] ". The fake
+   * dispatches every event to every session, so start it once the interactions a test sends have been answered.
+   */
+  async startOtherProcess(extra: Partial<DiscordAdapterOptions> = {}): Promise<DiscordAdapter> {
+    const other = await startDiscordAdapter(this.adapterOptions({ log: (l) => this.logs.push(`[other] ${l}`), deliveries: this.book(), ...extra }));
+    this.others.push(other);
+    return other;
   }
 
   async restartAdapter(extra: Partial<DiscordAdapterOptions> = {}): Promise<DiscordAdapter> {
@@ -116,6 +133,7 @@ export class World {
 
   async close(): Promise<void> {
     await this.adapter?.close().catch(() => undefined);
+    for (const o of this.others.splice(0)) await o.close().catch(() => undefined);
     for (const b of this.books) await b.stop();
     await this.worker?.close().catch(() => undefined);
     await this.events.close();

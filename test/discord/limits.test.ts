@@ -159,42 +159,4 @@ describe("progress", () => {
       expect(progress.attachments).toEqual([]);
     });
   });
-
-  it("a job in flight across a restart: the new process edits the same progress message and posts in its thread, once", async () => {
-    await withWorld({}, async (w, stub) => {
-      stub.hold = true;
-      const i = w.fake.slash(w.alice, w.general.id, "sora", { prompt: "through a restart" });
-      await w.fake.waitFor(() => /%/.test(w.fake.original(i)?.content ?? ""), 30_000, "the job running");
-      await w.restartAdapter();
-      stub.release();
-      const thread = await w.fake.waitFor(() => w.fake.threadsOf(w.general.id).find((c) => c.id === i.originalId), 60_000, "a thread from the progress message");
-      const { clip } = await clipIn(w, thread.id);
-      expect(clip.prompt).toBe("through a restart");
-      await w.fake.waitFor(() => w.fake.original(i)?.content.startsWith("Done"), 30_000, "the old progress message done");
-      expect(w.logs.some((l) => l.includes("took over job"))).toBe(true);
-      await new Promise((r) => setTimeout(r, 800));
-      const posts = [...w.fake.channelMessages(w.general.id), ...w.fake.channelMessages(thread.id)].filter((m) => m.embeds.length > 0);
-      expect(posts, "posted once, nothing in the channel itself").toHaveLength(1);
-    });
-  });
-
-  it("a bot process that crashed mid-job: another process takes the job over once its claim lapses", async () => {
-    await withWorld({}, async (w, stub) => {
-      stub.hold = true;
-      // The first process holds short claims, then dies without handing them back.
-      const crashing = w.book({ owner: "crashing", claimMs: 600 });
-      await w.restartAdapter({ deliveries: crashing });
-      const i = w.fake.slash(w.alice, w.general.id, "sora", { prompt: "through a crash" });
-      await w.fake.waitFor(() => /%/.test(w.fake.original(i)?.content ?? ""), 30_000, "the job running");
-      await crashing.stop();           // no renewals, no release: as after kill -9
-      await w.restartAdapter({ deliveries: w.book({ owner: "survivor" }) });
-      stub.release();
-      const thread = await w.fake.waitFor(() => w.fake.threadsOf(w.general.id).find((c) => c.id === i.originalId), 60_000, "a thread from the progress message");
-      const { clip } = await clipIn(w, thread.id);
-      expect(clip.prompt).toBe("through a crash");
-      await w.fake.waitFor(() => w.fake.original(i)?.content.startsWith("Done"), 30_000, "the old progress message done");
-      await new Promise((r) => setTimeout(r, 800));
-      expect(w.fake.channelMessages(thread.id).filter((m) => m.embeds.length > 0), "once").toHaveLength(1);
-    });
-  });
 });
