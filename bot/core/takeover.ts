@@ -21,6 +21,8 @@ export interface TakeoverOptions<P> {
 
 export class JobTakeover<P> {
   private readonly followed = new Set<string>();
+  /** Followed jobs whose result this process has begun to post (see startPosting). */
+  private readonly posting = new Set<string>();
   private readonly stopUnfollowed: () => void;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -38,23 +40,39 @@ export class JobTakeover<P> {
     this.timer.unref();
   }
 
-  /** This process now follows the job. */
+  /** This process now follows the job. Once closed (the job's event was still mid-way): its claim goes back at once. */
   following(jobId: string): void {
-    this.followed.add(jobId);
+    if (this.closed) void this.o.deliveries.release(jobId).catch(() => undefined);
+    else this.followed.add(jobId);
+  }
+
+  /**
+   * The adapter is about to post the job's result. From here a close() keeps the job's claim instead of handing it
+   * back (another process would post the result a second time), and ended() still forgets the delivery once the
+   * post is done. False once closed: the claim went back at close, so the result is for whoever takes the job over.
+   */
+  startPosting(jobId: string): boolean {
+    if (this.closed) return false;
+    this.posting.add(jobId);
+    return true;
   }
 
   /** The job's final state is shown: forget its delivery, unless another process took it over and posts it. */
   async ended(jobId: string, handedOver: boolean): Promise<void> {
     this.followed.delete(jobId);
-    if (!handedOver && !this.closed) await this.o.deliveries.done(jobId, this.o.platform).catch(() => undefined);
+    const wasPosting = this.posting.delete(jobId);
+    if (!handedOver && (!this.closed || wasPosting)) await this.o.deliveries.done(jobId, this.o.platform).catch(() => undefined);
   }
 
-  /** Stop: the followed jobs' claims go back, so another process — or this one, restarted — takes them over at once. */
+  /**
+   * Stop: the followed jobs' claims go back, so another process — or this one, restarted — takes them over at once;
+   * jobs whose result is being posted keep theirs until ended() (the adapter may wait for those posts to finish).
+   */
   close(): void {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.stopUnfollowed();
-    for (const id of this.followed) void this.o.deliveries.release(id).catch(() => undefined);
+    for (const id of this.followed) if (!this.posting.has(id)) void this.o.deliveries.release(id).catch(() => undefined);
     this.followed.clear();
   }
 

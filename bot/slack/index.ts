@@ -127,7 +127,7 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
   registerCommand(app, deps, opts.command ?? DEFAULT_COMMAND, safely);
   registerMessages(app, deps, safely);
   registerActions(app, deps, safely);
-  registerWorkflow(app, deps, opts.functionDeadlineMs ?? DEFAULT_FUNCTION_DEADLINE_MS, safely);
+  const workflow = registerWorkflow(app, deps, opts.functionDeadlineMs ?? DEFAULT_FUNCTION_DEADLINE_MS, safely);
   app.error(async (err) => log(`slack: ${err.code ?? "error"}: ${err.message}`));
 
   if (socketMode) await app.start();
@@ -139,7 +139,10 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
     transport: socketMode ? "socket" : "http",
     ...(receiver ? { httpHandler: receiver.requestListener } : {}),
     async close() {
-      deps.jobs.close();
+      // Before anything stops: waiting workflow steps are completed early with their job ids (the clips still come,
+      // from whichever process takes the jobs over). Then the jobs' claims go back; the book itself is the app's.
+      await workflow.close();
+      await deps.jobs.close();
       follower.close();
       if (socketMode) await app.stop();
     },

@@ -57,12 +57,19 @@ export interface SlackDeliveryPlace {
   threadTs: string;
 }
 
+/** How long close() waits for clips already being uploaded before the process may go. */
+const POST_DRAIN_MS = 15_000;
+
 function live(state: string): boolean {
   return state === "queued" || state === "running";
 }
 
 export class SlackJobs {
   private readonly takeover: JobTakeover<SlackDeliveryPlace>;
+  /** Jobs followed here, until their final state is shown. */
+  private readonly running = new Map<string, Promise<Tracked>>();
+  /** Of those, the jobs whose clip is being posted now: close() lets these finish rather than hand them over. */
+  private readonly posting = new Set<string>();
 
   constructor(private readonly deps: JobsDeps) {
     this.takeover = new JobTakeover<SlackDeliveryPlace>({
@@ -78,8 +85,17 @@ export class SlackJobs {
     this.takeover.start();
   }
 
-  close(): void {
+  /**
+   * Stop taking jobs over and hand the followed jobs' claims back, so another process (or this one, restarted) carries
+   * on at once. A clip already being uploaded is finished here first (up to POST_DRAIN_MS), so it is not posted twice.
+   */
+  async close(): Promise<void> {
     this.takeover.close();
+    const posting = [...this.posting].flatMap((id) => this.running.get(id) ?? []);
+    if (!posting.length) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(posting), new Promise((r) => (timer = setTimeout(r, POST_DRAIN_MS)))]);
+    clearTimeout(timer);
   }
 
   /**
@@ -107,23 +123,30 @@ export class SlackJobs {
   }
 
   private follow(jobId: string, locale: string, place: SlackDeliveryPlace): Promise<Tracked> {
+    const known = this.running.get(jobId);
+    if (known) return known;
     const { client } = this.deps;
     const message = { channel: place.channel, ts: place.ts };
     let clip: PostedClip | undefined;
     let handedOver = false;
     this.takeover.following(jobId);
-    return this.deps.follower.follow(jobId, locale, {
+    const done = this.deps.follower.follow(jobId, locale, {
       progress: async (u: ProgressView) => {
+        // Overtaken (see completed): the process that took the job over shows its end on this message.
+        if (handedOver) return;
         await client.chat.update({
           channel: place.channel, ts: place.ts, text: truncate(u.text, MESSAGE_TEXT_MAX),
           blocks: progressBlocks(u.text, live(u.snapshot.state) ? cancelButton(jobId, locale) : undefined, locale),
         });
       },
       completed: async ({ clip: record, post }) => {
-        // This process stalled past its claim and another took the job over: that one posts.
-        if (!(await this.deps.deliveries.stillOurs(jobId))) {
+        // Closing (its claim went back) or stalled past its claim so that another process took the job over: the
+        // other one posts.
+        const closing = !this.takeover.startPosting(jobId);
+        if (!closing) this.posting.add(jobId);
+        if (closing || !(await this.deps.deliveries.stillOurs(jobId))) {
           handedOver = true;
-          this.deps.log(`slack: job ${jobId} was taken over by another process; not posting it here`);
+          this.deps.log(`slack: job ${jobId} ${closing ? "ended while stopping; the process that takes it over posts it" : "was taken over by another process; not posting it here"}`);
           return;
         }
         clip = await this.postClip(record, post, { channel: place.channel, threadTs: place.threadTs });
@@ -133,7 +156,12 @@ export class SlackJobs {
     }).then(async (outcome) => {
       await this.takeover.ended(jobId, handedOver);
       return { outcome, message, ...(clip ? { clip } : {}) };
+    }).finally(() => {
+      this.running.delete(jobId);
+      this.posting.delete(jobId);
     });
+    this.running.set(jobId, done);
+    return done;
   }
 
   /** Upload a clip into a thread, then its caption and buttons; link the buttons message to the clip. */

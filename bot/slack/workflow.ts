@@ -3,13 +3,16 @@
 // channel — progress message, clip in its thread — and the step completes with the clip's permalink and the job id.
 // A job expected to outlast the execution token (or still running at the deadline) completes the step early with
 // only the job id; the clip is posted to the channel all the same. Bad input fails the step with a clear message.
+// Restarts: the job's delivery is in the DeliveryBook like any /sora's, so whichever process takes the job over posts
+// the clip into the same thread. The step itself can only be completed through its execution's token, which lives in
+// the event this process received: a clean shutdown (close) completes its waiting steps early with the job id, as at
+// the deadline; after a crash nobody can, and Slack ends the step as timed out.
 import type { App } from "@slack/bolt";
 import { sora } from "../../commands/sora.ts";
 import { PARAM_LIMITS } from "../../engine/queue/limits.ts";
 import { ASPECT_RATIOS } from "../../engine/types.ts";
 import { t, type Message } from "../core/i18n.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";
-import type { Tracked } from "./jobs.ts";
 import { FUNCTION_CALLBACK_ID } from "./limits.ts";
 import type { SlackUserInfo } from "./users.ts";
 
@@ -49,7 +52,16 @@ interface FunctionEvent {
   inputs?: Record<string, unknown>;
 }
 
-export function registerWorkflow(app: App, deps: SlackDeps, deadlineMs: number, safely: (what: string, fn: () => Promise<void>) => void): void {
+export interface WorkflowSteps {
+  /** Shutting down: complete every step still waiting for its clip early, with the job id (the clip still comes). */
+  close(): Promise<void>;
+}
+
+export function registerWorkflow(app: App, deps: SlackDeps, deadlineMs: number, safely: (what: string, fn: () => Promise<void>) => void): WorkflowSteps {
+  /** Steps waiting for their job, by execution id: how to complete each one early. */
+  const waiting = new Map<string, () => Promise<void>>();
+  /** Set by close(): a step whose job is queued after that (its event was mid-way) is completed early at once. */
+  let closed = false;
   app.function(FUNCTION_CALLBACK_ID, async ({ body, complete, fail }) => {
     const ev = (body as unknown as { event: FunctionEvent }).event;
     const teamId = (body as { team_id?: string }).team_id;
@@ -72,22 +84,52 @@ export function registerWorkflow(app: App, deps: SlackDeps, deadlineMs: number, 
       return;
     }
     // The listener returns now; the step is completed when the job ends (or early), on its own.
-    safely(`workflow step ${ev.function_execution_id}`, async () => {
-      const outlasts = (job.etaSeconds ?? 0) * 1000 > deadlineMs;
-      const ended = outlasts ? "deadline" : await Promise.race([job.done, deadline(deadlineMs)]);
-      if (ended === "deadline") {
-        await complete({ outputs: { job_id: jobId } });
+    // The step is completed once: at the job's end, or early (deadline, shutdown) with the job id alone.
+    let settled = false;
+    const early = async () => {
+      if (settled) return;
+      settled = true;
+      await complete({ outputs: { job_id: jobId } });
+    };
+    const execution = ev.function_execution_id;
+    safely(`workflow step ${execution}`, async () => {
+      if (closed) {
+        await early();
         return;
       }
-      const r = ended as Tracked;
-      if (r.outcome === "completed" && r.clip) {
-        const link = await deps.client.chat.getPermalink({ channel: r.clip.channel, message_ts: r.clip.ts });
-        await complete({ outputs: { job_id: jobId, clip_permalink: link.permalink ?? "" } });
-      } else {
-        await fail({ error: t(ctx.locale, r.outcome === "cancelled" ? "queue.cancelled" : "slack.workflow.failed", { job: jobId }) });
+      waiting.set(execution, early);
+      try {
+        const outlasts = (job.etaSeconds ?? 0) * 1000 > deadlineMs;
+        const ended = outlasts ? "deadline" : await Promise.race([job.done, deadline(deadlineMs)]);
+        if (settled) return;
+        const r = ended === "deadline" ? undefined : ended;
+        // Completed without a clip here: another process took the job over (this one stalled) and posts it.
+        if (!r || (r.outcome === "completed" && !r.clip)) {
+          await early();
+          return;
+        }
+        settled = true;
+        if (r.outcome === "completed" && r.clip) {
+          const link = await deps.client.chat.getPermalink({ channel: r.clip.channel, message_ts: r.clip.ts });
+          await complete({ outputs: { job_id: jobId, clip_permalink: link.permalink ?? "" } });
+        } else {
+          await fail({ error: t(ctx.locale, r.outcome === "cancelled" ? "queue.cancelled" : "slack.workflow.failed", { job: jobId }) });
+        }
+      } finally {
+        waiting.delete(execution);
       }
     });
   });
+  return {
+    async close() {
+      closed = true;
+      const steps = [...waiting.entries()];
+      waiting.clear();
+      for (const [execution, early] of steps) {
+        await early().catch((err) => deps.log(`slack: completing workflow step ${execution} at shutdown failed: ${(err as Error)?.message ?? err}`));
+      }
+    },
+  };
 }
 
 function deadline(ms: number): Promise<"deadline"> {

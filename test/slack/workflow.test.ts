@@ -68,6 +68,26 @@ describe.skipIf(!TEST_PACK.dir)("slack workflow step and rate limits", () => {
     expect(w.fake.state.ephemerals.filter((e) => e.text === t("en", "errors.emptyPrompt")), "a step's errors go to the step, not to chat").toHaveLength(0);
   });
 
+  it("the bot restarted while a step's job ran: the stopping process completes the step early with the job id; the clip still reaches its thread, once", async () => {
+    const top = topLevel().length;
+    const from = w.fake.state.calls.length;
+    const { executionId } = await w.fake.runFunction("generate_video_clip", { prompt: "a green cross turns --steps 2", channel: w.general.id, seconds: 2 });
+    const parent = await w.fake.waitFor(() => topLevel()[top], 10_000, "the progress message");
+    const jobId = `slack-fn-${executionId}`;
+    await w.adapter!.close();
+    expect(["waiting", "running"], "the job had not ended yet").toContain((await w.producer.status(jobId)).state);
+    expect(await result(executionId), "completed at shutdown, before any clip").toEqual({ function_execution_id: executionId, outputs: { job_id: jobId } });
+    await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the old connection closed");
+    await w.startAdapter({ deliveries: w.book({ owner: "after-restart" }) });
+    const buttons = await clipUnder(parent);
+    expect((await w.clipOf(buttons)).prompt).toBe("a green cross turns");
+    await w.fake.waitFor(() => parent.text.startsWith("Done"), 30_000, "the progress message done");
+    await new Promise((r) => setTimeout(r, 1500));
+    const uploads = w.fake.state.calls.slice(from).filter((c) => c.method === "files.completeUploadExternal");
+    expect(uploads.map((c) => c.args.thread_ts), "one upload, into the step's thread").toEqual([parent.ts]);
+    expect(w.fake.state.functionResults.filter((r) => r.function_execution_id === executionId), "completed once").toHaveLength(1);
+  });
+
   it("a clip that would outlive the step: completed early with the job id, the clip still arrives", async () => {
     // A step deadline no job can meet, so the early path is taken whatever the machine's speed.
     await w.adapter!.close();
