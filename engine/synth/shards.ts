@@ -141,15 +141,19 @@ export interface DatasetOptions {
   heldout: number;
   seed: number;
   perShard?: number;
+  /** Write only every `count`-th shard starting at `index` (held-out shards belong to part 0), so `count` processes
+   * can share one dataset; stale shards are then left for the caller to remove (`removeStaleShards`). */
+  part?: { index: number; count: number };
   onShard?: (p: { plan: ShardPlan; clipsDone: number; clipsTotal: number; seconds: number }) => void;
 }
 
 export function writeDataset(opts: DatasetOptions): { clips: number; seconds: number } {
   const perShard = opts.perShard ?? 500;
+  const part = opts.part ?? { index: 0, count: 1 };
   const started = performance.now();
-  const trainPlans = planShards("train", opts.clips, perShard);
-  const heldoutPlans = planShards("heldout", opts.heldout, perShard);
-  const total = opts.clips + opts.heldout;
+  const trainPlans = planShards("train", opts.clips, perShard).filter((_, i) => i % part.count === part.index);
+  const heldoutPlans = part.index === 0 ? planShards("heldout", opts.heldout, perShard) : [];
+  const total = trainPlans.reduce((n, p) => n + p.count, 0) + heldoutPlans.reduce((n, p) => n + p.count, 0);
   let done = 0;
   const report = (plan: ShardPlan) =>
     opts.onShard?.({ plan, clipsDone: done, clipsTotal: total, seconds: (performance.now() - started) / 1000 });
@@ -164,9 +168,15 @@ export function writeDataset(opts: DatasetOptions): { clips: number; seconds: nu
     done += plan.count;
     report(plan);
   }
-  removeStale(opts.out, "train", trainPlans);
-  removeStale(opts.out, "heldout", heldoutPlans);
+  if (part.count === 1) removeStaleShards(opts);
   return { clips: done, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Removes shard files that the dataset `opts` describes does not produce (left from an earlier, larger run). */
+export function removeStaleShards(opts: Pick<DatasetOptions, "out" | "clips" | "heldout" | "perShard">): void {
+  const perShard = opts.perShard ?? 500;
+  removeStale(opts.out, "train", planShards("train", opts.clips, perShard));
+  removeStale(opts.out, "heldout", planShards("heldout", opts.heldout, perShard));
 }
 
 /** Reads a shard back (for tests and tools): its metadata and its raw clip bytes. */

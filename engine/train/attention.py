@@ -7,6 +7,7 @@ import math
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 # Finite, not -inf: a fully masked row would give NaN with -inf; fp32 exp underflows to exactly 0 either way.
 MASK_VALUE = -1e9
@@ -21,6 +22,12 @@ def attend(q, k, v, heads: int, scale: float, bias=None):
     """q [B,Nq,D], k/v [B,Nk,D], bias broadcastable to [B,H,Nq,Nk] (additive); scale = 1/√(D/heads), a Python
     float from the module so the ONNX graph carries it as a constant rather than a traced shape computation."""
     b, nq, d = q.shape
+    if q.is_cuda and hasattr(F, "scaled_dot_product_attention"):
+        # Training on a GPU: the fused kernel (same maths, never materialises the scores). Export and CPU runs keep
+        # the explicit form below.
+        out = F.scaled_dot_product_attention(_split(q, heads), _split(k, heads), _split(v, heads),
+                                             attn_mask=None if bias is None else bias.to(q.dtype), scale=scale)
+        return out.transpose(1, 2).reshape(b, nq, d)
     # Scale q, not the [Nq, Nk] scores: the same maths on a tensor N/dh times smaller.
     q = _split(q * scale, heads)
     k, v = _split(k, heads), _split(v, heads)

@@ -14,7 +14,7 @@ def save(path: str, state: dict) -> None:
 def load(path: str):
     if not os.path.exists(path):
         return None
-    return torch.load(path, map_location="cpu")
+    return torch.load(path, map_location="cpu", weights_only=False)
 
 
 class Every:

@@ -60,7 +60,7 @@ def main():
     ap.add_argument("--threads", type=int, default=default_threads())
     a = ap.parse_args()
     device = setup(a.threads, 0)
-    ck = torch.load(os.path.join(a.vae, "ckpt.pt"), map_location="cpu")
+    ck = torch.load(os.path.join(a.vae, "ckpt.pt"), map_location="cpu", weights_only=False)
     vae = VAE(ck["config"]["latent_channels"])
     vae.load_state_dict(ck["model"])
     vae.eval().to(device)

@@ -18,49 +18,55 @@ def shift_time(u: torch.Tensor, shift: float) -> torch.Tensor:
     return shift * u / (1.0 + (shift - 1.0) * u)
 
 
+def _device(generator) -> torch.device:
+    return generator.device if generator is not None else torch.device("cpu")
+
+
 def train_times(n: int, generator=None, uniform_frac: float = 0.0, shift: float = 1.0) -> torch.Tensor:
     """Training t per sample: logit-normal(0, 1), except a `uniform_frac` share drawn as the sampler walks the grid
     (u uniform, then the same shift). Logit-normal alone almost never draws t > 0.95 (0.2 %), yet the sampler's first
-    steps are all up there, and that is where a clip's background, colours and layout are decided from the caption."""
-    t = logit_normal(n, generator)
+    steps are all up there, and that is where a clip's background, colours and layout are decided from the caption.
+    Drawn on the generator's device."""
+    dev = _device(generator)
+    t = logit_normal(n, generator, dev)
     if uniform_frac > 0:
-        u = torch.rand(n, generator=generator)
-        pick = torch.rand(n, generator=generator) < uniform_frac
+        u = torch.rand(n, generator=generator, device=dev)
+        pick = torch.rand(n, generator=generator, device=dev) < uniform_frac
         t = torch.where(pick, shift_time(u, shift), t)
     return t
 
 
-def _k(rng: torch.Generator, max_k: int) -> int:
-    """k = 1 half the time (a single image is the commonest condition), else uniform in 2..max_k."""
-    if max_k <= 1 or torch.rand(1, generator=rng).item() < 0.5:
-        return 1
-    return int(torch.randint(2, max_k + 1, (1,), generator=rng).item())
+def _k(n: int, cap: int, rng: torch.Generator) -> torch.Tensor:
+    """k per sample: 1 half the time (a single image is the commonest condition), else uniform in 2..cap."""
+    dev = _device(rng)
+    if cap <= 1:
+        return torch.ones(n, dtype=torch.long, device=dev)
+    single = torch.rand(n, generator=rng, device=dev) < 0.5
+    more = torch.randint(2, cap + 1, (n,), generator=rng, device=dev)
+    return torch.where(single, torch.ones_like(more), more)
 
 
 def known_frames(batch: int, frames: int, rng: torch.Generator, p_cond: float = 0.4, max_k: int = 6,
                  kinds=(0.5, 0.25, 0.25)) -> torch.Tensor:
     """bool [B, F], True = known frame. `kinds` = probabilities of head / tail / head+tail among conditioned samples.
-    At least one frame always stays unknown."""
-    known = torch.zeros(batch, frames, dtype=torch.bool)
+    At least one frame always stays unknown. Vectorised over the batch (a per-sample loop cost more than the GPU step);
+    drawn on the generator's device."""
+    dev = _device(rng)
     if frames < 2:
-        return known
-    kinds_t = torch.tensor(kinds, dtype=torch.float64)
-    for b in range(batch):
-        if torch.rand(1, generator=rng).item() >= p_cond:
-            continue
-        kind = int(torch.multinomial(kinds_t, 1, generator=rng).item())
-        if kind == BOTH and frames >= 3:
-            cap = min(max_k, (frames - 1) // 2)
-            h, t = _k(rng, cap), _k(rng, cap)
-            known[b, :h] = True
-            known[b, frames - t:] = True
-        else:
-            k = _k(rng, min(max_k, frames - 1))
-            if kind == TAIL:
-                known[b, frames - k:] = True
-            else:
-                known[b, :k] = True
-    return known
+        return torch.zeros(batch, frames, dtype=torch.bool, device=dev)
+    cond = torch.rand(batch, generator=rng, device=dev) < p_cond
+    kind = torch.multinomial(torch.tensor(kinds, dtype=torch.float, device=dev), batch, replacement=True,
+                             generator=rng)
+    both = (kind == BOTH) & (frames >= 3)
+    cap_both = min(max_k, (frames - 1) // 2)
+    h2, t2 = _k(batch, cap_both, rng), _k(batch, cap_both, rng)
+    k1 = _k(batch, min(max_k, frames - 1), rng)
+    tail = kind == TAIL
+    head_len = torch.where(both, h2, torch.where(tail, torch.zeros_like(k1), k1))
+    tail_len = torch.where(both, t2, torch.where(tail, k1, torch.zeros_like(k1)))
+    f = torch.arange(frames, device=dev)[None, :]
+    known = (f < head_len[:, None]) | (f >= frames - tail_len[:, None])
+    return known & cond[:, None]
 
 
 def noisy_inputs(x0: torch.Tensor, t: torch.Tensor, known: torch.Tensor, generator=None):

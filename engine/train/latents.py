@@ -13,23 +13,27 @@ from tokenizer import BOS_ID, MAX_LENGTH, encode
 
 
 class AspectLatents:
-    def __init__(self, directory: str, aspect: str, vocab, mean, std):
+    def __init__(self, directory: str, aspect: str, vocab, mean, std, device="cpu"):
         self.aspect = aspect
-        self.z = np.load(os.path.join(directory, aspect + ".npy"))                   # f16 [N,F,C,h,w]
+        z = np.load(os.path.join(directory, aspect + ".npy"))                          # f16 [N,F,C,h,w]
         with open(os.path.join(directory, aspect + ".json")) as f:
             meta = json.load(f)
         self.captions = meta["captions"]
         self.scenes = meta.get("scenes")
         n = len(self.captions)
         kmax = max(len(c) for c in self.captions)
-        self.ids = np.zeros((n, kmax, MAX_LENGTH), np.int32)
-        self.ncap = np.array([len(c) for c in self.captions], np.int64)
+        ids = np.zeros((n, kmax, MAX_LENGTH), np.int64)
         for i, caps in enumerate(self.captions):
             for j, c in enumerate(caps):
                 t = encode(c, vocab)
-                self.ids[i, j, :len(t)] = t
-        self.mean = np.asarray(mean, np.float32)[None, None, :, None, None]
-        self.std = np.asarray(std, np.float32)[None, None, :, None, None]
+                ids[i, j, :len(t)] = t
+        # Everything a batch touches lives on the training device (a GPU holds the whole set easily), so drawing a
+        # batch is a few indexing kernels there instead of host copies.
+        self.z = torch.from_numpy(z).to(device)
+        self.ids = torch.from_numpy(ids).to(device)
+        self.ncap = torch.tensor([len(c) for c in self.captions], dtype=torch.long, device=device)
+        self.mean = torch.tensor(mean, dtype=torch.float32, device=device)[None, None, :, None, None]
+        self.std = torch.tensor(std, dtype=torch.float32, device=device)[None, None, :, None, None]
 
     def __len__(self):
         return self.z.shape[0]
@@ -39,26 +43,28 @@ class AspectLatents:
         """(frames, h, w) of the latents."""
         return self.z.shape[1], self.z.shape[3], self.z.shape[4]
 
-    def batch(self, idx: np.ndarray, rng: np.random.Generator, frames: int = None, p_uncond: float = 0.1):
-        """→ normalized latents f32 [B,F,C,h,w], input_ids int64 [B,L] (L = longest in batch).
-
-        frames < F takes a random window of that length (the pipeline may ask for shorter clips)."""
+    def batch(self, idx: torch.Tensor, gen: torch.Generator, frames: int = None, p_uncond: float = 0.1):
+        """idx long [B] on the data's device → normalized latents f32 [B,F,C,h,w], input_ids int64 [B,L] (L = longest
+        in batch). frames < F takes a random window of that length (the pipeline may ask for shorter clips)."""
+        dev = self.z.device
+        b = len(idx)
         z = self.z[idx]
         F = z.shape[1]
         if frames is not None and frames < F:
-            start = rng.integers(0, F - frames + 1, size=len(idx))
-            z = np.stack([z[b, s:s + frames] for b, s in enumerate(start)])
-        z = (z.astype(np.float32) - self.mean) / self.std
-        pick = (rng.random(len(idx)) * self.ncap[idx]).astype(np.int64)
-        ids = self.ids[idx, pick].astype(np.int64)
-        drop = rng.random(len(idx)) < p_uncond                  # CFG: the empty caption [2]
+            start = torch.randint(0, F - frames + 1, (b,), generator=gen, device=dev)
+            window = start[:, None] + torch.arange(frames, device=dev)[None, :]
+            z = z[torch.arange(b, device=dev)[:, None], window]
+        z = (z.float() - self.mean) / self.std
+        pick = (torch.rand(b, generator=gen, device=dev) * self.ncap[idx]).long()
+        ids = self.ids[idx, pick]
+        drop = torch.rand(b, generator=gen, device=dev) < p_uncond       # CFG: the empty caption [2]
         ids[drop] = 0
         ids[drop, 0] = BOS_ID
-        length = max(1, int((ids != 0).sum(axis=1).max()))
-        return torch.from_numpy(z), torch.from_numpy(np.ascontiguousarray(ids[:, :length]))
+        length = max(1, int((ids != 0).sum(dim=1).max()))
+        return z, ids[:, :length].contiguous()
 
 
-def load_split(root: str, split: str, vocab, mean, std):
+def load_split(root: str, split: str, vocab, mean, std, device="cpu"):
     d = os.path.join(root, split)
     if not os.path.isdir(d):
         return {}
@@ -66,7 +72,7 @@ def load_split(root: str, split: str, vocab, mean, std):
     for fn in sorted(os.listdir(d)):
         if fn.endswith(".npy") and not fn.endswith(".tmp.npy"):
             aspect = fn[:-4]
-            out[aspect] = AspectLatents(d, aspect, vocab, mean, std)
+            out[aspect] = AspectLatents(d, aspect, vocab, mean, std, device)
     return out
 
 

@@ -8,6 +8,7 @@ number of tokens (16:9 has 28 patches a frame against 16), so every step costs a
 text-adherence signal) and a full model pack in <out>/snapshot for the evaluation to load while training continues.
 """
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -22,6 +23,7 @@ import checkpoint  # noqa: E402
 from dit import DiT  # noqa: E402
 from ema import EMA  # noqa: E402
 from flow import flow_loss, known_frames, noisy_inputs, train_times  # noqa: E402
+from guard import DivergenceGuard  # noqa: E402
 from latents import load_split, train_captions  # noqa: E402
 from pack_sources import DEFAULT_TEXT  # noqa: E402
 from patches import patchify, sincos_pos  # noqa: E402
@@ -54,42 +56,41 @@ def pos_table(frames, rows, cols, dim, device):
     return _POS[key]
 
 
-def step_batch(data, aspect, n, rng, gen, device, a, dim):
-    """Draws one training batch → model inputs + target + loss weight."""
+def step_batch(data, aspect, n, gen, device, a, dim):
+    """Draws one training batch on the training device → model inputs + target + loss weight."""
     ds = data[aspect]
-    idx = rng.integers(0, len(ds), size=n)
+    idx = torch.randint(0, len(ds), (n,), generator=gen, device=device)
     F = ds.grid[0]
-    frames = int(rng.integers(a.min_frames, F)) if rng.random() < a.short_prob else F
-    z, ids = ds.batch(idx, rng, frames, a.p_uncond)
-    x0 = patchify(z).to(device)                                        # [B,F,S,P]
-    _, f, h, w = z.shape[0], z.shape[1], z.shape[3], z.shape[4]
+    short = float(torch.rand(1, generator=gen, device=device)) < a.short_prob
+    frames = int(torch.randint(a.min_frames, F, (1,), generator=gen, device=device)) if short else F
+    z, ids = ds.batch(idx, gen, frames, a.p_uncond)
+    x0 = patchify(z)                                                   # [B,F,S,P]
+    f, h, w = z.shape[1], z.shape[3], z.shape[4]
     t = train_times(n, gen, a.t_uniform, a.t_shift)
     known = known_frames(n, f, gen, a.p_cond, a.max_known)
-    x_t, tf, target, weight = noisy_inputs(x0.cpu(), t, known, gen)
-    return (x_t.to(device), tf.to(device), pos_table(f, h // 2, w // 2, dim, device), ids.to(device),
-            target.to(device), weight.to(device))
+    x_t, tf, target, weight = noisy_inputs(x0, t, known, gen)
+    return x_t, tf, pos_table(f, h // 2, w // 2, dim, device), ids, target, weight
 
 
 @torch.no_grad()
 def validate(model, held, device, dim, per_aspect=16, ts=(0.2, 0.5, 0.8)):
     """Held-out loss at fixed t with fixed noise, true captions vs captions shuffled within the batch."""
     model.eval()
-    gen = torch.Generator().manual_seed(0)
-    rng = np.random.default_rng(0)
+    gen = torch.Generator(device=device).manual_seed(0)
     tot = {"true": [], "shuffled": []}
     for aspect, ds in sorted(held.items()):
         n = min(per_aspect, len(ds))
-        z, ids = ds.batch(np.arange(n), rng, None, 0.0)
+        z, ids = ds.batch(torch.arange(n, device=device), gen, None, 0.0)
         x0 = patchify(z)
         f, h, w = z.shape[1], z.shape[3], z.shape[4]
         pos = pos_table(f, h // 2, w // 2, dim, device)
-        known = torch.zeros(n, f, dtype=torch.bool)
-        perm = torch.roll(torch.arange(n), 1)
+        known = torch.zeros(n, f, dtype=torch.bool, device=device)
+        perm = torch.roll(torch.arange(n, device=device), 1)
         for t in ts:
-            x_t, tf, target, weight = noisy_inputs(x0, torch.full((n,), t), known, gen)
+            x_t, tf, target, weight = noisy_inputs(x0, torch.full((n,), t, device=device), known, gen)
             for name, cap in (("true", ids), ("shuffled", ids[perm])):
-                v = model(x_t.to(device), tf.to(device), pos, cap.to(device))
-                tot[name].append(float(flow_loss(v, target.to(device), weight.to(device))))
+                v = model(x_t, tf, pos, cap)
+                tot[name].append(float(flow_loss(v.float(), target, weight)))
     return {k: float(np.mean(v)) for k, v in tot.items()}
 
 
@@ -117,6 +118,9 @@ def main():
     ap.add_argument("--dim", type=int, default=128)
     ap.add_argument("--depth", type=int, default=6)
     ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--minutes", type=float, default=0,
+                    help="train for about this long: after 50 timed steps --steps is set to fill the time "
+                         "(single process only), so the cosine schedule still ends at the last step")
     ap.add_argument("--snapshot-every", type=int, default=500)
     ap.add_argument("--snapshot-dir", default=None, help="default <out>/snapshot")
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
@@ -179,8 +183,8 @@ def train(a, rank: int = 0, world: int = 1):
         mean, std = stats["latent_mean"], stats["latent_std"]
     if lead:
         save_tokenizer(vocab, os.path.join(a.out, "tokenizer"))
-    data = load_split(a.latents, "train", vocab, mean, std)
-    held = load_split(a.latents, "heldout", vocab, mean, std)
+    data = load_split(a.latents, "train", vocab, mean, std, device)
+    held = load_split(a.latents, "heldout", vocab, mean, std, device)
     any_ds = next(iter(data.values()))
     cfg["dit"]["patch_dim"] = 4 * any_ds.z.shape[2]
     model = Joint(len(vocab), cfg["dit"], cfg["text"]).to(device)
@@ -192,8 +196,11 @@ def train(a, rank: int = 0, world: int = 1):
                              {"params": no_decay, "weight_decay": 0.0}], lr=a.lr, betas=(0.9, 0.99))
     step = 0
     if state:
+        if "model" not in state:     # a slim checkpoint (slim_ckpt.py): its EMA weights are the model
+            state["model"] = {f"text_encoder.{k}": v for k, v in state["ema"]["text_encoder"].items()}
+            state["model"].update({f"dit.{k}": v for k, v in state["ema"]["dit"].items()})
         model.load_state_dict(state["model"])
-        ema.model.load_state_dict(state["ema_model"])
+        ema.model.load_state_dict(state.get("ema_model", state["model"]))
         step = state["step"]
         if "opt" in state:
             opt.load_state_dict(state["opt"])
@@ -202,8 +209,13 @@ def train(a, rank: int = 0, world: int = 1):
             log(f"resumed at step {step} from {state.get('recovered_from', 'weights only')}, fresh optimizer")
     # A restart (fresh optimizer) warms the learning rate up again and runs its own cosine from there to --steps.
     lr_restart = state.get("lr_restart", 0) if state else 0
+    gen = torch.Generator(device=device).manual_seed(a.seed * 1000003 + step + 7919 * rank)
     rng = np.random.default_rng(a.seed * 1000003 + step + 7919 * rank)
-    gen = torch.Generator().manual_seed(a.seed * 1000003 + step + 7919 * rank)
+    # On a GPU the matmuls run in bf16 (autocast; weights, optimizer and EMA stay fp32); on CPU everything is fp32.
+    cuda = device.type == "cuda"
+    if cuda:
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
     aspects = sorted(data)
     counts = np.array([len(data[k]) for k in aspects], np.float64)
     p_aspect = counts / counts.sum()
@@ -240,7 +252,7 @@ def train(a, rank: int = 0, world: int = 1):
             log("no VAE checkpoint: snapshot pack skipped")
             return
         from export import write_pack   # deferred: pulls in the ONNX exporter only when needed
-        vck = torch.load(vae_ck, map_location="cpu")
+        vck = torch.load(vae_ck, map_location="cpu", weights_only=False)
         vae = VAE(vck["config"]["latent_channels"])
         vae.load_state_dict(vck["model"])
         te = ema.model.text_encoder.to("cpu")
@@ -259,23 +271,38 @@ def train(a, rank: int = 0, world: int = 1):
         log(f"snapshot pack at step {step} -> {out_dir} ({time.time() - t0:.1f}s)")
 
     every = checkpoint.Every(a.ckpt_minutes * 60)
+    guard = DivergenceGuard(model, opt, ema)
+    start_step, t_timed = step, time.time()
     model.train()
     agg, n_agg, t_last = 0.0, 0, time.time()
     while step < a.steps:
-        set_lr(opt, lr_at(step - lr_restart, a.steps - lr_restart, a.lr, a.warmup))
+        set_lr(opt, lr_at(step - lr_restart, a.steps - lr_restart, a.lr, a.warmup) * guard.lr_scale)
         aspect = aspects[int(rng.choice(len(aspects), p=p_aspect))]
-        x_t, tf, pos, ids, target, weight = step_batch(data, aspect, bsz[aspect], rng, gen, device, a, a.dim)
-        v = net(x_t, tf, pos, ids)
-        loss = flow_loss(v, target, weight)
+        x_t, tf, pos, ids, target, weight = step_batch(data, aspect, bsz[aspect], gen, device, a, a.dim)
+        with torch.autocast("cuda", dtype=torch.bfloat16) if cuda else contextlib.nullcontext():
+            v = net(x_t, tf, pos, ids)
+        loss = flow_loss(v.float(), target, weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
-        opt.step()
         step += 1
+        if not guard.step_ok(gnorm):
+            restored = guard.after_skip()
+            if lead:
+                log(f"step {step}: gradient norm {float(gnorm)}, step skipped" + (f"; {restored}" if restored else ""))
+            continue
+        opt.step()
+        guard.after_step(step)
         if not lead:
             continue
         ema.update(model, step - 1)
         agg, n_agg = agg + loss.item(), n_agg + 1
+        if a.minutes and world == 1 and step - start_step == 60:    # 10 warm-up steps, then 50 timed
+            per_step = (time.time() - t_timed) / 50
+            a.steps = max(step + 1, start_step + int(a.minutes * 60 / per_step))
+            log(f"--minutes {a.minutes}: {per_step:.3f} s/step → training to step {a.steps}")
+        elif a.minutes and step - start_step == 10:
+            t_timed = time.time()
         if step % a.log_every == 0:
             dt = (time.time() - t_last) / n_agg
             log(f"step {step} loss {agg / n_agg:.5f} grad {float(gnorm):.3f} lr {opt.param_groups[0]['lr']:.2e} "
@@ -288,7 +315,7 @@ def train(a, rank: int = 0, world: int = 1):
             save()
     if lead:
         save()
-        log(f"done at step {step}")
+        log(f"done at step {step}; {guard.skipped_total} non-finite steps skipped, {guard.restores} restores")
 
 
 if __name__ == "__main__":

@@ -50,4 +50,27 @@ describe("shards", () => {
     writeDataset({ out: dir, clips: 10, heldout: 10, seed: 3, perShard: 8 });
     expect(fs.existsSync(path.join(dir, "train", "1x1-00001.json"))).toBe(false);
   });
+
+  it("writes the same dataset when split into parts (synth --workers) as in one process", () => {
+    const whole = fs.mkdtempSync(path.join(os.tmpdir(), "synth-whole-"));
+    const parts = fs.mkdtempSync(path.join(os.tmpdir(), "synth-parts-"));
+    try {
+      const opts = { clips: 40, heldout: 6, seed: 5, perShard: 7 };
+      writeDataset({ ...opts, out: whole });
+      const done = [0, 1, 2].map((index) => writeDataset({ ...opts, out: parts, part: { index, count: 3 } }).clips);
+      expect(done.reduce((a, b) => a + b, 0)).toBe(46);
+      expect(done.every((n) => n > 0)).toBe(true);
+      for (const split of ["train", "heldout"]) {
+        const names = fs.readdirSync(path.join(whole, split)).sort();
+        expect(fs.readdirSync(path.join(parts, split)).sort()).toEqual(names);
+        for (const name of names) {
+          const a = fs.readFileSync(path.join(whole, split, name));
+          expect(Buffer.compare(fs.readFileSync(path.join(parts, split, name)), a), `${split}/${name}`).toBe(0);
+        }
+      }
+    } finally {
+      fs.rmSync(whole, { recursive: true, force: true });
+      fs.rmSync(parts, { recursive: true, force: true });
+    }
+  });
 });

@@ -115,5 +115,43 @@ class Models(unittest.TestCase):
         self.assertTrue(torch.allclose(v1, v2, atol=1e-5))
 
 
+class Guard(unittest.TestCase):
+    """A non-finite gradient never reaches the weights; a run of them brings back the last kept state."""
+
+    def test_skips_then_restores(self):
+        from ema import EMA
+        from guard import DivergenceGuard
+        torch.manual_seed(0)
+        model = torch.nn.Linear(3, 2)
+        opt = torch.optim.AdamW(model.parameters(), lr=0.1)
+        ema = EMA(model, 0.9)
+        guard = DivergenceGuard(model, opt, ema, keep_every=2, patience=3)
+
+        def grad_step(x):
+            opt.zero_grad()
+            model(x).sum().backward()
+            return torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+
+        for step in (1, 2):
+            self.assertTrue(guard.step_ok(grad_step(torch.ones(1, 3))))
+            opt.step()
+            guard.after_step(step)
+        kept = {k: v.clone() for k, v in model.state_dict().items()}
+        self.assertTrue(guard.step_ok(grad_step(torch.ones(1, 3))))
+        opt.step()                                     # step 3 moves the weights away from what was kept
+        moved = {k: v.clone() for k, v in model.state_dict().items()}
+        self.assertFalse(torch.equal(moved["weight"], kept["weight"]))
+        bad = torch.tensor([[float("nan"), 1.0, 1.0]])
+        for i in range(2):
+            self.assertFalse(guard.step_ok(grad_step(bad)))
+            self.assertIsNone(guard.after_skip())
+            self.assertTrue(torch.equal(model.weight, moved["weight"]))     # skipped: weights untouched
+        self.assertFalse(guard.step_ok(grad_step(bad)))
+        self.assertIn("restored", guard.after_skip())
+        self.assertTrue(torch.equal(model.weight, kept["weight"]))
+        self.assertEqual((guard.lr_scale, guard.restores, guard.skipped_total), (0.5, 1, 3))
+        self.assertTrue(all(torch.isfinite(p).all() for p in ema.model.parameters()))
+
+
 if __name__ == "__main__":
     unittest.main()
