@@ -10,6 +10,8 @@
 # runs/ lost (a new machine)? Rebuild the checkpoints from the shipped pack and resume from there instead of from
 # nothing: python3 engine/train/recover_pack.py --dit-step <card's DiT step> --vae-step <card's VAE step>, then
 # stages 1 and 3 (shards, latents: the recovered encoder gives the same latents) and stage 4 with a larger DIT_STEPS.
+#
+# On a GPU machine the DiT stage has its own script with more data and a large batch: engine/train/gpu_stage.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
