@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import checkpoint  # noqa: E402
+from budget import StepBudget  # noqa: E402
 from dit import DiT  # noqa: E402
 from ema import EMA  # noqa: E402
 from flow import flow_loss, known_frames, noisy_inputs, train_times  # noqa: E402
@@ -119,8 +120,8 @@ def main():
     ap.add_argument("--depth", type=int, default=6)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--minutes", type=float, default=0,
-                    help="train for about this long: after 50 timed steps --steps is set to fill the time "
-                         "(single process only), so the cosine schedule still ends at the last step")
+                    help="train for about this long (budget.py): --steps is set, and re-set as the speed is measured, "
+                         "so the cosine schedule still ends at the last step")
     ap.add_argument("--snapshot-every", type=int, default=500)
     ap.add_argument("--snapshot-dir", default=None, help="default <out>/snapshot")
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
@@ -272,7 +273,7 @@ def train(a, rank: int = 0, world: int = 1):
 
     every = checkpoint.Every(a.ckpt_minutes * 60)
     guard = DivergenceGuard(model, opt, ema)
-    start_step, t_timed = step, time.time()
+    budget = StepBudget(a.minutes, step, world, device) if a.minutes else None
     model.train()
     agg, n_agg, t_last = 0.0, 0, time.time()
     while step < a.steps:
@@ -293,16 +294,14 @@ def train(a, rank: int = 0, world: int = 1):
             continue
         opt.step()
         guard.after_step(step)
+        new_end = budget.update(step) if budget else None
+        if new_end:
+            a.steps = new_end[0]
+            log(f"--minutes {a.minutes}: {new_end[1]:.3f} s/step → training to step {a.steps}")
         if not lead:
             continue
         ema.update(model, step - 1)
         agg, n_agg = agg + loss.item(), n_agg + 1
-        if a.minutes and world == 1 and step - start_step == 60:    # 10 warm-up steps, then 50 timed
-            per_step = (time.time() - t_timed) / 50
-            a.steps = max(step + 1, start_step + int(a.minutes * 60 / per_step))
-            log(f"--minutes {a.minutes}: {per_step:.3f} s/step → training to step {a.steps}")
-        elif a.minutes and step - start_step == 10:
-            t_timed = time.time()
         if step % a.log_every == 0:
             dt = (time.time() - t_last) / n_agg
             log(f"step {step} loss {agg / n_agg:.5f} grad {float(gnorm):.3f} lr {opt.param_groups[0]['lr']:.2e} "

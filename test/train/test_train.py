@@ -153,5 +153,31 @@ class Guard(unittest.TestCase):
         self.assertTrue(all(torch.isfinite(p).all() for p in ema.model.parameters()))
 
 
+class Budget(unittest.TestCase):
+    """--minutes: the last step follows the measured speed, re-estimated as it changes."""
+
+    def test_end_follows_measured_speed(self):
+        import budget
+        clock = {"t": 1000.0}
+        real_time = budget.time.time
+        budget.time.time = lambda: clock["t"]
+        try:
+            b = budget.StepBudget(minutes=2, start_step=500)          # 120 s from t = 1000
+            ends = {}
+            for step in range(501, 1301):
+                clock["t"] += 2.0 if step <= 510 else (0.5 if step <= 560 else 0.25)   # slow start, then faster
+                got = b.update(step)
+                if got:
+                    ends[step] = got
+        finally:
+            budget.time.time = real_time
+        self.assertEqual(sorted(ends), [560, 800])                    # steps 60 and 300 of the run
+        self.assertEqual(ends[560], (560 + int((120 - 45) / 0.5), 0.5))   # the slow first 10 steps not counted
+        self.assertGreater(ends[800][0], ends[560][0])                # faster since: the end moves later
+        last, per_step = ends[800]
+        self.assertAlmostEqual(per_step, (25 + 240 * 0.25) / 290)
+        self.assertEqual(last, 800 + int((120 - (20 + 25 + 60)) / per_step))
+
+
 if __name__ == "__main__":
     unittest.main()
