@@ -57,13 +57,18 @@ def pos_table(frames, rows, cols, dim, device):
     return _POS[key]
 
 
-def step_batch(data, aspect, n, gen, device, a, dim):
+def batch_shape(data, aspects, p_aspect, rng, a):
+    """The step's aspect and frame count. Drawn from a generator every data-parallel process seeds alike, so all
+    of them run the same shape each step: none waits at the gradient exchange for one with more tokens."""
+    aspect = aspects[int(rng.choice(len(aspects), p=p_aspect))]
+    F = data[aspect].grid[0]
+    return aspect, int(rng.integers(a.min_frames, F)) if rng.random() < a.short_prob else F
+
+
+def step_batch(data, aspect, frames, n, gen, device, a, dim):
     """Draws one training batch on the training device → model inputs + target + loss weight."""
     ds = data[aspect]
     idx = torch.randint(0, len(ds), (n,), generator=gen, device=device)
-    F = ds.grid[0]
-    short = float(torch.rand(1, generator=gen, device=device)) < a.short_prob
-    frames = int(torch.randint(a.min_frames, F, (1,), generator=gen, device=device)) if short else F
     z, ids = ds.batch(idx, gen, frames, a.p_uncond)
     x0 = patchify(z)                                                   # [B,F,S,P]
     f, h, w = z.shape[1], z.shape[3], z.shape[4]
@@ -211,7 +216,7 @@ def train(a, rank: int = 0, world: int = 1):
     # A restart (fresh optimizer) warms the learning rate up again and runs its own cosine from there to --steps.
     lr_restart = state.get("lr_restart", 0) if state else 0
     gen = torch.Generator(device=device).manual_seed(a.seed * 1000003 + step + 7919 * rank)
-    rng = np.random.default_rng(a.seed * 1000003 + step + 7919 * rank)
+    rng = np.random.default_rng(a.seed * 1000003 + step)           # the same on every process: batch_shape
     # On a GPU the matmuls run in bf16 (autocast; weights, optimizer and EMA stay fp32); on CPU everything is fp32.
     cuda = device.type == "cuda"
     if cuda:
@@ -278,8 +283,8 @@ def train(a, rank: int = 0, world: int = 1):
     agg, n_agg, t_last = 0.0, 0, time.time()
     while step < a.steps:
         set_lr(opt, lr_at(step - lr_restart, a.steps - lr_restart, a.lr, a.warmup) * guard.lr_scale)
-        aspect = aspects[int(rng.choice(len(aspects), p=p_aspect))]
-        x_t, tf, pos, ids, target, weight = step_batch(data, aspect, bsz[aspect], gen, device, a, a.dim)
+        aspect, frames = batch_shape(data, aspects, p_aspect, rng, a)
+        x_t, tf, pos, ids, target, weight = step_batch(data, aspect, frames, bsz[aspect], gen, device, a, a.dim)
         with torch.autocast("cuda", dtype=torch.bfloat16) if cuda else contextlib.nullcontext():
             v = net(x_t, tf, pos, ids)
         loss = flow_loss(v.float(), target, weight)
