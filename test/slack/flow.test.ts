@@ -90,7 +90,10 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
     expect(parent.history.length, "throttled: a few edits, not one per event").toBeLessThan(30);
     expect(ids(parent), "no Cancel once done").toEqual([]);
     const updates = w.fake.state.callsOf("chat.update").filter((c) => c.args.ts === parent.ts).map((c) => c.at);
-    for (let i = 1; i < updates.length; i++) expect(updates[i] - updates[i - 1], "edits spaced by the throttle (100 ms here), give or take HTTP latency").toBeGreaterThanOrEqual(50);
+    // The throttle spaces the starts of edits by 100 ms here; the fake server sees arrivals, and one request delayed on
+    // a loaded machine can land a few ms before the next (seen under load: 6 ms). Any three edits in a row still span
+    // a full interval; without a throttle they come a few ms apart.
+    for (let i = 2; i < updates.length; i++) expect(updates[i] - updates[i - 2], "edits spaced by the throttle (100 ms here)").toBeGreaterThanOrEqual(100);
 
     expect(clip).toMatchObject({ kind: "generate", prompt: "cats & dogs", seed: 7, origin: { platform: "slack", userId: w.alice.id, channelId: w.general.id, locale: "en" } });
     expect(await w.store.clipForMessage("slack", parent.ts), "the parent message names the clip too").toMatchObject({ id: clip.id });
