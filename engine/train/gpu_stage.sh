@@ -9,6 +9,11 @@
 # Needs python3 with a CUDA torch, node (NODE=... for another binary; SYNTH=... for a bundled renderer) and
 # runs/vae/ckpt.pt (the frozen encoder that made the shipped latents). Clips are rendered with one worker per core
 # and deleted once encoded; CLIPS shrinks to what the disk holds.
+#
+# The lent GPU machine had PyTorch but no Node: carry a node binary (`xz -c $(which node) > .gpu/node.xz`) and the
+# renderer bundled into one file (`npx esbuild engine/synth/cli.ts --bundle --platform=node --format=cjs
+# --outfile=.gpu/synth.cjs`), then NODE=/tmp/node SYNTH="/tmp/node .gpu/synth.cjs". Bring the checkpoint home with
+# slim_ckpt.py and export + commit the pack before anything else: a checkpoint left on that machine is lost with it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

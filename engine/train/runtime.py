@@ -16,9 +16,10 @@ def keep_freed_memory() -> bool:
 
     By default every tensor over the (dynamic, ≤ 32 MB) mmap threshold is its own mmap, and the heap is trimmed
     once its free top passes twice that, so each training step gave back its activations and page-faulted them in
-    again on the next. On these VMs a first touch of a page is slow: a DiT step at batch 16 made 35,000-50,000 page faults
-    and ran 2.1-3.1 s; with mmap off and no trimming, 0.85 s (measured in the same minute, /usr/bin/time -v for the
-    fault counts). The process's memory then stays at its peak, which a training process reaches every step anyway.
+    again on the next. On these VMs a first touch of a page is slow: a DiT forward + backward at batch 16 made
+    35,000-50,000 page faults and took 2.1-3.1 s; with mmap off and no trimming, 0.85 s (measured in the same
+    minute, `/usr/bin/time -v` for the fault counts). The process then keeps its peak memory, which a training
+    process reaches every step anyway.
     No effect (False) off glibc."""
     if not sys.platform.startswith("linux"):
         return False
