@@ -11,10 +11,17 @@ def save(path: str, state: dict) -> None:
     os.replace(tmp, path)       # a crash mid-write never leaves a truncated checkpoint behind
 
 
+def read(path: str) -> dict:
+    """A checkpoint of ours, onto the CPU. weights_only=False: it holds configs and vocabularies besides tensors, and
+    current torch (2.6+) refuses those by default; these files are only ever our own."""
+    return torch.load(path, map_location="cpu", weights_only=False)
+
+
 def load(path: str):
+    """read(), or None when there is no checkpoint yet (a fresh run)."""
     if not os.path.exists(path):
         return None
-    return torch.load(path, map_location="cpu", weights_only=False)
+    return read(path)
 
 
 class Every:

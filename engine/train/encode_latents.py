@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+import checkpoint  # noqa: E402
 from runtime import default_threads, setup  # noqa: E402
 from shards import by_aspect, list_shards  # noqa: E402
 from vae import VAE  # noqa: E402
@@ -60,7 +61,7 @@ def main():
     ap.add_argument("--threads", type=int, default=default_threads())
     a = ap.parse_args()
     device = setup(a.threads, 0)
-    ck = torch.load(os.path.join(a.vae, "ckpt.pt"), map_location="cpu", weights_only=False)
+    ck = checkpoint.read(os.path.join(a.vae, "ckpt.pt"))
     vae = VAE(ck["config"]["latent_channels"])
     vae.load_state_dict(ck["model"])
     vae.eval().to(device)

@@ -22,7 +22,7 @@ class AspectLatents:
         self.scenes = meta.get("scenes")
         n = len(self.captions)
         kmax = max(len(c) for c in self.captions)
-        ids = np.zeros((n, kmax, MAX_LENGTH), np.int64)
+        ids = np.zeros((n, kmax, MAX_LENGTH), np.int32)   # int32 in memory; a batch widens its rows
         for i, caps in enumerate(self.captions):
             for j, c in enumerate(caps):
                 t = encode(c, vocab)
@@ -56,7 +56,7 @@ class AspectLatents:
             z = z[torch.arange(b, device=dev)[:, None], window]
         z = (z.float() - self.mean) / self.std
         pick = (torch.rand(b, generator=gen, device=dev) * self.ncap[idx]).long()
-        ids = self.ids[idx, pick]
+        ids = self.ids[idx, pick].long()
         drop = torch.rand(b, generator=gen, device=dev) < p_uncond       # CFG: the empty caption [2]
         ids[drop] = 0
         ids[drop, 0] = BOS_ID

@@ -7,6 +7,7 @@ import os
 
 import torch
 
+import checkpoint
 from dit import DiT
 from fallback_words import fallback_words
 from shards import all_captions, list_shards
@@ -48,10 +49,10 @@ def load_sources(vae_dir=None, dit_dir=None, random=False, seed=0, shards_root="
         mean, std = [0.0] * LATENT_CHANNELS, [1.0] * LATENT_CHANNELS
         info.update(kind="random", seed=seed)
     else:
-        vck = torch.load(os.path.join(vae_dir, "ckpt.pt"), map_location="cpu", weights_only=False)
+        vck = checkpoint.read(os.path.join(vae_dir, "ckpt.pt"))
         vae = VAE(vck["config"]["latent_channels"])
         vae.load_state_dict(vck["model"])
-        dck = torch.load(os.path.join(dit_dir, "ckpt.pt"), map_location="cpu", weights_only=False)
+        dck = checkpoint.read(os.path.join(dit_dir, "ckpt.pt"))
         vocab = dck["vocab"]
         te = TextEncoder(len(vocab), **dck["config"]["text"])
         dit = DiT(**dck["config"]["dit"])

@@ -8,20 +8,21 @@ home from a training machine.
 import os
 import sys
 
-import torch
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import checkpoint  # noqa: E402
 
 KEEP = ("ema", "config", "vocab", "latent_mean", "latent_std", "step", "lr_restart")
 
 
 def main():
     src, dst = sys.argv[1], sys.argv[2]
-    state = torch.load(src, map_location="cpu", weights_only=False)
+    state = checkpoint.read(src)
     slim = {k: state[k] for k in KEEP if k in state}
     # train_dit.py resumes from it too, as from recover_pack.py: the EMA weights as the model, a fresh optimizer.
     slim["recovered_from"] = f"{src} (EMA weights of step {state['step']})"
     slim["lr_restart"] = state["step"]
-    torch.save(slim, dst + ".tmp")
-    os.replace(dst + ".tmp", dst)
+    checkpoint.save(dst, slim)
     print(f"{dst}: step {state['step']}, {os.path.getsize(dst) / 1e6:.1f} MB")
 
 

@@ -258,7 +258,7 @@ def train(a, rank: int = 0, world: int = 1):
             log("no VAE checkpoint: snapshot pack skipped")
             return
         from export import write_pack   # deferred: pulls in the ONNX exporter only when needed
-        vck = torch.load(vae_ck, map_location="cpu", weights_only=False)
+        vck = checkpoint.read(vae_ck)
         vae = VAE(vck["config"]["latent_channels"])
         vae.load_state_dict(vck["model"])
         te = ema.model.text_encoder.to("cpu")
