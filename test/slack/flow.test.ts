@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePng } from "../../engine/synth/png.ts";
 import type { ClipRecord } from "../../engine/store/index.ts";
 import { t } from "../../bot/core/i18n.ts";
-import { World, TEST_PACK } from "./harness.ts";
+import { World, TEST_PACK, showLogsOnFailure } from "./harness.ts";
 import { blockText, type FakeMessage } from "./fake/server.ts";
 
 const CHEAP = "--steps 2 --seconds 0.5";
@@ -18,6 +18,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await w?.close();
 });
+
+showLogsOnFailure(() => w);
 
 const ACTIONS = ["extend", "extendBackward", "remix", "reroll", "loop", "stitch", "delete"];
 
@@ -231,6 +233,7 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
     const from = w.fake.state.calls.length;
     await w.fake.slash(w.alice, w.general, "a purple cone spins --steps 2 --seconds 2");
     const progress = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 10_000, "the progress message");
+    await w.recorded(w.deliveries, jobOf(progress));
     await w.adapter!.close();   // a clean shutdown hands the job's claim back: the next process takes it at once
     const stopped = w.fake.state.calls.length;
     await stillLive(jobOf(progress));
@@ -279,6 +282,7 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
     const from = w.fake.state.calls.length;
     await w.fake.slash(w.alice, w.general, "an orange cube tumbles --steps 2 --seconds 2");
     const progress = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 10_000, "the progress message");
+    await w.recorded(crashing, jobOf(progress));
     await crashing.stop();        // no renewals, nothing released: its claim lapses after 500 ms, as after kill -9
     await w.adapter!.close();     // its connection and listeners go; its stopped book hands nothing back
     const crashed = w.fake.state.calls.length;
@@ -306,6 +310,7 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
       const from = w.fake.state.calls.length;
       await w.fake.slash(w.alice, w.general, "a teal ring orbits --steps 2 --seconds 2");
       const progress = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 10_000, "the progress message");
+      await w.recorded(crashing, jobOf(progress));
       await crashing.stop();        // A stops renewing and releases nothing: as after kill -9
       await w.adapter!.close();
       const crashed = w.fake.state.calls.length;

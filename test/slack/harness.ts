@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
+import { afterEach } from "vitest";
 import { connectRedis } from "../../engine/queue/connection.ts";
 import { ClipEvents } from "../../engine/queue/events.ts";
 import { Producer } from "../../engine/queue/producer.ts";
@@ -21,6 +22,14 @@ import { findTestPack } from "../pipeline/test-pack.ts";
 import { FakeSlack, type FakeChannel, type FakeMessage, type FakeUser } from "./fake/server.ts";
 
 export const TEST_PACK = findTestPack();
+
+/** After a failed test, print what the adapters and the worker logged: a failure on a loaded CI machine is otherwise hard to place. */
+export function showLogsOnFailure(world: () => World | undefined): void {
+  afterEach((ctx) => {
+    const w = world();
+    if (ctx.task.result?.state === "fail" && w) console.error(`slack and worker logs:\n${w.logs.join("\n")}`);
+  });
+}
 
 export interface WorldOptions {
   /** Run the real engine worker (the shipped model). */
@@ -128,6 +137,15 @@ export class World {
       await this.fake.waitFor(() => this.fake.socket.connected > 0, 10_000, "a Socket Mode connection");
     }
     return this.adapter;
+  }
+
+  /**
+   * Wait until a bot process has recorded the job's delivery. A test that stops a process "mid-job" waits for this
+   * first: the progress message is visible a Redis round trip before its delivery is recorded, and a crash inside
+   * that window loses the post (a known limit, not what these tests are about).
+   */
+  async recorded(book: DeliveryBook, jobId: string): Promise<void> {
+    await this.fake.waitFor(() => book.holds(jobId), 10_000, `the delivery of job ${jobId} recorded`);
   }
 
   /** Jobs waiting or running in this world's queue. */

@@ -4,7 +4,7 @@
 // the clip still arrives; a 429 with Retry-After on the upload still delivers the clip, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { t } from "../../bot/core/i18n.ts";
-import { World, TEST_PACK } from "./harness.ts";
+import { World, TEST_PACK, showLogsOnFailure } from "./harness.ts";
 import type { FakeMessage } from "./fake/server.ts";
 
 const CHEAP = "--steps 2";
@@ -18,6 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await w?.close();
 });
+showLogsOnFailure(() => w);
 
 function result(executionId: string) {
   return w.fake.waitFor(() => w.fake.state.functionResults.find((r) => r.function_execution_id === executionId), 120_000, "the step's completion");
@@ -74,6 +75,7 @@ describe.skipIf(!TEST_PACK.dir)("slack workflow step and rate limits", () => {
     const { executionId } = await w.fake.runFunction("generate_video_clip", { prompt: "a green cross turns --steps 2", channel: w.general.id, seconds: 2 });
     const parent = await w.fake.waitFor(() => topLevel()[top], 10_000, "the progress message");
     const jobId = `slack-fn-${executionId}`;
+    await w.recorded(w.deliveries, jobId);
     await w.adapter!.close();
     expect(["waiting", "running"], "the job had not ended yet").toContain((await w.producer.status(jobId)).state);
     expect(await result(executionId), "completed at shutdown, before any clip").toEqual({ function_execution_id: executionId, outputs: { job_id: jobId } });
@@ -86,7 +88,8 @@ describe.skipIf(!TEST_PACK.dir)("slack workflow step and rate limits", () => {
     const uploads = w.fake.state.calls.slice(from).filter((c) => c.method === "files.completeUploadExternal");
     expect(uploads.map((c) => c.args.thread_ts), "one upload, into the step's thread").toEqual([parent.ts]);
     expect(w.fake.state.functionResults.filter((r) => r.function_execution_id === executionId), "completed once").toHaveLength(1);
-  });
+    // Longer than any one wait above, so a stuck wait fails with its own name rather than as a test timeout.
+  }, 300_000);
 
   it("a clip that would outlive the step: completed early with the job id, the clip still arrives", async () => {
     // A step deadline no job can meet, so the early path is taken whatever the machine's speed.
