@@ -1,13 +1,15 @@
 // `npm run bench:engine`: the default clip (17 frames, 20 steps, CFG) from text to MP4, median ms per stage, against
 // two baselines measured in the same run: the same model in PyTorch eager (where torch is installed) and a plain
-// matmul on onnxruntime (the machine's achievable GFLOP/s). Prints one table; numbers, never assertions.
+// matmul on onnxruntime (the machine's achievable GFLOP/s). The pipeline runs twice: with the float denoiser and,
+// where the pack has it, with its int8 copy. Prints one table; numbers, never assertions.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { loadPipeline, resolveModelDir, type GenerateResult } from "../pipeline/index.ts";
+import { OPTIONAL_PACK_FILES } from "../pipeline/manifest.ts";
 import type { AspectRatio } from "../types.ts";
 import { encodeMp4 } from "../video/index.ts";
 import { denoiseFlops, matmulFlops, readArchitecture } from "./flops.ts";
@@ -69,10 +71,14 @@ function torchEager(): Record<string, number> | string {
   return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
 
-async function main() {
-  const pipeline = await loadPipeline({ modelDir, threads });
+type Stage = "text" | "denoise" | "decode" | "encode" | "total";
+type Medians = Record<Stage, number> & { peakRss: number };
+
+/** Median ms per stage over `runs` clips (after a warm-up) with one precision of the denoiser, and peak RSS. */
+async function measure(precision: "fp32" | "int8"): Promise<Medians> {
+  const pipeline = await loadPipeline({ modelDir, threads, precision });
   const out = mkdtempSync(join(tmpdir(), "sora-bench-"));
-  const rows: { text: number; denoise: number; decode: number; encode: number; total: number }[] = [];
+  const rows: Record<Stage, number>[] = [];
   const rss = rssSampler();
   try {
     const request = { prompt: "a red ball moves to the left at sunset", steps, aspect, seed: 1 };
@@ -83,15 +89,19 @@ async function main() {
       const e0 = performance.now();
       await encodeMp4(r.clip, join(out, `clip-${i}.mp4`), { metadata: { prompt: r.prompt, model: pipeline.info.name, seed: r.seed } });
       const end = performance.now();
-      rows.push({ text: r.timings.textMs, denoise: r.timings.denoiseMs, decode: r.timings.decodeMs,
-        encode: end - e0, total: end - t0 });
+      rows.push({ text: r.timings.textMs, denoise: r.timings.denoiseMs, decode: r.timings.decodeMs, encode: end - e0, total: end - t0 });
     }
   } finally {
     await pipeline.close();
     rmSync(out, { recursive: true, force: true });
   }
-  const peakRss = rss.stop();
-  const med = (k: keyof (typeof rows)[number]) => median(rows.map((r) => r[k]));
+  const med = (k: Stage) => median(rows.map((r) => r[k]));
+  return { text: med("text"), denoise: med("denoise"), decode: med("decode"), encode: med("encode"), total: med("total"), peakRss: rss.stop() };
+}
+
+async function main() {
+  const fp32 = await measure("fp32");
+  const int8 = existsSync(join(modelDir, OPTIONAL_PACK_FILES.transformerInt8)) ? await measure("int8") : undefined;
   const eager = torchEager();
   const peak = await matmulPeak(1024);
 
@@ -99,26 +109,30 @@ async function main() {
   const [width, height] = arch.sizes[aspect];
   const frames = arch.defaultFrames;
   const flops = denoiseFlops(arch, { frames, width, height, steps, textLength: 24, batch: 2 });
-  const achieved = flops / (med("denoise") / 1000) / 1e9;
+  const achieved = flops / (fp32.denoise / 1000) / 1e9;
 
-  const fmt = (x: number) => x.toFixed(1).padStart(9);
-  const ratio = (stage: string, ours: number) =>
-    typeof eager === "string" || eager[stage] === undefined ? "      n/a" : `${(eager[stage] / ours).toFixed(2).padStart(8)}×`;
-  const torchCol = (stage: string) =>
-    typeof eager === "string" || eager[stage] === undefined ? "      n/a" : fmt(eager[stage]);
+  const fmt = (x: number | undefined) => (x === undefined ? "n/a" : x.toFixed(1)).padStart(9);
+  const torchMs = (stage: Stage) => (typeof eager === "string" ? undefined : eager[stage]);
+  const ratio = (stage: Stage, ours: Medians | undefined) => {
+    const t = torchMs(stage);
+    return (t === undefined || !ours ? "n/a" : `${(t / ours[stage]).toFixed(2)}×`).padStart(9);
+  };
+  const row = (label: string, stage: Stage, torch = true) =>
+    `${label.padEnd(19)}${fmt(fp32[stage])}  ${fmt(int8?.[stage])}  ${fmt(torch ? torchMs(stage) : undefined)}  ${torch ? ratio(stage, fp32) : fmt(undefined)}  ${torch ? ratio(stage, int8) : fmt(undefined)}`;
   const lines = [
     `bench:engine  model ${arch.name}  ${aspect} ${width}×${height}, ${frames} frames, ${steps} steps, CFG (batch 2)`,
     `              ${runs} runs after a warm-up, ${threads} intra-op thread(s), onnxruntime-node ${ort.env.versions.node}`,
+    `              int8: the pack's transformer/model.int8.onnx (SORA_PRECISION=auto picks it on the CPU)` + (int8 ? "" : ": not in this pack"),
     "",
-    "stage                  ORT ms   torch ms   torch/ORT",
-    `text encoder       ${fmt(med("text"))}  ${torchCol("text")}  ${ratio("text", med("text"))}`,
-    `denoise (DiT)      ${fmt(med("denoise"))}  ${torchCol("denoise")}  ${ratio("denoise", med("denoise"))}`,
-    `VAE decode         ${fmt(med("decode"))}  ${torchCol("decode")}  ${ratio("decode", med("decode"))}`,
-    `MP4 encode (ffmpeg)${fmt(med("encode"))}        n/a        n/a`,
-    `text → MP4 total   ${fmt(med("total"))}`,
+    "stage              ORT fp32   ORT int8   torch ms  torch/fp32  torch/int8",
+    row("text encoder", "text"),
+    row("denoise (DiT)", "denoise"),
+    row("VAE decode", "decode"),
+    row("MP4 encode", "encode", false),
+    row("text → MP4 total", "total", false),
     "",
-    `denoise: ${(flops / 1e9).toFixed(1)} GFLOP per clip → ${achieved.toFixed(1)} GFLOP/s; ORT matmul 1024³ peak ${peak.toFixed(1)} GFLOP/s (${((100 * achieved) / peak).toFixed(0)} % of peak)`,
-    `peak RSS: ${peakRss.toFixed(0)} MiB (ORT pipeline process)` +
+    `denoise fp32: ${(flops / 1e9).toFixed(1)} GFLOP per clip → ${achieved.toFixed(1)} GFLOP/s; ORT matmul 1024³ peak ${peak.toFixed(1)} GFLOP/s (${((100 * achieved) / peak).toFixed(0)} % of peak)`,
+    `peak RSS: ${fp32.peakRss.toFixed(0)} MiB fp32` + (int8 ? `, ${int8.peakRss.toFixed(0)} MiB int8` : "") + " (ORT pipeline process)" +
       (typeof eager === "string" ? `; torch baseline: ${eager}` : `; torch ${eager.torch} eager ${eager.peak_rss_mb.toFixed(0)} MiB, ${eager.threads} thread(s), random weights of the same architecture`),
     `targets: text → MP4 ≤ 1500 ms median on 2 cores; ORT ≥ 2× torch eager`,
   ];

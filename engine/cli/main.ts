@@ -14,7 +14,7 @@ const USAGE = `usage:
                 [--seconds S] [--image in.png | --extend parent.mp4 [--backward] | --interpolate a.png b.png
                 | --loop | --remix parent.mp4 [--strength 0.6]] [--model DIR] [--no-expand] [--preview] [--json]
   sora demo [--out DIR]      render a few example prompts
-environment: SORA_MODEL (model pack dir), SORA_DEVICE (cpu|cuda), SORA_THREADS`;
+environment: SORA_MODEL (model pack dir), SORA_DEVICE (cpu|cuda), SORA_THREADS, SORA_PRECISION (auto|fp32|int8)`;
 
 function framesFor(args: GenerateArgs, fps: number): number | undefined {
   const kind = args.condition?.kind;
@@ -47,7 +47,7 @@ async function generate(argv: string[]): Promise<void> {
     });
     bar?.done();
     const files = await writeOutputs(args, result, info.name);
-    report(args, result, files);
+    report(args, result, files, info.precision);
   } finally {
     await pipeline.close();
   }
@@ -67,10 +67,10 @@ async function writeOutputs(args: GenerateArgs, result: GenerateResult, model: s
   return writeClipFiles(result.clip, args.output, { preview: args.preview, metadata });
 }
 
-function report(args: GenerateArgs, r: GenerateResult, files: { video: string; preview?: string; thumbnail?: string }): void {
+function report(args: GenerateArgs, r: GenerateResult, files: { video: string; preview?: string; thumbnail?: string }, precision: string): void {
   const summary = {
     ...files, prompt: r.prompt, expandedPrompt: r.expandedPrompt, unknownWords: r.unknownWords, seed: r.seed,
-    frames: r.clip.frames.length, width: r.clip.width, height: r.clip.height, fps: r.clip.fps, timings: r.timings,
+    frames: r.clip.frames.length, width: r.clip.width, height: r.clip.height, fps: r.clip.fps, precision, timings: r.timings,
   };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -134,7 +134,7 @@ export class Generator {
   get info(): PipelineInfo {
     const { pack, limits } = this;
     return {
-      modelDir: pack.dir, name: pack.index.name, device: pack.device, threads: pack.threads, fps: pack.index.fps,
+      modelDir: pack.dir, name: pack.index.name, device: pack.device, threads: pack.threads, precision: pack.precision, fps: pack.index.fps,
       sizes: limits.sizes, defaultFrames: limits.defaultFrames, passFrames: limits.passFrames, maxFrames: limits.maxFrames,
       defaultSteps: limits.defaultSteps, defaultGuidance: limits.defaultGuidance, vocabularySize: pack.tokenizer.vocab.size,
     };

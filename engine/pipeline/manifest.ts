@@ -44,6 +44,12 @@ export const PACK_FILES = {
   vaeDecoder: "vae_decoder/model.onnx",
 } as const;
 
+/** Files a pack may have; the pipeline uses each where present. */
+export const OPTIONAL_PACK_FILES = {
+  /** The denoiser with int8 weight matrices (engine/train/quantize_int8.py), preferred on the CPU. */
+  transformerInt8: "transformer/model.int8.onnx",
+} as const;
+
 export class PackError extends Error {
   override name = "PackError";
 }

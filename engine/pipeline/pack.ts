@@ -4,10 +4,12 @@ import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
-import { PACK_FILES, PackError, readManifest, type ModelIndex, type SchedulerConfig } from "./manifest.ts";
+import { OPTIONAL_PACK_FILES, PACK_FILES, PackError, readManifest, type ModelIndex, type SchedulerConfig } from "./manifest.ts";
 import { loadTokenizer, type Tokenizer } from "./tokenizer.ts";
 
 export type Device = "cpu" | "cuda";
+/** Which denoiser file runs: "auto" is int8 on the CPU where the pack has it, else fp32. */
+export type Precision = "auto" | "fp32" | "int8";
 
 export interface PackOptions {
   /** Pack directory. Default: `SORA_MODEL`, else engine/models/default. */
@@ -16,6 +18,8 @@ export interface PackOptions {
   device?: Device;
   /** Intra-op threads per session. Default: `SORA_THREADS`, else 1. */
   threads?: number;
+  /** Default: `SORA_PRECISION`, else "auto". */
+  precision?: Precision;
 }
 
 export interface ModelPack {
@@ -25,6 +29,8 @@ export interface ModelPack {
   tokenizer: Tokenizer;
   device: Device;
   threads: number;
+  /** The denoiser that runs: its int8 copy or the float model. */
+  precision: "fp32" | "int8";
   sessions: {
     textEncoder: ort.InferenceSession;
     transformer: ort.InferenceSession;
@@ -61,6 +67,28 @@ export function resolveThreads(explicit?: number, env: NodeJS.ProcessEnv = proce
   const raw = explicit ?? (env.SORA_THREADS !== undefined && env.SORA_THREADS.trim() !== "" ? Number(env.SORA_THREADS) : 1);
   if (!Number.isInteger(raw) || raw < 1 || raw > 256) throw new PackError(`threads (SORA_THREADS) must be an integer from 1 to 256, got ${raw}`);
   return raw;
+}
+
+export function resolvePrecision(explicit?: string, env: NodeJS.ProcessEnv = process.env): Precision {
+  const p = (explicit ?? env.SORA_PRECISION ?? "auto").trim().toLowerCase();
+  if (p === "" || p === "auto") return "auto";
+  if (p === "fp32" || p === "int8") return p;
+  throw new PackError(`unknown precision "${p}" (SORA_PRECISION): use "auto", "fp32" or "int8"`);
+}
+
+/**
+ * The denoiser to run. int8 (weight matrices in int8, activations quantized per call) is ~1.4× faster on the CPU
+ * and scores the same on the evaluation; onnxruntime runs its integer kernels on the CPU only, so CUDA takes fp32.
+ */
+export function choosePrecision(wanted: Precision, device: Device, hasInt8: boolean, dir: string): "fp32" | "int8" {
+  if (wanted === "fp32") return "fp32";
+  if (device === "cuda") {
+    if (wanted === "int8") throw new PackError("SORA_PRECISION=int8 runs on the CPU only: use SORA_PRECISION=fp32 (or auto) with SORA_DEVICE=cuda");
+    return "fp32";
+  }
+  if (hasInt8) return "int8";
+  if (wanted === "int8") throw new PackError(`model pack ${dir} has no ${OPTIONAL_PACK_FILES.transformerInt8} (make one with engine/train/quantize_int8.py), so SORA_PRECISION=int8 cannot be used`);
+  return "fp32";
 }
 
 const CUDA_HELP =
@@ -103,8 +131,8 @@ const IO = {
   vaeDecoder: { inputs: ["latents"], outputs: ["frames"] },
 } as const;
 
-async function openSession(dir: string, key: keyof typeof IO, opts: ort.InferenceSession.SessionOptions, device: Device): Promise<ort.InferenceSession> {
-  const path = join(dir, PACK_FILES[key]);
+async function openSession(dir: string, key: keyof typeof IO, opts: ort.InferenceSession.SessionOptions, device: Device, file: string = PACK_FILES[key]): Promise<ort.InferenceSession> {
+  const path = join(dir, file);
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(path, opts);
@@ -130,8 +158,10 @@ export async function loadPack(options: PackOptions = {}): Promise<ModelPack> {
   const dir = resolveModelDir(options.modelDir);
   const device = resolveDevice(options.device);
   const threads = resolveThreads(options.threads);
+  const wanted = resolvePrecision(options.precision);
   if (device === "cuda" && !cudaProviderInstalled()) throw new PackError(CUDA_HELP);
   const { index, scheduler } = readManifest(dir);
+  const precision = choosePrecision(wanted, device, existsSync(join(dir, OPTIONAL_PACK_FILES.transformerInt8)), dir);
   const tokenizer = loadTokenizer(join(dir, "tokenizer"));
 
   const opts = sessionOptions(device, threads);
@@ -140,14 +170,14 @@ export async function loadPack(options: PackOptions = {}): Promise<ModelPack> {
     // One at a time: the text encoder failing on a bad provider should not leave three sessions half-built.
     const textEncoder = await openSession(dir, "textEncoder", opts, device);
     opened.push(textEncoder);
-    const transformer = await openSession(dir, "transformer", opts, device);
+    const transformer = await openSession(dir, "transformer", opts, device, precision === "int8" ? OPTIONAL_PACK_FILES.transformerInt8 : PACK_FILES.transformer);
     opened.push(transformer);
     const vaeEncoder = await openSession(dir, "vaeEncoder", opts, device);
     opened.push(vaeEncoder);
     const vaeDecoder = await openSession(dir, "vaeDecoder", opts, device);
     opened.push(vaeDecoder);
     return {
-      dir, index, scheduler, tokenizer, device, threads,
+      dir, index, scheduler, tokenizer, device, threads, precision,
       sessions: { textEncoder, transformer, vaeEncoder, vaeDecoder },
       release: async () => {
         await Promise.all(opened.map((s) => s.release()));

@@ -68,6 +68,8 @@ export interface LoadPipelineOptions {
   modelDir?: string;
   device?: "cpu" | "cuda";
   threads?: number;
+  /** Which denoiser runs (pack.ts resolvePrecision): default `SORA_PRECISION`, else "auto" (int8 on the CPU where the pack has it). */
+  precision?: "auto" | "fp32" | "int8";
   /**
    * Most frames one request may ask for. Above the pack's `max_frames` a clip is made in chunks, each extending the
    * last. Default: the pack's `max_frames` (no chunking unless the caller opts in).
@@ -83,6 +85,8 @@ export interface PipelineInfo {
   name: string;
   device: "cpu" | "cuda";
   threads: number;
+  /** The denoiser that runs. */
+  precision: "fp32" | "int8";
   fps: number;
   sizes: Record<AspectRatio, [number, number]>;
   defaultFrames: number;

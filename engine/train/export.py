@@ -1,4 +1,4 @@
-"""Writes a model pack (CONTRACTS §5): four ONNX models, model_index.json, scheduler config, tokenizer, model card.
+"""Writes a model pack (CONTRACTS §5): four ONNX models (and an int8 copy of the denoiser), model_index.json, scheduler config, tokenizer, model card.
 
   python3 engine/train/export.py --vae runs/vae --dit runs/dit --out engine/models/default
   python3 engine/train/export.py --random --out runs/random-pack      # untrained: the eval's floor
@@ -18,6 +18,7 @@ import torch  # noqa: E402
 
 from onnx_export import export_all  # noqa: E402
 from pack_sources import load_sources  # noqa: E402
+from quantize_int8 import quantize_file  # noqa: E402
 from tokenizer import save_tokenizer  # noqa: E402
 
 SIZES = {"1:1": [64, 64], "16:9": [112, 64], "9:16": [64, 112]}
@@ -76,6 +77,10 @@ def model_card(src, name: str) -> str:
         "Euler sampling from t = 1 to 0 on the shifted grid (scheduler/scheduler_config.json), classifier-free "
         "guidance against the empty caption `[2]`. Sizes: 64×64, 112×64, 64×112; up to 17 frames at 8 fps.",
         "",
+        "`transformer/model.int8.onnx`: the denoiser with its weight matrices in int8 (7-bit range, one scale per "
+        "output column; activations quantized per call; engine/train/quantize_int8.py), which the pipeline runs on "
+        "the CPU by default (`SORA_PRECISION`).",
+        "",
         "Reproduce: `bash engine/train/reproduce.sh`.",
         "",
     ]
@@ -88,6 +93,8 @@ def write_pack(src, out_dir: str, name: str) -> int:
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     export_all(src, tmp)
+    # The int8 denoiser beside the float one: the CPU default where the pack has it (engine/pipeline/pack.ts).
+    quantize_file(os.path.join(tmp, "transformer", "model.onnx"), os.path.join(tmp, "transformer", "model.int8.onnx"))
     with open(os.path.join(tmp, "model_index.json"), "w") as f:
         json.dump(model_index(src, name), f, indent=2)
     os.makedirs(os.path.join(tmp, "scheduler"))

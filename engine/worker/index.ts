@@ -80,7 +80,7 @@ export async function startEngineWorker(opts: EngineWorkerOptions): Promise<Engi
   });
   const running = worker.run().catch((err: Error) => log(`worker loop ended: ${err.message}`));
   await worker.waitUntilReady();
-  log(`ready: model ${pipeline.info.name} on ${pipeline.info.device}, queue ${prefix}:${QUEUE_NAME}, ` +
+  log(`ready: model ${pipeline.info.name} on ${pipeline.info.device} (${pipeline.info.precision}), queue ${prefix}:${QUEUE_NAME}, ` +
     `${worker.concurrency} slot(s), lock ${tuning.lockMs} ms, stalled check every ${tuning.stalledMs} ms`);
 
   let closing: Promise<void> | undefined;

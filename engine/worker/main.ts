@@ -1,5 +1,5 @@
 // `npm run engine`: one engine worker process. Store from SORA_STORE / SORA_STORE_DIR (openStore), queue from
-// REDIS_URL / SORA_QUEUE_PREFIX, model from SORA_MODEL / SORA_DEVICE / SORA_THREADS, tuning from SORA_WORKER_*
+// REDIS_URL / SORA_QUEUE_PREFIX, model from SORA_MODEL / SORA_DEVICE / SORA_THREADS / SORA_PRECISION, tuning from SORA_WORKER_*
 // (config.ts). SIGTERM or SIGINT: finish the running jobs (or give them back after SORA_WORKER_GRACE_MS), then exit;
 // a second signal exits at once (the jobs' locks then expire and another worker takes them).
 import { openStore } from "../store/index.ts";

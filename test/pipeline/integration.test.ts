@@ -1,9 +1,12 @@
 // The pipeline end to end on a real model pack, in-thread (worker.test.ts covers the worker). Few steps per
 // generation: these tests check shapes, conditioning mechanics and determinism, not picture quality.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sliceFrames, type PassPlan } from "../../engine/pipeline/conditioning.ts";
 import { Generator } from "../../engine/pipeline/generate.ts";
-import { loadPack, type ModelPack } from "../../engine/pipeline/pack.ts";
+import { OPTIONAL_PACK_FILES } from "../../engine/pipeline/manifest.ts";
+import { choosePrecision, loadPack, resolvePrecision, type ModelPack } from "../../engine/pipeline/pack.ts";
 import { RequestError, type GenerateRequest } from "../../engine/pipeline/types.ts";
 import { decodeFrames, encodeFrames } from "../../engine/pipeline/vae.ts";
 import { renderScene, type Scene } from "../../engine/synth/index.ts";
@@ -90,6 +93,29 @@ describe.skipIf(!TP.dir)(`pipeline on a model pack (${TP.reason})`, () => {
     const d = await run({ frames: 5 });
     const e = await run({ frames: 5, seed: d.seed });
     expect(sameBytes(d.clip.frames, e.clip.frames)).toBe(true); // a random seed is reported and reproduces
+  });
+
+  it("runs the pack's int8 denoiser on the CPU where it has one, and it makes nearly the clip the fp32 one makes", async () => {
+    const hasInt8 = existsSync(join(TP.dir!, OPTIONAL_PACK_FILES.transformerInt8));
+    expect(pack.precision).toBe(choosePrecision(resolvePrecision(), "cpu", hasInt8, TP.dir!));
+    if (!hasInt8) return;
+    const fp32 = await loadPack({ modelDir: TP.dir, precision: "fp32" });
+    const int8 = pack.precision === "int8" ? pack : await loadPack({ modelDir: TP.dir, precision: "int8" });
+    try {
+      // 20 steps: at 2 the model has barely left the mean picture, and any two clips are close.
+      const req = { prompt: "two blue stars spin on a night sky", steps: 20, frames: 9, seed: 5 };
+      const flat = (r: { clip: Clip }) => Buffer.concat(r.clip.frames.map((f) => f.data));
+      const a = flat(await new Generator(int8, {}).generate(req));
+      const fp32Gen = new Generator(fp32, {});
+      const b = flat(await fp32Gen.generate(req));
+      const otherSeed = flat(await fp32Gen.generate({ ...req, seed: 6 }));
+      const near = meanAbs(a, b);
+      expect(near, "int8 vs fp32, mean |Δ| per byte").toBeLessThan(2);
+      expect(near, "far closer than another seed's clip").toBeLessThan(meanAbs(b, otherSeed) / 4);
+    } finally {
+      await fp32.release();
+      if (int8 !== pack) await int8.release();
+    }
   });
 
   it("expands the prompt and reports unknown words", async () => {

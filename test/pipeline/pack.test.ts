@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PackError, readManifest, PACK_FILES } from "../../engine/pipeline/manifest.ts";
 import {
-  cudaProviderInstalled, DEFAULT_MODEL_DIR, loadPack, REPO_ROOT, resolveDevice, resolveModelDir, resolveThreads, sessionOptions,
+  choosePrecision, cudaProviderInstalled, DEFAULT_MODEL_DIR, loadPack, REPO_ROOT, resolveDevice, resolveModelDir, resolvePrecision,
+  resolveThreads, sessionOptions,
 } from "../../engine/pipeline/pack.ts";
 
 const index = {
@@ -49,6 +50,19 @@ describe("model pack location and options", () => {
     expect(resolveThreads(undefined, { SORA_THREADS: "2" })).toBe(2);
     expect(() => resolveThreads(undefined, { SORA_THREADS: "two" })).toThrow(/SORA_THREADS/);
     expect(sessionOptions("cpu", 3)).toMatchObject({ executionProviders: ["cpu"], graphOptimizationLevel: "all", intraOpNumThreads: 3, executionMode: "sequential" });
+  });
+
+  it("chooses the denoiser's precision: int8 on the CPU where the pack has it, fp32 otherwise, clear errors", () => {
+    expect(resolvePrecision(undefined, {})).toBe("auto");
+    expect(resolvePrecision(undefined, { SORA_PRECISION: "INT8" })).toBe("int8");
+    expect(resolvePrecision("fp32", { SORA_PRECISION: "int8" })).toBe("fp32");
+    expect(() => resolvePrecision(undefined, { SORA_PRECISION: "fp16" })).toThrow(/unknown precision "fp16"/);
+    expect(choosePrecision("auto", "cpu", true, "/p")).toBe("int8");
+    expect(choosePrecision("auto", "cpu", false, "/p")).toBe("fp32");
+    expect(choosePrecision("auto", "cuda", true, "/p")).toBe("fp32");
+    expect(choosePrecision("fp32", "cpu", true, "/p")).toBe("fp32");
+    expect(() => choosePrecision("int8", "cpu", false, "/p")).toThrow(/model pack \/p has no transformer\/model.int8.onnx/);
+    expect(() => choosePrecision("int8", "cuda", true, "/p")).toThrow(/CPU only/);
   });
 
   it("explains how to get the CUDA provider when it is missing", async () => {

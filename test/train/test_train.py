@@ -179,5 +179,35 @@ class Budget(unittest.TestCase):
         self.assertEqual(last, 800 + int((120 - (20 + 25 + 60)) / per_step))
 
 
+class Quantize(unittest.TestCase):
+    """quantize_int8: weight MatMuls become onnxruntime's dynamic-quantization pattern; nothing else changes."""
+
+    def test_weights_and_graph(self):
+        try:
+            import numpy as np
+            from onnx import TensorProto, helper, numpy_helper
+        except ImportError:
+            self.skipTest("the onnx package is not installed")
+        import quantize_int8
+        rng = np.random.default_rng(0)
+        w = rng.standard_normal((16, 8)).astype(np.float32)
+        q, scale = quantize_int8.quantize_weight(w)
+        self.assertEqual(q.dtype, np.int8)
+        self.assertLessEqual(int(np.abs(q).max()), quantize_int8.WEIGHT_LEVELS)
+        self.assertLessEqual(float(np.abs(q * scale - w).max()), float(scale.max()) / 2 + 1e-6)   # rounding only
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 16])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 8])
+        graph = helper.make_graph(
+            [helper.make_node("MatMul", ["x", "w"], ["h"], name="proj"),
+             helper.make_node("MatMul", ["h", "h_t"], ["y"], name="activations")],        # no weight: stays float
+            "g", [x, helper.make_tensor_value_info("h_t", TensorProto.FLOAT, [8, 8])], [y], [numpy_helper.from_array(w, "w")])
+        model, done = quantize_int8.quantize_model(helper.make_model(graph))
+        self.assertEqual(done, 1)
+        self.assertEqual([n.op_type for n in model.graph.node],
+                         ["DynamicQuantizeLinear", "MatMulInteger", "Cast", "Mul", "Mul", "MatMul"])
+        self.assertNotIn("w", [i.name for i in model.graph.initializer])          # the float copy is dropped
+        self.assertEqual(model.graph.node[4].output[0], "h")                       # consumers see the same name
+
+
 if __name__ == "__main__":
     unittest.main()
