@@ -97,7 +97,7 @@ export async function startApp(o: AppOptions): Promise<App> {
       });
       closers.push({ name: "engine worker", close: () => worker.close() });
       model = worker.info.name;
-      log(t(locale, "startup.workerReady", { model, device: worker.info.device, concurrency: concurrency ?? 1 }));
+      log(t(locale, "startup.workerReady", { model, device: `${worker.info.device} (${worker.info.precision})`, concurrency: concurrency ?? 1 }));
     } else {
       log(t(locale, "startup.noWorker"));
     }

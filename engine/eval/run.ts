@@ -91,6 +91,8 @@ export async function modelRow(
   const missing = packMissing(modelDir);
   if (missing) return { name, source: modelDir, metrics: null, note: missing, seconds: 0, items: [] };
   const pipe = await pipelineModule.loadPipeline({ modelDir, ...(opts.threads ? { threads: opts.threads } : {}) });
+  // Which denoiser ran (SORA_PRECISION): the int8 and float ones score alike, but not identically.
+  const source = `${modelDir} (${pipe.info.precision})`;
   const common = { steps: opts.steps, guidance: opts.guidance };
   const results: ItemResult[] = [];
   try {
@@ -114,7 +116,7 @@ export async function modelRow(
   const seams = results.flatMap((r) => (r.seam === undefined ? [] : [r.seam]));
   const loops = results.flatMap((r) => (r.loop === undefined ? [] : [r.loop]));
   return {
-    name, source: modelDir, metrics: aggregate(results.map((r) => r.score), seams, loops),
+    name, source, metrics: aggregate(results.map((r) => r.score), seams, loops),
     seconds: (performance.now() - t0) / 1000, items: results,
   };
 }
