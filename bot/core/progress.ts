@@ -95,13 +95,16 @@ export const realClock: Clock = {
  * One per message. push() sends at once if the interval has passed, else remembers only the newest value and sends
  * it when the interval ends (intermediate states are dropped: nobody needs 41 % after 42 %). finish() sends the
  * final value, no sooner than the interval allows, and resolves once it is sent; pushes after finish are ignored.
- * Sends never overlap, so edits arrive in order.
+ * Sends never overlap: while one is in flight, newer values wait (the newest only) and go when it has ended, still
+ * at least an interval after its start. So edits arrive in order, and a slow request never lets two out back to back
+ * (which a platform's per-channel rate limit would count against us).
  */
 export class EditThrottle<T> {
+  /** When the last send started. */
   private lastSent = -Infinity;
   private pending: { value: T } | undefined;
   private timer: unknown;
-  private inFlight: Promise<void> = Promise.resolve();
+  private sending = false;
   private finished = false;
   private finalDone: Promise<void> | undefined;
   private resolveFinal: (() => void) | undefined;
@@ -129,8 +132,9 @@ export class EditThrottle<T> {
     return this.finalDone;
   }
 
+  /** Send the pending value when the interval allows; while a send is in flight its end schedules the next. */
   private schedule(): void {
-    if (this.timer !== undefined) return;
+    if (this.timer !== undefined || this.sending || !this.pending) return;
     const wait = this.lastSent + this.intervalMs - this.clock.now();
     if (wait <= 0) this.flush();
     else this.timer = this.clock.setTimeout(() => {
@@ -144,12 +148,15 @@ export class EditThrottle<T> {
     if (!item) return;
     this.pending = undefined;
     this.lastSent = this.clock.now();
+    this.sending = true;
     const isFinal = this.finished;
-    this.inFlight = this.inFlight
+    void Promise.resolve()
       .then(() => this.send(item.value))
       .catch(this.onError)
       .then(() => {
-        if (isFinal && !this.pending) this.resolveFinal?.();
+        this.sending = false;
+        if (this.pending) this.schedule();
+        else if (isFinal) this.resolveFinal?.();
       });
   }
 }

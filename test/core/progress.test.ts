@@ -92,7 +92,7 @@ describe("EditThrottle", () => {
     expect(sent).toEqual(["1%", "3%", "done"]);
   });
 
-  it("keeps edits in order even when one is slow, and goes on after a failed edit", async () => {
+  it("keeps edits in order even when one is slow, sends only the newest after it, and goes on after a failed edit", async () => {
     const clock = new HandClock();
     const sent: string[] = [];
     const errors: unknown[] = [];
@@ -105,15 +105,50 @@ describe("EditThrottle", () => {
     }, 100, clock, (e) => errors.push(e));
     th.push("slow");
     await clock.advance(100);
+    th.push("stale");
+    await clock.advance(100);
     th.push("bad");
     await clock.advance(100);
+    expect(sent, "nothing overtakes the slow edit").toEqual([]);
+    release();
+    await settle();
+    expect(errors, "the newest state went, and failed").toHaveLength(1);
     const done = th.finish("final");
     await clock.advance(100);
-    expect(sent).toEqual([]);
-    release();
     await done;
     expect(sent).toEqual(["slow", "final"]);
-    expect(errors).toHaveLength(1);
+  });
+
+  it("starts edits an interval apart and only after the previous one ended, however slow a request is", async () => {
+    const clock = new HandClock();
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let release: (() => void) | undefined;
+    const th = new EditThrottle<string>(async () => {
+      starts.push(clock.now());
+      await new Promise<void>((r) => (release = r));
+      ends.push(clock.now());
+    }, 100, clock);
+    th.push("a");                       // starts at 0 and takes 150 ms
+    await settle();
+    await clock.advance(100);
+    th.push("b");                       // due at 100, but "a" is still out
+    await clock.advance(50);
+    release!();
+    await settle();                     // "a" ends at 150: "b" starts at once (150 ≥ 0 + 100)
+    th.push("c");
+    await clock.advance(10);
+    release!();                         // "b" ends at 160: "c" waits for 150 + 100
+    await clock.advance(89);
+    expect(starts).toEqual([0, 150]);
+    await clock.advance(1);
+    expect(starts).toEqual([0, 150, 250]);
+    release!();
+    await settle();
+    for (let i = 1; i < starts.length; i++) {
+      expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(100);
+      expect(starts[i]).toBeGreaterThanOrEqual(ends[i - 1]);
+    }
   });
 
   it("sends the final state at once when the interval has passed", async () => {

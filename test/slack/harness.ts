@@ -25,9 +25,10 @@ export const TEST_PACK = findTestPack();
 
 /** After a failed test, print what the adapters and the worker logged: a failure on a loaded CI machine is otherwise hard to place. */
 export function showLogsOnFailure(world: () => World | undefined): void {
-  afterEach((ctx) => {
+  afterEach(async (ctx) => {
     const w = world();
-    if (ctx.task.result?.state === "fail" && w) console.error(`slack and worker logs:\n${w.logs.join("\n")}`);
+    if (ctx.task.result?.state !== "fail" || !w) return;
+    console.error(`slack and worker logs:\n${w.logs.join("\n")}\ndeliveries in Redis:\n${(await w.deliveryState()).join("\n")}`);
   });
 }
 
@@ -146,6 +147,16 @@ export class World {
    */
   async recorded(book: DeliveryBook, jobId: string): Promise<void> {
     await this.fake.waitFor(() => book.holds(jobId), 10_000, `the delivery of job ${jobId} recorded`);
+  }
+
+  /** Every delivery key of this world with its value and time to live (what a failed takeover test needs to show). */
+  async deliveryState(): Promise<string[]> {
+    const keys = (await this.redis.keys(`${this.prefix}:delivery:*`)).sort();
+    return Promise.all(keys.map(async (k) => {
+      const type = await this.redis.type(k);
+      const value = type === "zset" ? (await this.redis.zrange(k, "0", "-1")).join(" ") : type === "string" ? await this.redis.get(k) : type;
+      return `${k} (ttl ${await this.redis.pttl(k)} ms): ${value}`;
+    }));
   }
 
   /** Jobs waiting or running in this world's queue. */
