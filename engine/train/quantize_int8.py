@@ -1,4 +1,4 @@
-"""Dynamic int8 quantization of a pack's transformer (the denoiser), for CPUs with int8 dot-product instructions.
+"""Dynamic int8 quantization of a pack's transformer (the denoiser), for faster CPU inference.
 
 Every MatMul whose right-hand side is a weight becomes the pattern onnxruntime fuses into DynamicQuantizeMatMul:
 the activations are quantized per call (uint8, per tensor: DynamicQuantizeLinear), the weights once here (int8,
