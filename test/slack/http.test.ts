@@ -3,7 +3,7 @@
 // end with the real engine; a bad or stale signature is refused with 401 and queues nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { t } from "../../bot/core/i18n.ts";
-import { World, TEST_PACK } from "./harness.ts";
+import { World, TEST_PACK, showLogsOnFailure } from "./harness.ts";
 import { httpBody, sign, type HttpTransport } from "./fake/transport.ts";
 import type { FakeMessage } from "./fake/server.ts";
 
@@ -20,6 +20,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await w?.close();
 });
+
+showLogsOnFailure(() => w);
 
 async function clipIn(threadTs: string, after: number): Promise<FakeMessage> {
   return w.fake.waitFor(() => w.fake.threadOf(w.general, threadTs).filter((m) => m.ts !== threadTs).slice(after)
