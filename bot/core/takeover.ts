@@ -93,7 +93,13 @@ export class JobTakeover<P> {
   }
 
   private adopt(d: Delivery<P>): void {
-    if (this.closed || this.followed.has(d.jobId)) return;
+    if (this.followed.has(d.jobId)) return;
+    if (this.closed) {
+      // Claimed by a sweep (or a completion) that was under way when close() ran: hand it straight back. Kept, the
+      // claim would be renewed for as long as the book lives, and no other process could take the job over.
+      void this.o.deliveries.release(d.jobId).catch(() => undefined);
+      return;
+    }
     this.o.log(`${this.o.platform}: took over job ${d.jobId} (its process stopped)`);
     this.o.resume(d);
   }
