@@ -3,13 +3,13 @@
 // matmul on onnxruntime (the machine's achievable GFLOP/s). The pipeline runs twice: with the float denoiser and,
 // where the pack has it, with its int8 copy. Prints one table; numbers, never assertions.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { loadPipeline, resolveModelDir, type GenerateResult } from "../pipeline/index.ts";
-import { OPTIONAL_PACK_FILES } from "../pipeline/manifest.ts";
+import { hasInt8Denoiser } from "../pipeline/pack.ts";
 import type { AspectRatio } from "../types.ts";
 import { encodeMp4 } from "../video/index.ts";
 import { denoiseFlops, matmulFlops, readArchitecture } from "./flops.ts";
@@ -101,7 +101,7 @@ async function measure(precision: "fp32" | "int8"): Promise<Medians> {
 
 async function main() {
   const fp32 = await measure("fp32");
-  const int8 = existsSync(join(modelDir, OPTIONAL_PACK_FILES.transformerInt8)) ? await measure("int8") : undefined;
+  const int8 = hasInt8Denoiser(modelDir) ? await measure("int8") : undefined;
   const eager = torchEager();
   const peak = await matmulPeak(1024);
 

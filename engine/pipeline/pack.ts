@@ -76,6 +76,11 @@ export function resolvePrecision(explicit?: string, env: NodeJS.ProcessEnv = pro
   throw new PackError(`unknown precision "${p}" (SORA_PRECISION): use "auto", "fp32" or "int8"`);
 }
 
+/** Whether the pack ships the optional int8 copy of its denoiser. */
+export function hasInt8Denoiser(dir: string): boolean {
+  return existsSync(join(dir, OPTIONAL_PACK_FILES.transformerInt8));
+}
+
 /**
  * The denoiser to run. int8 (weight matrices in int8, activations quantized per call) is ~1.4× faster on the CPU
  * and scores the same on the evaluation; onnxruntime runs its integer kernels on the CPU only, so CUDA takes fp32.
@@ -161,7 +166,7 @@ export async function loadPack(options: PackOptions = {}): Promise<ModelPack> {
   const wanted = resolvePrecision(options.precision);
   if (device === "cuda" && !cudaProviderInstalled()) throw new PackError(CUDA_HELP);
   const { index, scheduler } = readManifest(dir);
-  const precision = choosePrecision(wanted, device, existsSync(join(dir, OPTIONAL_PACK_FILES.transformerInt8)), dir);
+  const precision = choosePrecision(wanted, device, hasInt8Denoiser(dir), dir);
   const tokenizer = loadTokenizer(join(dir, "tokenizer"));
 
   const opts = sessionOptions(device, threads);

@@ -6,18 +6,14 @@ import { connectRedis } from "../../engine/queue/connection.ts";
 import { RedisServerDefaults } from "../../bot/core/server-defaults.ts";
 import { COMMANDS } from "../../commands/index.ts";
 import { ListQueue, MapClips, RecordingContext } from "./harness.ts";
+import { cleanup } from "../queue/helpers.ts";
 
 const prefix = `sora-defaultstest-${randomUUID().slice(0, 8)}`;
 const redis = connectRedis();
 const defaults = new RedisServerDefaults(redis, { prefix });
 
 afterAll(async () => {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await cleanup(redis, prefix);
   await redis.quit();
 });
 

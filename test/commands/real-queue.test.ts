@@ -6,6 +6,7 @@ import { connectRedis } from "../../engine/queue/connection.ts";
 import { Producer } from "../../engine/queue/producer.ts";
 import { COMMANDS } from "../../commands/index.ts";
 import { MapClips, RecordingContext } from "./harness.ts";
+import { cleanup } from "../queue/helpers.ts";
 
 const prefix = `sora-cmdtest-${randomUUID().slice(0, 8)}`;
 const redis = connectRedis();
@@ -21,12 +22,7 @@ const ctx = (userId: string, more: { eventId?: string; locale?: string; manager?
 
 afterAll(async () => {
   await producer.close();
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await cleanup(redis, prefix);
   await redis.quit();
 });
 

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectRedis } from "../../engine/queue/connection.ts";
 import { DeliveryBook, type Delivery } from "../../bot/core/deliveries.ts";
+import { cleanup } from "../queue/helpers.ts";
 
 const prefix = `sora-deliverytest-${randomUUID().slice(0, 8)}`;
 const redis = connectRedis();
@@ -17,12 +18,7 @@ function book(owner: string, claimMs = 60_000): DeliveryBook {
 
 afterAll(async () => {
   for (const b of books) await b.stop();
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await cleanup(redis, prefix);
   await redis.quit();
 });
 

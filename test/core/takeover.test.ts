@@ -7,6 +7,7 @@ import { connectRedis } from "../../engine/queue/connection.ts";
 import { DeliveryBook } from "../../bot/core/deliveries.ts";
 import { JobFollower, type JobEventSource } from "../../bot/core/follow-job.ts";
 import { JobTakeover } from "../../bot/core/takeover.ts";
+import { cleanup } from "../queue/helpers.ts";
 
 const prefix = `sora-takeovertest-${randomUUID().slice(0, 8)}`;
 const redis = connectRedis();
@@ -20,12 +21,7 @@ function book(owner: string, claimMs = 60_000): DeliveryBook {
 
 afterAll(async () => {
   for (const b of books) await b.stop();
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await cleanup(redis, prefix);
   await redis.quit();
 });
 

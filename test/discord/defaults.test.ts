@@ -8,6 +8,7 @@ import { t } from "../../bot/core/i18n.ts";
 import { RedisServerDefaults } from "../../bot/core/server-defaults.ts";
 import { World } from "./harness.ts";
 import type { FakeInteraction, FakeMessage } from "./fake/server.ts";
+import { cleanup } from "../queue/helpers.ts";
 
 const prefix = `test-discord-defaults-${randomUUID().slice(0, 8)}`;
 const redis = connectRedis();
@@ -20,12 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await w?.close();
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await cleanup(redis, prefix);
   await redis.quit();
 });
 

@@ -16,6 +16,7 @@ import { parseBlocklist } from "../../bot/core/moderation.ts";
 import { startDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from "../../bot/discord/index.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
 import { FakeDiscord, type FakeChannel, type FakeGuild, type FakeUser } from "./fake/server.ts";
+import { cleanup } from "../queue/helpers.ts";
 
 export const TEST_PACK = findTestPack();
 
@@ -138,12 +139,7 @@ export class World {
     await this.worker?.close().catch(() => undefined);
     await this.events.close();
     await this.producer.close();
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.prefix}:*`, "COUNT", 500);
-      if (keys.length) await this.redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await cleanup(this.redis, this.prefix);
     await this.redis.quit();
     await this.store.close();
     await this.fake.close();

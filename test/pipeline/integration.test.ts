@@ -1,12 +1,9 @@
 // The pipeline end to end on a real model pack, in-thread (worker.test.ts covers the worker). Few steps per
 // generation: these tests check shapes, conditioning mechanics and determinism, not picture quality.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sliceFrames, type PassPlan } from "../../engine/pipeline/conditioning.ts";
 import { Generator } from "../../engine/pipeline/generate.ts";
-import { OPTIONAL_PACK_FILES } from "../../engine/pipeline/manifest.ts";
-import { choosePrecision, loadPack, resolvePrecision, type ModelPack } from "../../engine/pipeline/pack.ts";
+import { choosePrecision, hasInt8Denoiser, loadPack, resolvePrecision, type ModelPack } from "../../engine/pipeline/pack.ts";
 import { RequestError, type GenerateRequest } from "../../engine/pipeline/types.ts";
 import { decodeFrames, encodeFrames } from "../../engine/pipeline/vae.ts";
 import { renderScene, type Scene } from "../../engine/synth/index.ts";
@@ -96,7 +93,7 @@ describe.skipIf(!TP.dir)(`pipeline on a model pack (${TP.reason})`, () => {
   });
 
   it("runs the pack's int8 denoiser on the CPU where it has one, and it makes nearly the clip the fp32 one makes", async () => {
-    const hasInt8 = existsSync(join(TP.dir!, OPTIONAL_PACK_FILES.transformerInt8));
+    const hasInt8 = hasInt8Denoiser(TP.dir!);
     expect(pack.precision).toBe(choosePrecision(resolvePrecision(), "cpu", hasInt8, TP.dir!));
     if (!hasInt8) return;
     const fp32 = await loadPack({ modelDir: TP.dir, precision: "fp32" });

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis } from "../../engine/queue/connection.ts";
 import { encodePng } from "../../engine/synth/png.ts";
 import { sparePort } from "../../bot/start/redis.ts";
+import { cleanup } from "../queue/helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CHROMIUM = "/usr/bin/chromium";
@@ -83,12 +84,7 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)("playground end to end (npm s
     await browser?.close();
     if (child && child.exitCode === null) child.kill("SIGKILL");
     const redis = connectRedis();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await cleanup(redis, prefix);
     await redis.quit();
     await rm(storeDir, { recursive: true, force: true });
     await rm(userDataDir, { recursive: true, force: true });

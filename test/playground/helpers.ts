@@ -12,6 +12,7 @@ import { FsClipStore } from "../../engine/store/index.ts";
 import { parseBlocklist } from "../../bot/core/moderation.ts";
 import { startPlayground, type Playground } from "../../bot/playground/index.ts";
 import type { PageMessage } from "../../bot/playground/sessions.ts";
+import { cleanup } from "../queue/helpers.ts";
 
 export interface TestPlayground {
   pg: Playground;
@@ -44,12 +45,7 @@ export async function startTestPlayground(opts: { maxImageBytes?: number } = {})
       await pg.close();
       await events.close();
       await producer.close();
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== "0");
+      await cleanup(redis, prefix);
       await redis.quit();
       await eventsRedis.quit();
       await store.close();

@@ -20,6 +20,7 @@ import { parseBlocklist } from "../../bot/core/moderation.ts";
 import { SLACK_EVENTS_PATH, startSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../../bot/slack/index.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
 import { FakeSlack, type FakeChannel, type FakeMessage, type FakeUser } from "./fake/server.ts";
+import { cleanup, keysUnder } from "../queue/helpers.ts";
 
 export const TEST_PACK = findTestPack();
 
@@ -151,7 +152,7 @@ export class World {
 
   /** Every delivery key of this world with its value and time to live (what a failed takeover test needs to show). */
   async deliveryState(): Promise<string[]> {
-    const keys = (await this.redis.keys(`${this.prefix}:delivery:*`)).sort();
+    const keys = (await keysUnder(this.redis, `${this.prefix}:delivery`)).sort();
     return Promise.all(keys.map(async (k) => {
       const type = await this.redis.type(k);
       const value = type === "zset" ? (await this.redis.zrange(k, "0", "-1")).join(" ") : type === "string" ? await this.redis.get(k) : type;
@@ -185,12 +186,7 @@ export class World {
     await this.worker?.close().catch(() => undefined);
     await this.events.close();
     await this.producer.close();
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.prefix}:*`, "COUNT", 500);
-      if (keys.length) await this.redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await cleanup(this.redis, this.prefix);
     await this.redis.quit();
     await this.store.close();
     await this.fake.close();
