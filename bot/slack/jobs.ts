@@ -149,9 +149,10 @@ export class SlackJobs {
           this.deps.log(`slack: job ${jobId} ${closing ? "ended while stopping; the process that takes it over posts it" : "was taken over by another process; not posting it here"}`);
           return;
         }
-        clip = await this.postClip(record, post, { channel: place.channel, threadTs: place.threadTs });
         // The parent message shows the clip's thread: a reply there, or a later /sora reply to it, continues this clip.
+        // Linked before the clip is posted: a reply sent the moment the clip appears must already find it.
         await this.deps.store.linkMessage("slack", place.ts, record.id);
+        clip = await this.postClip(record, post, { channel: place.channel, threadTs: place.threadTs });
       },
     }).then(async (outcome) => {
       await this.takeover.ended(jobId, handedOver);
