@@ -23,7 +23,7 @@ import checkpoint  # noqa: E402
 from budget import StepBudget  # noqa: E402
 from dit import DiT  # noqa: E402
 from ema import EMA  # noqa: E402
-from flow import flow_loss, known_frames, noisy_inputs, train_times  # noqa: E402
+from flow import flow_loss, known_frames, motion_emphasis, noisy_inputs, train_times  # noqa: E402
 from guard import DivergenceGuard  # noqa: E402
 from latents import load_split, train_captions  # noqa: E402
 from pack_sources import DEFAULT_TEXT  # noqa: E402
@@ -66,7 +66,8 @@ def batch_shape(data, aspects, p_aspect, rng, a):
 
 
 def step_batch(data, aspect, frames, n, gen, device, a, dim):
-    """Draws one training batch on the training device → model inputs + target + loss weight."""
+    """Draws one training batch on the training device → model inputs + target + loss weight + element emphasis
+    (None unless --motion-weight)."""
     ds = data[aspect]
     idx = torch.randint(0, len(ds), (n,), generator=gen, device=device)
     z, ids = ds.batch(idx, gen, frames, a.p_uncond)
@@ -75,7 +76,11 @@ def step_batch(data, aspect, frames, n, gen, device, a, dim):
     t = train_times(n, gen, a.t_uniform, a.t_shift)
     known = known_frames(n, f, gen, a.p_cond, a.max_known)
     x_t, tf, target, weight = noisy_inputs(x0, t, known, gen)
-    return x_t, tf, pos_table(f, h // 2, w // 2, dim, device), ids, target, weight
+    emphasis = None
+    if a.motion_weight > 0:
+        c = z.shape[2]
+        emphasis = patchify(motion_emphasis(z, a.motion_weight).expand(-1, -1, c, -1, -1))
+    return x_t, tf, pos_table(f, h // 2, w // 2, dim, device), ids, target, weight, emphasis
 
 
 @torch.no_grad()
@@ -118,6 +123,9 @@ def main():
     ap.add_argument("--t-uniform", type=float, default=0.5,
                     help="share of samples whose t is drawn as the sampler walks (uniform u, shifted); the rest logit-normal")
     ap.add_argument("--t-shift", type=float, default=2.0, help="shift for those samples: the pack's scheduler shift")
+    ap.add_argument("--motion-weight", type=float, default=0.0,
+                    help="extra loss weight (up to 1 + this) on latent pixels that change over the clip (flow.py "
+                         "motion_emphasis); validation stays unweighted")
     ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
     ap.add_argument("--min-frames", type=int, default=5)
     ap.add_argument("--no-equal-tokens", action="store_true", help="use --batch for every aspect")
@@ -284,10 +292,11 @@ def train(a, rank: int = 0, world: int = 1):
     while step < a.steps:
         set_lr(opt, lr_at(step - lr_restart, a.steps - lr_restart, a.lr, a.warmup) * guard.lr_scale)
         aspect, frames = batch_shape(data, aspects, p_aspect, rng, a)
-        x_t, tf, pos, ids, target, weight = step_batch(data, aspect, frames, bsz[aspect], gen, device, a, a.dim)
+        x_t, tf, pos, ids, target, weight, emphasis = step_batch(data, aspect, frames, bsz[aspect], gen, device, a,
+                                                                 a.dim)
         with torch.autocast("cuda", dtype=torch.bfloat16) if cuda else contextlib.nullcontext():
             v = net(x_t, tf, pos, ids)
-        loss = flow_loss(v.float(), target, weight)
+        loss = flow_loss(v.float(), target, weight, emphasis)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)

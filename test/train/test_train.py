@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import torch  # noqa: E402
 
 from dit import DiT  # noqa: E402
-from flow import flow_loss, known_frames, noisy_inputs, shift_time, train_times  # noqa: E402
+from flow import flow_loss, known_frames, motion_emphasis, noisy_inputs, shift_time, train_times  # noqa: E402
 from patches import patchify, sincos_pos, unpatchify  # noqa: E402
 from text_encoder import TextEncoder  # noqa: E402
 from tokenizer import build_vocab, encode, encode_batch, words  # noqa: E402
@@ -66,6 +66,26 @@ class Flow(unittest.TestCase):
         v = target.clone()
         v[known] += 100.0                     # errors on known frames must not count
         self.assertEqual(float(flow_loss(v, target, weight)), 0.0)
+
+    def test_motion_emphasis_weights_what_moves(self):
+        z = torch.zeros(2, 9, 3, 4, 4)
+        for f in range(9):                     # clip 0: a blob walks along row 1; clip 1 stays still
+            z[0, f, :, 1, f % 4] = 2.0
+        z[1, :, :, 2, 2] = 2.0
+        w = motion_emphasis(z, 3.0)
+        self.assertEqual(tuple(w.shape), (2, 9, 1, 4, 4))
+        self.assertTrue(torch.all(w[1] == 1.0))                      # nothing moves: the plain loss
+        self.assertEqual(float(w[0, 0, 0, 1, 0]), 4.0)              # where the blob is: 1 + strength
+        self.assertEqual(float(w[0, 0, 0, 3, 3]), 1.0)              # background
+        # emphasis re-weights within a frame: an error only on the blob costs more than the same error elsewhere
+        target = torch.zeros(1, 1, 4, 1)
+        emph = torch.tensor([4.0, 1.0, 1.0, 1.0]).reshape(1, 1, 4, 1)
+        on_blob, off_blob = target.clone(), target.clone()
+        on_blob[0, 0, 0, 0], off_blob[0, 0, 1, 0] = 1.0, 1.0
+        ones = torch.ones(1, 1)
+        self.assertGreater(float(flow_loss(on_blob, target, ones, emph)), float(flow_loss(off_blob, target, ones, emph)))
+        self.assertAlmostEqual(float(flow_loss(on_blob, target, ones, torch.ones_like(emph))),
+                               float(flow_loss(on_blob, target, ones)))
 
     def test_train_times_cover_the_samplers_first_steps(self):
         g = torch.Generator().manual_seed(2)
