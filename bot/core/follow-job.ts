@@ -40,6 +40,14 @@ export interface JobView {
 
 export type JobOutcome = "completed" | "failed" | "cancelled";
 
+export interface FollowOptions {
+  /**
+   * Show a waiting job's place in the queue at once. The caller's progress message already says "queued" as a rule;
+   * a job taken over before its progress message was posted has none, and would stay silent until it started.
+   */
+  showQueued?: boolean;
+}
+
 export interface FollowerOptions {
   events: JobEventSource;
   store: { getClip(id: string): Promise<ClipRecord | undefined | null> };
@@ -88,7 +96,7 @@ export class JobFollower {
    * Follow a job the caller just enqueued; resolves when it has ended and the final update is shown. Following a job
    * twice returns the first follow's promise (a redelivered event must not post twice).
    */
-  follow(jobId: string, locale: string, view: JobView): Promise<JobOutcome> {
+  follow(jobId: string, locale: string, view: JobView, opts: FollowOptions = {}): Promise<JobOutcome> {
     const known = this.jobs.get(jobId);
     if (known) return known.outcome;
     let resolve!: (o: JobOutcome) => void;
@@ -96,7 +104,7 @@ export class JobFollower {
     const throttle = new EditThrottle<ProgressView>((u) => view.progress(u), this.opts.intervalMs ?? 1500, this.opts.clock ?? realClock,
       (err) => this.log(`progress update for job ${jobId} failed: ${(err as Error)?.message ?? err}`));
     this.jobs.set(jobId, { locale, view, throttle, ended: false, outcome, resolve });
-    void this.catchUp(jobId);
+    void this.catchUp(jobId, opts.showQueued === true);
     return outcome;
   }
 
@@ -116,7 +124,7 @@ export class JobFollower {
     this.jobs.clear();
   }
 
-  private async catchUp(jobId: string): Promise<void> {
+  private async catchUp(jobId: string, showQueued: boolean): Promise<void> {
     if (!this.opts.status) return;
     try {
       const s = await this.opts.status(jobId);
@@ -134,6 +142,8 @@ export class JobFollower {
       else if (s.state === "running") {
         const p = s.progress;
         this.running(jobId, p ? { state: "running", stage: p.stage, step: p.step, steps: p.steps, etaSeconds: p.etaSeconds } : { state: "running", stage: "prepare", step: 0, steps: 1 }, p?.previewRef);
+      } else if (s.state === "waiting" && showQueued) {
+        this.running(jobId, { state: "queued", position: s.position ?? 0, ...(s.etaSeconds !== undefined ? { etaSeconds: s.etaSeconds } : {}) });
       }
     } catch (err) {
       this.log(`status of job ${jobId} unavailable: ${(err as Error)?.message ?? err}`);

@@ -96,7 +96,15 @@ export class DiscordContext implements CommandContext {
     const components = buttonRows([cancelButton(u.jobId, this.locale)]);
     const known = this.progressMessages.get(u.jobId);
     if (known) return known.edit({ content: truncate(u.text, CONTENT_MAX), components });
-    const message = await this.responder.progress(u.text, components);
+    const channelId = this.where.threadId ?? this.where.channelId;
+    if (channelId) await this.deps.jobs.reserve(u.jobId, channelId, this.locale, this.info.uploadLimit, this.info.serverId);
+    let message: ProgressMessage;
+    try {
+      message = await this.responder.progress(u.text, components);
+    } catch (err) {
+      if (channelId) await this.deps.jobs.unreserve(u.jobId);
+      throw err;
+    }
     this.progressMessages.set(u.jobId, message);
     void this.deps.jobs.track(u.jobId, message, this.locale, this.info.uploadLimit, this.info.serverId);
   }

@@ -9,11 +9,10 @@ import { cancelButton } from "../core/buttons.ts";
 import type { Delivery, DeliveryBook } from "../core/deliveries.ts";
 import { JobFollower, type JobOutcome, type ProgressView } from "../core/follow-job.ts";
 import { JobTakeover } from "../core/takeover.ts";
-import type { MessageRef } from "./channels.ts";
 import { buttonRows } from "./components.ts";
 import { CONTENT_MAX, truncate } from "./limits.ts";
 import { postClip, type PostDeps } from "./post-clip.ts";
-import { ProgressMessage, type ProgressEdit } from "./progress-message.ts";
+import { ProgressMessage, type ProgressEdit, type ProgressPlace } from "./progress-message.ts";
 
 export interface JobsDeps extends PostDeps {
   client: Client;
@@ -26,11 +25,16 @@ export interface JobsDeps extends PostDeps {
   adoptEveryMs?: number;
 }
 
-/** What a Discord delivery remembers: the progress message to edit on, and the upload limit of its server. */
+/**
+ * What a Discord delivery remembers: the progress message to edit on (only its channel while the message is being
+ * posted: see reserve), and the upload limit of its server.
+ */
 export interface DiscordPlace {
-  progress: MessageRef;
+  progress: ProgressPlace;
   uploadLimit: number;
 }
+
+type DiscordDelivery = Delivery<DiscordPlace>;
 
 export class DiscordJobs {
   private readonly takeover: JobTakeover<DiscordPlace>;
@@ -40,7 +44,7 @@ export class DiscordJobs {
       platform: "discord", deliveries: deps.deliveries, follower: deps.follower, log: deps.log,
       serves: (d) => this.serves(d),
       // Same progress message, edited through the channel (the old interaction token belonged to the old process).
-      resume: (d) => void this.follow(d.jobId, new ProgressMessage(deps.client, d.place.progress, undefined, deps.log), d.locale, d.place.uploadLimit),
+      resume: (d) => void this.follow(d, new ProgressMessage(deps.client, d.place.progress, undefined, deps.log)),
       ...(deps.adoptEveryMs ? { everyMs: deps.adoptEveryMs } : {}),
     });
   }
@@ -51,29 +55,53 @@ export class DiscordJobs {
   }
 
   /**
+   * Record a just-queued job's delivery before its progress message is posted: only the channel is known yet. If this
+   * process stops while posting, the process that takes the job over posts the progress message itself (at worst a
+   * second one, when the first got out just before the stop) instead of the job's result going nowhere.
+   */
+  async reserve(jobId: string, channelId: string, locale: string, uploadLimit: number, serverId?: string): Promise<void> {
+    await this.record({ jobId, platform: "discord", ...(serverId ? { serverId } : {}), locale, place: { progress: { channelId }, uploadLimit }, createdAt: Date.now() });
+  }
+
+  /** Posting the progress message of a reserved job failed: let whichever process sweeps first post it in the channel. */
+  async unreserve(jobId: string): Promise<void> {
+    await this.deps.deliveries.release(jobId).catch(() => undefined);
+  }
+
+  /**
    * Follow a job whose progress message was just posted; resolves when the job has ended and been shown. Its delivery
-   * is recorded (and claimed) first, so another process can finish it if this one stops.
+   * is recorded (and claimed) first, with the message, so another process can finish it if this one stops.
    */
   async track(jobId: string, message: ProgressMessage, locale: string, uploadLimit: number, serverId?: string): Promise<JobOutcome> {
-    const place: DiscordPlace = { progress: message.ref, uploadLimit };
+    const d: DiscordDelivery = { jobId, platform: "discord", ...(serverId ? { serverId } : {}), locale, place: { progress: message.ref, uploadLimit }, createdAt: Date.now() };
+    await this.record(d);
+    return this.follow(d, message);
+  }
+
+  private async record(d: DiscordDelivery): Promise<void> {
     try {
-      await this.deps.deliveries.record<DiscordPlace>({ jobId, platform: "discord", ...(serverId ? { serverId } : {}), locale, place, createdAt: Date.now() });
+      await this.deps.deliveries.record<DiscordPlace>(d);
     } catch (err) {
       // Redis hiccup: follow anyway; only a restart before the end would lose this job's post.
-      this.deps.log(`discord: could not record the delivery of job ${jobId}: ${(err as Error)?.message ?? err}`);
+      this.deps.log(`discord: could not record the delivery of job ${d.jobId}: ${(err as Error)?.message ?? err}`);
     }
-    return this.follow(jobId, message, locale, uploadLimit);
   }
 
   close(): void {
     this.takeover.close();
   }
 
-  private follow(jobId: string, message: ProgressMessage, locale: string, uploadLimit: number): Promise<JobOutcome> {
+  private follow(d: DiscordDelivery, message: ProgressMessage): Promise<JobOutcome> {
+    const { jobId, locale } = d;
+    const { uploadLimit } = d.place;
+    // A message posted here (the first one of a job taken over before it had one, or a replacement for a deleted one)
+    // is where the next process must edit on.
+    message.onPosted = (ref) => void this.record({ ...d, place: { progress: ref, uploadLimit } });
     let posted: string | undefined;
     let shownPreview: string | undefined;
     let handedOver = false;
     this.takeover.following(jobId);
+    const unposted = !message.posted;
     return this.deps.follower.follow(jobId, locale, {
       progress: async (u: ProgressView) => {
         // The process that took the job over shows its end (with the link to the clip); a "Done" from here, without
@@ -101,10 +129,11 @@ export class DiscordJobs {
           this.deps.log(`discord: job ${jobId} was taken over by another process; not posting it here`);
           return;
         }
-        const sent = await postClip(this.deps, clip, post, { near: message.ref, uploadLimit });
+        const near = message.posted;
+        const sent = await postClip(this.deps, clip, post, near ? { near, uploadLimit } : { channelId: message.ref.channelId, uploadLimit });
         posted = sent.url;
       },
-    }).then(async (outcome) => {
+    }, { showQueued: unposted }).then(async (outcome) => {
       await this.takeover.ended(jobId, handedOver);
       return outcome;
     });

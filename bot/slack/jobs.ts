@@ -10,7 +10,7 @@ import type { webApi } from "@slack/bolt";
 import type { ClipPost } from "../../commands/context.ts";
 import type { ClipRecord, ClipStore } from "../../engine/store/types.ts";
 import { cancelButton } from "../core/buttons.ts";
-import type { DeliveryBook } from "../core/deliveries.ts";
+import type { Delivery, DeliveryBook } from "../core/deliveries.ts";
 import type { JobFollower, JobOutcome, ProgressView } from "../core/follow-job.ts";
 import { JobTakeover } from "../core/takeover.ts";
 import { clipBlocks, progressBlocks } from "./blocks.ts";
@@ -32,8 +32,8 @@ export interface PostedClip {
 
 export interface Tracked {
   outcome: JobOutcome;
-  /** The progress message. */
-  message: { channel: string; ts: string };
+  /** The progress message (no ts: a job taken over before it had one ended before one was posted). */
+  message: { channel: string; ts?: string };
   clip?: PostedClip;
 }
 
@@ -52,10 +52,13 @@ export interface JobsDeps {
 /** What a Slack delivery remembers: the progress message to update and the thread the clip goes into. */
 export interface SlackDeliveryPlace {
   channel: string;
-  /** The progress message. */
-  ts: string;
-  threadTs: string;
+  /** The progress message; absent while it is being posted (see open). */
+  ts?: string;
+  /** Absent only with ts absent, for a /sora in the channel: its thread will hang under the progress message. */
+  threadTs?: string;
 }
+
+type SlackDelivery = Delivery<SlackDeliveryPlace>;
 
 /** How long close() waits for clips already being uploaded before the process may go. */
 const POST_DRAIN_MS = 15_000;
@@ -75,7 +78,7 @@ export class SlackJobs {
     this.takeover = new JobTakeover<SlackDeliveryPlace>({
       platform: "slack", deliveries: deps.deliveries, follower: deps.follower, log: deps.log,
       serves: (d) => !deps.teamId || !d.serverId || d.serverId === deps.teamId,
-      resume: (d) => void this.follow(d.jobId, d.locale, d.place),
+      resume: (d) => void this.follow(d),
       ...(deps.adoptEveryMs ? { everyMs: deps.adoptEveryMs } : {}),
     });
   }
@@ -101,32 +104,55 @@ export class SlackJobs {
   /**
    * Post a job's first progress message where the request came from and follow the job from there. Resolves once the
    * message is posted and the delivery recorded; `done` resolves when the job has ended and its final state is shown.
+   * The delivery is recorded before the message is posted too, with only the channel and thread: if this process
+   * stops while posting, the process that takes the job over posts the progress message itself (at worst a second
+   * one, when the first got out just before the stop) instead of the job's result going nowhere.
    */
   async open(jobId: string, locale: string, first: { text: string; state: string }, place: SlackPlace): Promise<{ ts: string; done: Promise<Tracked> }> {
-    const res = await this.deps.client.chat.postMessage({
-      channel: place.channel, text: truncate(first.text, MESSAGE_TEXT_MAX), unfurl_links: false,
-      blocks: progressBlocks(first.text, live(first.state) ? cancelButton(jobId, locale) : undefined, locale),
-      ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
-    });
-    const ts = res.ts!;
-    // A /sora in the channel opens a thread under its progress message; elsewhere the job stays in its thread.
-    const where: SlackDeliveryPlace = { channel: place.channel, ts, threadTs: place.threadTs ?? ts };
+    const reserved: SlackDelivery = {
+      jobId, platform: "slack", ...(this.deps.teamId ? { serverId: this.deps.teamId } : {}), locale,
+      place: { channel: place.channel, ...(place.threadTs ? { threadTs: place.threadTs } : {}) }, createdAt: Date.now(),
+    };
+    await this.record(reserved);
+    let ts: string;
     try {
-      await this.deps.deliveries.record<SlackDeliveryPlace>({
-        jobId, platform: "slack", ...(this.deps.teamId ? { serverId: this.deps.teamId } : {}), locale, place: where, createdAt: Date.now(),
-      });
+      ts = await this.postProgress(jobId, locale, first, reserved.place);
     } catch (err) {
-      // Redis hiccup: follow anyway; only a restart before the end would lose this job's post.
-      this.deps.log(`slack: could not record the delivery of job ${jobId}: ${(err as Error)?.message ?? err}`);
+      // Not posted: whichever process sweeps first (this one too) takes the job over and posts it then.
+      await this.deps.deliveries.release(jobId).catch(() => undefined);
+      throw err;
     }
-    return { ts, done: this.follow(jobId, locale, where) };
+    // A /sora in the channel opens a thread under its progress message; elsewhere the job stays in its thread.
+    const d: SlackDelivery = { ...reserved, place: { channel: place.channel, ts, threadTs: place.threadTs ?? ts } };
+    await this.record(d);
+    return { ts, done: this.follow(d) };
   }
 
-  private follow(jobId: string, locale: string, place: SlackDeliveryPlace): Promise<Tracked> {
+  private async postProgress(jobId: string, locale: string, view: { text: string; state: string }, place: SlackDeliveryPlace): Promise<string> {
+    const res = await this.deps.client.chat.postMessage({
+      channel: place.channel, text: truncate(view.text, MESSAGE_TEXT_MAX), unfurl_links: false,
+      blocks: progressBlocks(view.text, live(view.state) ? cancelButton(jobId, locale) : undefined, locale),
+      ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
+    });
+    return res.ts!;
+  }
+
+  private async record(d: SlackDelivery): Promise<void> {
+    try {
+      await this.deps.deliveries.record<SlackDeliveryPlace>(d);
+    } catch (err) {
+      // Redis hiccup: follow anyway; only a restart before the end would lose this job's post.
+      this.deps.log(`slack: could not record the delivery of job ${d.jobId}: ${(err as Error)?.message ?? err}`);
+    }
+  }
+
+  private follow(d: SlackDelivery): Promise<Tracked> {
+    const { jobId, locale } = d;
     const known = this.running.get(jobId);
     if (known) return known;
     const { client } = this.deps;
-    const message = { channel: place.channel, ts: place.ts };
+    const place: SlackDeliveryPlace = { ...d.place };
+    const message: { channel: string; ts?: string } = { channel: place.channel, ...(place.ts ? { ts: place.ts } : {}) };
     let clip: PostedClip | undefined;
     let handedOver = false;
     this.takeover.following(jobId);
@@ -134,6 +160,14 @@ export class SlackJobs {
       progress: async (u: ProgressView) => {
         // Overtaken (see completed): the process that took the job over shows its end on this message.
         if (handedOver) return;
+        if (!place.ts) {
+          // Taken over before its progress message was posted: post it now, and tell the next process where it is.
+          const ts = await this.postProgress(jobId, locale, { text: u.text, state: u.snapshot.state }, place);
+          place.ts = message.ts = ts;
+          place.threadTs ??= ts;
+          await this.record({ ...d, place: { ...place } });
+          return;
+        }
         await client.chat.update({
           channel: place.channel, ts: place.ts, text: truncate(u.text, MESSAGE_TEXT_MAX),
           blocks: progressBlocks(u.text, live(u.snapshot.state) ? cancelButton(jobId, locale) : undefined, locale),
@@ -151,10 +185,11 @@ export class SlackJobs {
         }
         // The parent message shows the clip's thread: a reply there, or a later /sora reply to it, continues this clip.
         // Linked before the clip is posted: a reply sent the moment the clip appears must already find it.
-        await this.deps.store.linkMessage("slack", place.ts, record.id);
-        clip = await this.postClip(record, post, { channel: place.channel, threadTs: place.threadTs });
+        // (A job taken over before any progress message was posted, and done at once, goes where the request was.)
+        if (place.ts) await this.deps.store.linkMessage("slack", place.ts, record.id);
+        clip = await this.postClip(record, post, { channel: place.channel, ...(place.threadTs ? { threadTs: place.threadTs } : {}) });
       },
-    }).then(async (outcome) => {
+    }, { showQueued: !place.ts }).then(async (outcome) => {
       await this.takeover.ended(jobId, handedOver);
       return { outcome, message, ...(clip ? { clip } : {}) };
     }).finally(() => {

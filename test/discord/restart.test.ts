@@ -7,6 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClipRecord } from "../../engine/store/index.ts";
+import type { Delivery } from "../../bot/core/deliveries.ts";
+import type { DiscordPlace } from "../../bot/discord/jobs.ts";
+import { keysUnder } from "../queue/helpers.ts";
 import { World } from "./harness.ts";
 import { noiseVideo, startStubWorker, type StubWorker } from "./stub-worker.ts";
 import type { FakeInteraction, FakeMessage } from "./fake/server.ts";
@@ -93,6 +96,18 @@ async function deliveredOnce(w: World, r: Running, prompt: string, limitMs = 30_
   return { thread: thread.id, message, clip: clip! };
 }
 
+/** The one delivery recorded in this world (that `check` accepts), once it is there. */
+async function waitForDelivery(w: World, check: (d: Delivery<DiscordPlace>) => boolean = () => true): Promise<Delivery<DiscordPlace>> {
+  for (let n = 0; n < 400; n++) {
+    const keys = await keysUnder(w.redis, `${w.prefix}:delivery:job`);
+    const raw = keys.length === 1 ? await w.redis.get(keys[0]) : null;
+    const d = raw ? (JSON.parse(raw) as Delivery<DiscordPlace>) : undefined;
+    if (d && check(d)) return d;
+    await sleep(25);
+  }
+  throw new Error("no such delivery recorded");
+}
+
 /** Edits of the progress message through the channel (a new process has no interaction token). */
 function channelEdits(w: World, r: Running, after: number): number {
   return w.fake.requests.slice(after).filter((q) => q.method === "PATCH" && q.path === `/channels/${w.general.id}/messages/${r.i.originalId}` && q.status === 200).length;
@@ -133,6 +148,39 @@ describe("a job in flight when its bot process stops", () => {
       stub.release();
       await deliveredOnce(w, r, "done while nobody followed", 10_000);
       expect(w.logs.some((l) => l.includes(`took over job ${r.jobId}`))).toBe(true);
+    });
+  });
+
+  it("crash while its progress message is being posted: the next process posts one in the channel and the clip under it", async () => {
+    await withWorld(async (w, stub) => {
+      const crashing = w.book({ owner: "crashing", claimMs: 500 });
+      await w.restartAdapter({ deliveries: crashing });
+      // The interaction's first answer (the progress message, or the deferral it waits behind) never gets out.
+      w.fake.failNext({ method: "POST", path: /^\/interactions\/\d+\/[^/]+\/callback$/, status: 500, times: 1, hold: true });
+      const since = w.fake.requests.length;
+      const i = w.fake.slash(w.alice, w.general.id, "sora", { prompt: "posted by the next process" });
+      await w.fake.waitFor(() => w.fake.heldCount > 0, 10_000, "the progress message on its way");
+      const reserved = await waitForDelivery(w);
+      expect(reserved.place.progress.messageId, "recorded before the message exists").toBeUndefined();
+      await crashing.stop();
+      await w.restartAdapter({ deliveries: w.book({ owner: "survivor" }) });
+      await w.fake.waitFor(() => w.logs.some((l) => l.includes(`took over job ${reserved.jobId}`)), 10_000, "the survivor taking the job over");
+      // The job runs: the survivor shows it in a message of its own in the channel.
+      const progress = await w.fake.waitFor(() => w.fake.channelMessages(w.general.id)
+        .find((m) => m.author.id === w.fake.bot.id && /%/.test(m.content)), 10_000, "a progress message from the survivor");
+      expect(w.fake.original(i), "the crashed process's answer never arrived").toBeUndefined();
+      const rerecorded = await waitForDelivery(w, (d) => d.place.progress.messageId === progress.id);
+      expect(rerecorded.jobId).toBe(reserved.jobId);
+      stub.release();
+      const thread = await w.fake.waitFor(() => w.fake.threadsOf(w.general.id).find((c) => c.id === progress.id), 30_000, "a thread from the new progress message");
+      await w.fake.waitFor(() => w.fake.channelMessages(thread.id).find((m) => m.attachments.some((a) => a.filename.endsWith(".mp4"))), 30_000, "the clip in the thread");
+      await w.fake.waitFor(() => progress.content.startsWith("Done"), 30_000, "the new progress message done");
+      await sleep(1000);
+      const uploads = w.fake.requests.slice(since).filter((q) => q.method === "POST" && q.files > 0);
+      expect(uploads.map((q) => `${q.path} ${q.status}`), "one upload, into the thread").toEqual([`/channels/${thread.id}/messages 200`]);
+      const inChannel = w.fake.channelMessages(w.general.id).filter((m) => m.author.id === w.fake.bot.id).map((m) => m.id);
+      expect(inChannel, "one progress message in the channel").toEqual([progress.id]);
+      expect(await w.redis.exists(`${w.prefix}:delivery:job:${reserved.jobId}`), "the delivery is forgotten once shown").toBe(0);
     });
   });
 

@@ -85,6 +85,24 @@ describe("JobFollower", () => {
     expect(source.count()).toBe(0);
   });
 
+  it("a waiting job's place in line is shown at once only when asked (a job taken over before its first message)", async () => {
+    const source = new Source();
+    const follower = new JobFollower({
+      events: source, store: { getClip: async () => clip }, intervalMs: 0, log: () => undefined,
+      status: async (jobId) => ({ jobId, state: "waiting", position: 2, etaSeconds: 30 }),
+    });
+    const shown: Record<string, ProgressView[]> = { plain: [], asked: [] };
+    for (const name of ["plain", "asked"]) {
+      const view = { progress: async (u: ProgressView) => void shown[name]!.push(u), completed: async () => undefined };
+      void follower.follow(name, "en", view, name === "asked" ? { showQueued: true } : {});
+    }
+    await tick();
+    expect(shown.plain).toEqual([]);
+    expect(shown.asked!.map((u) => u.snapshot)).toEqual([{ state: "queued", position: 2, etaSeconds: 30 }]);
+    expect(shown.asked![0]!.text).toBe(t("en", "progress.queuedEta", { position: 3, eta: { seconds: 30 } }));
+    follower.close();
+  });
+
   it("a job gone from the queue: its stored clip is posted if it made one, else the person is told it is lost", async () => {
     const made = { ...clip, id: clipIdForJob("discord-kept") };
     const posted: string[] = [];

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePng } from "../../engine/synth/png.ts";
 import type { ClipRecord } from "../../engine/store/index.ts";
 import { t } from "../../bot/core/i18n.ts";
+import { keysUnder } from "../queue/helpers.ts";
 import { World, TEST_PACK, showLogsOnFailure } from "./harness.ts";
 import { blockText, type FakeMessage } from "./fake/server.ts";
 
@@ -71,6 +72,19 @@ function deliveredOnce(progress: FakeMessage, from: number, afterCrash = from): 
   const edits = callsSince(afterCrash, "chat.update").filter((c) => c.args.channel === w.general.id && c.args.ts === progress.ts);
   expect(edits.length, "the original progress message was edited on").toBeGreaterThan(0);
   expect(String(edits.at(-1)!.args.text)).toMatch(/^Done/);
+}
+
+/** The job of the one delivery recorded without its progress message (the post is still in flight). */
+async function reservedJob(): Promise<string> {
+  for (let n = 0; n < 400; n++) {
+    for (const key of await keysUnder(w.redis, `${w.prefix}:delivery:job`)) {
+      const raw = await w.redis.get(key);
+      const d = raw ? (JSON.parse(raw) as { jobId: string; place: { ts?: string } }) : undefined;
+      if (d && !d.place.ts) return d.jobId;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("no delivery was recorded before its progress message");
 }
 
 /** The job is still waiting or running: what happens next is up to whoever follows it now. */
@@ -297,6 +311,37 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
     await new Promise((r) => setTimeout(r, 1500));
     deliveredOnce(progress, from, crashed);
     expect(w.logs.slice(logged).some((l) => l.includes(`took over job ${jobOf(progress)}`))).toBe(true);
+  });
+
+  it("the bot crashed while posting the progress message: the restarted process posts one, and the clip into its thread", async () => {
+    const crashing = w.book({ owner: "crashing", claimMs: 500 });
+    await w.adapter!.close();
+    await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the old connection closed");
+    await w.startAdapter({ deliveries: crashing });
+    const top = w.fake.state.thread(w.general.id).filter((m) => m.bot_id).length;
+    const from = w.fake.state.calls.length;
+    const held = w.fake.heldCount;
+    w.fake.hold("chat.postMessage");
+    await w.fake.slash(w.alice, w.general, "a pink heart shrinks --steps 2 --seconds 2");
+    await w.fake.waitFor(() => w.fake.heldCount > held, 10_000, "the progress message on its way");
+    const jobId = await reservedJob();
+    await crashing.stop();        // as after kill -9, with the progress message still in flight
+    await w.adapter!.close();
+    await stillLive(jobId);
+    await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the crashed connection closed");
+    const logged = w.logs.length;
+    await w.startAdapter({ deliveries: w.book({ owner: "restarted" }) });
+    const progress = await w.fake.waitFor(() => w.fake.state.thread(w.general.id).filter((m) => m.bot_id)[top], 60_000, "a progress message from the restarted process");
+    expect(jobOf(progress)).toBe(jobId);
+    const buttons = await w.fake.waitFor(() => w.fake.threadOf(w.general, progress.ts).find((m) => w.fake.buttons(m).length === 7), 120_000, "the clip in its thread");
+    expect((await w.clipOf(buttons)).prompt).toBe("a pink heart shrinks");
+    await w.fake.waitFor(() => progress.text.startsWith("Done"), 30_000, "the progress message done");
+    w.fake.releaseHeld();         // the crashed process's post fails late; it must change nothing
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(w.fake.state.thread(w.general.id).filter((m) => m.bot_id).slice(top), "one progress message").toEqual([progress]);
+    deliveredOnce(progress, from);
+    expect(w.logs.slice(logged).some((l) => l.includes(`took over job ${jobId}`))).toBe(true);
+    expect(await w.redis.exists(`${w.prefix}:delivery:job:${jobId}`), "the delivery is forgotten once shown").toBe(0);
   });
 
   it("two bot processes: the one that took a /sora crashes mid-job; the other takes the job over and posts it once", async () => {

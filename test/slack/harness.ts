@@ -142,12 +142,19 @@ export class World {
   }
 
   /**
-   * Wait until a bot process has recorded the job's delivery. A test that stops a process "mid-job" waits for this
-   * first: the progress message is visible a Redis round trip before its delivery is recorded, and a crash inside
-   * that window loses the post (a known limit, not what these tests are about).
+   * Wait until a bot process has recorded the job's delivery with its progress message. A test that stops a process
+   * "mid-job" and then follows the original progress message waits for this first: the message is visible a Redis
+   * round trip before the delivery names it, and after a crash inside that window the next process posts a progress
+   * message of its own (the test for that holds the post itself).
    */
   async recorded(book: DeliveryBook, jobId: string): Promise<void> {
-    await this.fake.waitFor(() => book.holds(jobId), 10_000, `the delivery of job ${jobId} recorded`);
+    const key = `${this.prefix}:delivery:job:${jobId}`;
+    for (let n = 0; ; n++) {
+      const raw = book.holds(jobId) ? await this.redis.get(key) : null;
+      if (raw && (JSON.parse(raw) as { place: { ts?: string } }).place.ts) return;
+      if (n > 400) throw new Error(`the delivery of job ${jobId} was not recorded with its message`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 
   /** Every delivery key of this world with its value and time to live (what a failed takeover test needs to show). */

@@ -33,6 +33,11 @@ export interface Fault {
   headers?: Record<string, string>;
   /** How many matching requests get this answer. */
   times: number;
+  /**
+   * Keep the request waiting until releaseHeld(), then answer as above: a request in flight when its process dies
+   * (the test stops the process meanwhile).
+   */
+  hold?: boolean;
 }
 
 export interface LoggedRequest {
@@ -67,6 +72,9 @@ export class FakeDiscord {
   readonly commands = new Map<string, Record<string, unknown>[]>();
   readonly requests: LoggedRequest[] = [];
   readonly faults: Fault[] = [];
+  /** Requests parked by a `hold` fault, and how many of them came. */
+  private held: (() => void)[] = [];
+  heldCount = 0;
   readonly gateway: FakeGateway;
 
   private readonly server: Server;
@@ -129,6 +137,7 @@ export class FakeDiscord {
   }
 
   async close(): Promise<void> {
+    this.releaseHeld();
     await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -329,6 +338,11 @@ export class FakeDiscord {
     this.faults.push({ ...fault });
   }
 
+  /** Answer every request a `hold` fault parked. */
+  releaseHeld(): void {
+    for (const go of this.held.splice(0)) go();
+  }
+
   expireToken(i: FakeInteraction): void {
     i.expired = true;
   }
@@ -398,6 +412,10 @@ export class FakeDiscord {
     const fault = this.faults.find((f) => f.times > 0 && f.path.test(path) && (!f.method || f.method === method));
     if (fault) {
       fault.times--;
+      if (fault.hold) {
+        this.heldCount++;
+        await new Promise<void>((go) => this.held.push(go));
+      }
       log(fault.status);
       return send(res, { status: fault.status, body: fault.body ?? { message: "fault", code: 0 }, headers: fault.headers });
     }

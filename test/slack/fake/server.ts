@@ -18,6 +18,8 @@ interface Fault {
   target: string;
   times: number;
   retryAfter: number;
+  /** Instead of a 429: keep the call waiting until releaseHeld(), then answer ok: false ("fatal_error"). */
+  hold?: boolean;
 }
 
 export interface FakeSlackOptions {
@@ -118,6 +120,22 @@ export class FakeSlack {
   /** The next `times` calls of a method (or of the upload URL: "upload") answer 429 with Retry-After. */
   rateLimit(target: string, times = 1, retryAfter = 1): void {
     this.faults.push({ target, times, retryAfter });
+  }
+
+  /**
+   * The next call of a Web API method waits until releaseHeld() and then fails, having done nothing: a call in flight
+   * when its process dies (the test stops the process meanwhile).
+   */
+  hold(method: string): void {
+    this.faults.push({ target: method, times: 1, retryAfter: 0, hold: true });
+  }
+
+  /** Calls a hold() parked so far. */
+  heldCount = 0;
+  private held: (() => void)[] = [];
+
+  releaseHeld(): void {
+    for (const go of this.held.splice(0)) go();
   }
 
   // ---- people's actions ----
@@ -237,6 +255,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.releaseHeld();
     await this.socket.close();
     await this.transport.close();
     this.server.closeAllConnections();
@@ -299,6 +318,11 @@ export class FakeSlack {
       const tok = token ?? (typeof args.token === "string" ? args.token : undefined);
       this.state.calls.push({ method, args, token: tok, at: Date.now() });
       const fault = this.takeFault(method);
+      if (fault?.hold) {
+        this.heldCount++;
+        await new Promise<void>((go) => this.held.push(go));
+        return send(res, 200, { ok: false, error: "fatal_error" });
+      }
       if (fault) return send(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": String(fault.retryAfter) });
       const fn = METHODS[method];
       if (!fn) return send(res, 200, { ok: false, error: "unknown_method" });
