@@ -15,6 +15,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
 import { ClipEvents, connectRedis, Producer, redisUrl, type ClipJob } from "../queue/index.ts";
+import { deleteUnder } from "../queue/scan.ts";
 import { percentile, pingRoundTrips, startWorkerProcess } from "./queue-helpers.ts";
 
 const { values } = parseArgs({
@@ -141,12 +142,7 @@ async function main(): Promise<void> {
     await events.close();
     await producer.close();
     await worker.stop();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteUnder(redis, prefix);
     await redis.quit();
     rmSync(storeDir, { recursive: true, force: true });
   }

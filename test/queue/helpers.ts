@@ -14,23 +14,8 @@ export function redis(): Redis {
   return connectRedis(process.env.REDIS_URL || "redis://127.0.0.1:6379");
 }
 
-/** Every key under the prefix (SCAN, never KEYS: the Redis is shared). */
-export async function keysUnder(r: Redis, prefix: string): Promise<string[]> {
-  const all: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    all.push(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  return all;
-}
-
-/** Delete every key under the prefix. */
-export async function cleanup(r: Redis, prefix: string): Promise<void> {
-  const keys = await keysUnder(r, prefix);
-  for (let i = 0; i < keys.length; i += 500) await r.del(...keys.slice(i, i + 500));
-}
+/** Every key under the prefix, and their deletion (SCAN, never KEYS: the Redis is shared). */
+export { keysUnder, deleteUnder as cleanup } from "../../engine/queue/scan.ts";
 
 let n = 0;
 /** A valid generate job; override any field. */
