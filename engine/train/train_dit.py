@@ -123,9 +123,10 @@ def main():
     ap.add_argument("--t-uniform", type=float, default=0.5,
                     help="share of samples whose t is drawn as the sampler walks (uniform u, shifted); the rest logit-normal")
     ap.add_argument("--t-shift", type=float, default=2.0, help="shift for those samples: the pack's scheduler shift")
-    ap.add_argument("--motion-weight", type=float, default=0.0,
+    ap.add_argument("--motion-weight", type=float, default=3.0,
                     help="extra loss weight (up to 1 + this) on latent pixels that change over the clip (flow.py "
-                         "motion_emphasis); validation stays unweighted")
+                         "motion_emphasis; 0 = the plain loss); validation stays unweighted. Used from DiT step 18717 on: "
+                         "held-out colour 57 -> 73 %% by step 23000 (96 prompts), with validation loss flat")
     ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
     ap.add_argument("--min-frames", type=int, default=5)
     ap.add_argument("--no-equal-tokens", action="store_true", help="use --batch for every aspect")
