@@ -22,7 +22,8 @@ export function findTestPack(): TestPack {
     const ready = dir === random ? existsSync(join(dir, "READY")) : existsSync(join(dir, "model_index.json"));
     if (!ready) continue;
     const card = existsSync(join(dir, "README.md")) ? readFileSync(join(dir, "README.md"), "utf8") : "";
-    return { dir, reason: `${why}: ${dir}`, untrained: /\buntrained\b/i.test(card) };
+    // export.py --random marks its card "**Untrained**"; a trained pack's card says "untrained" too (its floor row).
+    return { dir, reason: `${why}: ${dir}`, untrained: card.includes("**Untrained**") };
   }
   return {
     dir: undefined,
