@@ -1,26 +1,11 @@
 // DeliveryBook against the real Redis at 127.0.0.1:6379, under a prefix of its own (removed afterwards). Two books
 // with different owners stand for two bot processes sharing one Redis.
 import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
-import { connectRedis } from "../../engine/queue/connection.ts";
-import { DeliveryBook, type Delivery } from "../../bot/core/deliveries.ts";
-import { cleanup } from "../queue/helpers.ts";
+import { describe, expect, it } from "vitest";
+import type { Delivery } from "../../bot/core/deliveries.ts";
+import { bookWorld } from "./books.ts";
 
-const prefix = `sora-deliverytest-${randomUUID().slice(0, 8)}`;
-const redis = connectRedis();
-const books: DeliveryBook[] = [];
-
-function book(owner: string, claimMs = 60_000): DeliveryBook {
-  const b = new DeliveryBook(redis, { prefix, owner, claimMs });
-  books.push(b);
-  return b;
-}
-
-afterAll(async () => {
-  for (const b of books) await b.stop();
-  await cleanup(redis, prefix);
-  await redis.quit();
-});
+const { prefix, redis, book } = bookWorld("deliverytest");
 
 let n = 0;
 function delivery(serverId = "guild-1"): Delivery<{ channelId: string; messageId: string }> {

@@ -2,28 +2,12 @@
 // JobFollower, fed by a plain emitter of the queue's events (the follower's JobEventSource contract).
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { afterAll, describe, expect, it } from "vitest";
-import { connectRedis } from "../../engine/queue/connection.ts";
-import { DeliveryBook } from "../../bot/core/deliveries.ts";
+import { describe, expect, it } from "vitest";
 import { JobFollower, type JobEventSource } from "../../bot/core/follow-job.ts";
 import { JobTakeover } from "../../bot/core/takeover.ts";
-import { cleanup } from "../queue/helpers.ts";
+import { bookWorld } from "./books.ts";
 
-const prefix = `sora-takeovertest-${randomUUID().slice(0, 8)}`;
-const redis = connectRedis();
-const books: DeliveryBook[] = [];
-
-function book(owner: string, claimMs = 60_000): DeliveryBook {
-  const b = new DeliveryBook(redis, { prefix, owner, claimMs });
-  books.push(b);
-  return b;
-}
-
-afterAll(async () => {
-  for (const b of books) await b.stop();
-  await cleanup(redis, prefix);
-  await redis.quit();
-});
+const { prefix, redis, book } = bookWorld("takeovertest");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClipRecord } from "../../engine/store/index.ts";
 import type { Delivery } from "../../bot/core/deliveries.ts";
 import type { DiscordPlace } from "../../bot/discord/jobs.ts";
-import { keysUnder } from "../queue/helpers.ts";
+import { waitForDelivery } from "../core/books.ts";
 import { World } from "./harness.ts";
 import { noiseVideo, startStubWorker, type StubWorker } from "./stub-worker.ts";
 import type { FakeInteraction, FakeMessage } from "./fake/server.ts";
@@ -96,16 +96,9 @@ async function deliveredOnce(w: World, r: Running, prompt: string, limitMs = 30_
   return { thread: thread.id, message, clip: clip! };
 }
 
-/** The one delivery recorded in this world (that `check` accepts), once it is there. */
-async function waitForDelivery(w: World, check: (d: Delivery<DiscordPlace>) => boolean = () => true): Promise<Delivery<DiscordPlace>> {
-  for (let n = 0; n < 400; n++) {
-    const keys = await keysUnder(w.redis, `${w.prefix}:delivery:job`);
-    const raw = keys.length === 1 ? await w.redis.get(keys[0]) : null;
-    const d = raw ? (JSON.parse(raw) as Delivery<DiscordPlace>) : undefined;
-    if (d && check(d)) return d;
-    await sleep(25);
-  }
-  throw new Error("no such delivery recorded");
+/** The delivery recorded in this world (its only job) that `check` accepts, once it is there. */
+function delivery(w: World, what: string, check: (d: Delivery<DiscordPlace>) => boolean = () => true): Promise<Delivery<DiscordPlace>> {
+  return waitForDelivery<DiscordPlace>(w.redis, `${w.prefix}:delivery`, check, what);
 }
 
 /** Edits of the progress message through the channel (a new process has no interaction token). */
@@ -160,7 +153,7 @@ describe("a job in flight when its bot process stops", () => {
       const since = w.fake.requests.length;
       const i = w.fake.slash(w.alice, w.general.id, "sora", { prompt: "posted by the next process" });
       await w.fake.waitFor(() => w.fake.heldCount > 0, 10_000, "the progress message on its way");
-      const reserved = await waitForDelivery(w);
+      const reserved = await delivery(w, "the reserved delivery");
       expect(reserved.place.progress.messageId, "recorded before the message exists").toBeUndefined();
       await crashing.stop();
       await w.restartAdapter({ deliveries: w.book({ owner: "survivor" }) });
@@ -169,7 +162,7 @@ describe("a job in flight when its bot process stops", () => {
       const progress = await w.fake.waitFor(() => w.fake.channelMessages(w.general.id)
         .find((m) => m.author.id === w.fake.bot.id && /%/.test(m.content)), 10_000, "a progress message from the survivor");
       expect(w.fake.original(i), "the crashed process's answer never arrived").toBeUndefined();
-      const rerecorded = await waitForDelivery(w, (d) => d.place.progress.messageId === progress.id);
+      const rerecorded = await delivery(w, "the survivor's progress message", (d) => d.place.progress.messageId === progress.id);
       expect(rerecorded.jobId).toBe(reserved.jobId);
       stub.release();
       const thread = await w.fake.waitFor(() => w.fake.threadsOf(w.general.id).find((c) => c.id === progress.id), 30_000, "a thread from the new progress message");

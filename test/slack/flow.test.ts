@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePng } from "../../engine/synth/png.ts";
 import type { ClipRecord } from "../../engine/store/index.ts";
 import { t } from "../../bot/core/i18n.ts";
-import { keysUnder } from "../queue/helpers.ts";
+import type { SlackDeliveryPlace } from "../../bot/slack/jobs.ts";
+import { waitForDelivery } from "../core/books.ts";
 import { World, TEST_PACK, showLogsOnFailure } from "./harness.ts";
 import { blockText, type FakeMessage } from "./fake/server.ts";
 
@@ -74,17 +75,11 @@ function deliveredOnce(progress: FakeMessage, from: number, afterCrash = from): 
   expect(String(edits.at(-1)!.args.text)).toMatch(/^Done/);
 }
 
-/** The job of the one delivery recorded without its progress message (the post is still in flight). */
-async function reservedJob(): Promise<string> {
-  for (let n = 0; n < 400; n++) {
-    for (const key of await keysUnder(w.redis, `${w.prefix}:delivery:job`)) {
-      const raw = await w.redis.get(key);
-      const d = raw ? (JSON.parse(raw) as { jobId: string; place: { ts?: string } }) : undefined;
-      if (d && !d.place.ts) return d.jobId;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("no delivery was recorded before its progress message");
+/** A clean stop of this world's bot process (its Socket Mode connection gone), then the next one with `opts`. */
+async function restartWith(opts: Parameters<World["startAdapter"]>[0]): Promise<void> {
+  await w.adapter!.close();
+  await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the old connection closed");
+  await w.startAdapter(opts);
 }
 
 /** The job is still waiting or running: what happens next is up to whoever follows it now. */
@@ -290,9 +285,7 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
 
   it("the bot crashed while a job ran: the restarted process edits the same progress message and uploads the clip into its thread, once", async () => {
     const crashing = w.book({ owner: "crashing", claimMs: 500 });
-    await w.adapter!.close();
-    await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the old connection closed");
-    await w.startAdapter({ deliveries: crashing });
+    await restartWith({ deliveries: crashing });
     const top = w.fake.state.thread(w.general.id).filter((m) => m.bot_id).length;
     const from = w.fake.state.calls.length;
     await w.fake.slash(w.alice, w.general, "an orange cube tumbles --steps 2 --seconds 2");
@@ -315,16 +308,14 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
 
   it("the bot crashed while posting the progress message: the restarted process posts one, and the clip into its thread", async () => {
     const crashing = w.book({ owner: "crashing", claimMs: 500 });
-    await w.adapter!.close();
-    await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the old connection closed");
-    await w.startAdapter({ deliveries: crashing });
+    await restartWith({ deliveries: crashing });
     const top = w.fake.state.thread(w.general.id).filter((m) => m.bot_id).length;
     const from = w.fake.state.calls.length;
     const held = w.fake.heldCount;
     w.fake.hold("chat.postMessage");
     await w.fake.slash(w.alice, w.general, "a pink heart shrinks --steps 2 --seconds 2");
     await w.fake.waitFor(() => w.fake.heldCount > held, 10_000, "the progress message on its way");
-    const jobId = await reservedJob();
+    const { jobId } = await waitForDelivery<SlackDeliveryPlace>(w.redis, `${w.prefix}:delivery`, (d) => !d.place.ts, "before its progress message");
     await crashing.stop();        // as after kill -9, with the progress message still in flight
     await w.adapter!.close();
     await stillLive(jobId);
@@ -347,9 +338,7 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
   it("two bot processes: the one that took a /sora crashes mid-job; the other takes the job over and posts it once", async () => {
     // Process A (the world's adapter, first connection: it gets the events) holds short claims and will crash.
     const crashing = w.book({ owner: "process-a", claimMs: 800 });
-    await w.adapter!.close();
-    await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the old connection closed");
-    await w.startAdapter({ deliveries: crashing });
+    await restartWith({ deliveries: crashing });
     const b = await w.startOtherProcess({ deliveries: w.book({ owner: "process-b" }), adoptEveryMs: 200 });
     try {
       const top = w.fake.state.thread(w.general.id).filter((m) => m.bot_id).length;

@@ -21,6 +21,8 @@ import { SLACK_EVENTS_PATH, startSlackAdapter, type SlackAdapter, type SlackAdap
 import { findTestPack } from "../pipeline/test-pack.ts";
 import { FakeSlack, type FakeChannel, type FakeMessage, type FakeUser } from "./fake/server.ts";
 import { cleanup, keysUnder } from "../queue/helpers.ts";
+import { waitForDelivery } from "../core/books.ts";
+import type { SlackDeliveryPlace } from "../../bot/slack/jobs.ts";
 
 export const TEST_PACK = findTestPack();
 
@@ -148,13 +150,8 @@ export class World {
    * message of its own (the test for that holds the post itself).
    */
   async recorded(book: DeliveryBook, jobId: string): Promise<void> {
-    const key = `${this.prefix}:delivery:job:${jobId}`;
-    for (let n = 0; ; n++) {
-      const raw = book.holds(jobId) ? await this.redis.get(key) : null;
-      if (raw && (JSON.parse(raw) as { place: { ts?: string } }).place.ts) return;
-      if (n > 400) throw new Error(`the delivery of job ${jobId} was not recorded with its message`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await waitForDelivery<SlackDeliveryPlace>(this.redis, `${this.prefix}:delivery`,
+      (d) => d.jobId === jobId && !!d.place.ts && book.holds(jobId), `job ${jobId} with its progress message`);
   }
 
   /** Every delivery key of this world with its value and time to live (what a failed takeover test needs to show). */
