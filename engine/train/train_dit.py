@@ -21,6 +21,7 @@ import torch  # noqa: E402
 
 import checkpoint  # noqa: E402
 from budget import StepBudget  # noqa: E402
+from caption_labels import CaptionHead, caption_loss, label_names, multi_hot  # noqa: E402
 from dit import DiT  # noqa: E402
 from ema import EMA  # noqa: E402
 from flow import flow_loss, known_frames, motion_emphasis, noisy_inputs, train_times  # noqa: E402
@@ -35,16 +36,19 @@ from vae import VAE  # noqa: E402
 
 
 class Joint(torch.nn.Module):
-    """Text encoder + DiT as one module: one optimizer, one EMA, one forward."""
+    """Text encoder + DiT (+ the training-only caption head, when n_labels > 0) as one module: one optimizer, one
+    EMA, one forward → (velocity, label logits or None)."""
 
-    def __init__(self, vocab_size, dit_cfg, text_cfg):
+    def __init__(self, vocab_size, dit_cfg, text_cfg, n_labels: int = 0):
         super().__init__()
         self.text_encoder = TextEncoder(vocab_size, **text_cfg)
         self.dit = DiT(**dit_cfg)
+        self.caption_head = CaptionHead(text_cfg["dim"], n_labels) if n_labels else None
 
     def forward(self, x_t, tf, pos, ids):
         states, pooled = self.text_encoder(ids)
-        return self.dit(x_t, tf, pos, states, (ids != 0).float(), pooled)
+        v = self.dit(x_t, tf, pos, states, (ids != 0).float(), pooled)
+        return v, (self.caption_head(pooled) if self.caption_head is not None else None)
 
 
 _POS = {}
@@ -67,7 +71,7 @@ def batch_shape(data, aspects, p_aspect, rng, a):
 
 def step_batch(data, aspect, frames, n, gen, device, a, dim):
     """Draws one training batch on the training device → model inputs + target + loss weight + element emphasis
-    (None unless --motion-weight)."""
+    (None unless --motion-weight) + the clips' indices (for their scene labels)."""
     ds = data[aspect]
     idx = torch.randint(0, len(ds), (n,), generator=gen, device=device)
     z, ids = ds.batch(idx, gen, frames, a.p_uncond)
@@ -80,7 +84,7 @@ def step_batch(data, aspect, frames, n, gen, device, a, dim):
     if a.motion_weight > 0:
         c = z.shape[2]
         emphasis = patchify(motion_emphasis(z, a.motion_weight).expand(-1, -1, c, -1, -1))
-    return x_t, tf, pos_table(f, h // 2, w // 2, dim, device), ids, target, weight, emphasis
+    return x_t, tf, pos_table(f, h // 2, w // 2, dim, device), ids, target, weight, emphasis, idx
 
 
 @torch.no_grad()
@@ -100,7 +104,7 @@ def validate(model, held, device, dim, per_aspect=16, ts=(0.2, 0.5, 0.8)):
         for t in ts:
             x_t, tf, target, weight = noisy_inputs(x0, torch.full((n,), t, device=device), known, gen)
             for name, cap in (("true", ids), ("shuffled", ids[perm])):
-                v = model(x_t, tf, pos, cap)
+                v, _ = model(x_t, tf, pos, cap)
                 tot[name].append(float(flow_loss(v.float(), target, weight)))
     return {k: float(np.mean(v)) for k, v in tot.items()}
 
@@ -127,6 +131,10 @@ def main():
                     help="extra loss weight (up to 1 + this) on latent pixels that change over the clip (flow.py "
                          "motion_emphasis; 0 = the plain loss); validation stays unweighted. Used from DiT step 18717 on: "
                          "held-out colour 57 -> 73 %% by step 23000 (96 prompts), with validation loss flat")
+    ap.add_argument("--caption-aux", type=float, default=0.0,
+                    help="weight of the text encoder's auxiliary loss: a training-only head names the scene's "
+                         "colours, shapes, motions (with direction) and their pairs from the pooled caption "
+                         "(caption_labels.py); 0 = off")
     ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
     ap.add_argument("--min-frames", type=int, default=5)
     ap.add_argument("--no-equal-tokens", action="store_true", help="use --batch for every aspect")
@@ -202,7 +210,11 @@ def train(a, rank: int = 0, world: int = 1):
     held = load_split(a.latents, "heldout", vocab, mean, std, device)
     any_ds = next(iter(data.values()))
     cfg["dit"]["patch_dim"] = 4 * any_ds.z.shape[2]
-    model = Joint(len(vocab), cfg["dit"], cfg["text"]).to(device)
+    labels, names = {}, []
+    if a.caption_aux > 0:
+        names = (state or {}).get("caption_labels") or label_names(ds.scenes for ds in data.values())
+        labels = {k: torch.from_numpy(multi_hot(ds.scenes, names)).to(device) for k, ds in data.items()}
+    model = Joint(len(vocab), cfg["dit"], cfg["text"], len(names)).to(device)
     ema = EMA(model, a.ema)
     decay, no_decay = [], []
     for n_, p in model.named_parameters():
@@ -214,8 +226,12 @@ def train(a, rank: int = 0, world: int = 1):
         if "model" not in state:     # a slim checkpoint (slim_ckpt.py): its EMA weights are the model
             state["model"] = {f"text_encoder.{k}": v for k, v in state["ema"]["text_encoder"].items()}
             state["model"].update({f"dit.{k}": v for k, v in state["ema"]["dit"].items()})
-        model.load_state_dict(state["model"])
-        ema.model.load_state_dict(state.get("ema_model", state["model"]))
+        # A run that starts the caption head from a checkpoint without one starts the head fresh.
+        head_only = lambda r: all(k.startswith("caption_head.") for k in r.missing_keys + r.unexpected_keys)
+        for target, weights in ((model, state["model"]), (ema.model, state.get("ema_model", state["model"]))):
+            r = target.load_state_dict(weights, strict=False)
+            if not head_only(r):
+                raise RuntimeError(f"checkpoint does not fit the model: {r}")
         step = state["step"]
         if "opt" in state:
             opt.load_state_dict(state["opt"])
@@ -252,6 +268,7 @@ def train(a, rank: int = 0, world: int = 1):
         checkpoint.save(ckpt_path, {
             "model": model.state_dict(), "ema_model": ema.model.state_dict(), "opt": opt.state_dict(),
             "step": step, "lr_restart": lr_restart, "config": cfg, "vocab": vocab, "latent_mean": mean, "latent_std": std,
+            "caption_labels": names,
             # what pack_sources / export.py read:
             "ema": {"dit": ema.model.dit.state_dict(), "text_encoder": ema.model.text_encoder.state_dict()},
         })
@@ -289,17 +306,22 @@ def train(a, rank: int = 0, world: int = 1):
     guard = DivergenceGuard(model, opt, ema)
     budget = StepBudget(a.minutes, step, world, device) if a.minutes else None
     model.train()
-    agg, n_agg, t_last = 0.0, 0, time.time()
+    agg, agg_aux, n_agg, t_last = 0.0, 0.0, 0, time.time()
     while step < a.steps:
         set_lr(opt, lr_at(step - lr_restart, a.steps - lr_restart, a.lr, a.warmup) * guard.lr_scale)
         aspect, frames = batch_shape(data, aspects, p_aspect, rng, a)
-        x_t, tf, pos, ids, target, weight, emphasis = step_batch(data, aspect, frames, bsz[aspect], gen, device, a,
-                                                                 a.dim)
+        x_t, tf, pos, ids, target, weight, emphasis, idx = step_batch(data, aspect, frames, bsz[aspect], gen, device,
+                                                                      a, a.dim)
         with torch.autocast("cuda", dtype=torch.bfloat16) if cuda else contextlib.nullcontext():
-            v = net(x_t, tf, pos, ids)
+            v, logits = net(x_t, tf, pos, ids)
         loss = flow_loss(v.float(), target, weight, emphasis)
+        if logits is not None:
+            aux = caption_loss(logits.float(), labels[aspect][idx], (ids != 0).sum(dim=1) > 1)
+            loss_total = loss + a.caption_aux * aux
+        else:
+            aux, loss_total = None, loss
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        loss_total.backward()
         gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
         step += 1
         if not guard.step_ok(gnorm):
@@ -317,11 +339,13 @@ def train(a, rank: int = 0, world: int = 1):
             continue
         ema.update(model, step - 1)
         agg, n_agg = agg + loss.item(), n_agg + 1
+        agg_aux += aux.item() if aux is not None else 0.0
         if step % a.log_every == 0:
             dt = (time.time() - t_last) / n_agg
-            log(f"step {step} loss {agg / n_agg:.5f} grad {float(gnorm):.3f} lr {opt.param_groups[0]['lr']:.2e} "
-                f"s/step {dt:.3f}")
-            agg, n_agg, t_last = 0.0, 0, time.time()
+            aux_note = f" caption-aux {agg_aux / n_agg:.5f}" if aux is not None else ""
+            log(f"step {step} loss {agg / n_agg:.5f}{aux_note} grad {float(gnorm):.3f} "
+                f"lr {opt.param_groups[0]['lr']:.2e} s/step {dt:.3f}")
+            agg, agg_aux, n_agg, t_last = 0.0, 0.0, 0, time.time()
         if step % a.snapshot_every == 0 or step == a.steps:
             snapshot()
             t_last = time.time()

@@ -8,6 +8,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import torch  # noqa: E402
 
+from caption_labels import CaptionHead, caption_loss, label_names, multi_hot, scene_labels  # noqa: E402
 from dit import DiT  # noqa: E402
 from flow import flow_loss, known_frames, motion_emphasis, noisy_inputs, shift_time, train_times  # noqa: E402
 from patches import patchify, sincos_pos, unpatchify  # noqa: E402
@@ -102,6 +103,39 @@ class Flow(unittest.TestCase):
         g = torch.Generator().manual_seed(1)
         share = known_frames(4000, 17, g, p_cond=0.4).any(dim=1).float().mean().item()
         self.assertAlmostEqual(share, 0.4, delta=0.03)
+
+
+class CaptionLabels(unittest.TestCase):
+    SCENES = [
+        {"objects": [{"color": "red", "shape": "ball", "motion": "left"}]},
+        {"objects": [{"color": "red", "shape": "ball", "motion": "right"},
+                     {"color": "blue", "shape": "star", "motion": "diagonal", "diagonal": "up-left"}]},
+    ]
+
+    def test_labels_name_direction_pairs_and_count(self):
+        self.assertEqual(scene_labels(self.SCENES[0]), ["colour+motion:red+left", "colour+shape:red+ball",
+                                                        "colour:red", "count:1", "motion:left", "shape:ball"])
+        two = scene_labels(self.SCENES[1])
+        self.assertIn("motion:diagonal:up-left", two)
+        self.assertIn("colour+motion:blue+diagonal:up-left", two)
+        self.assertIn("count:2", two)
+        names = label_names([self.SCENES])
+        hot = multi_hot(self.SCENES + [{"objects": [{"color": "green", "shape": "ring", "motion": "spin"}]}], names)
+        self.assertEqual(hot.shape, (3, len(names)))
+        self.assertEqual(hot[0].sum(), 6)
+        self.assertEqual(hot[0, names.index("motion:left")], 1)
+        self.assertEqual(hot[1, names.index("motion:left")], 0)
+        self.assertEqual(hot[2].sum(), 1)          # count:1; labels the run never saw are left out, not an error
+
+    def test_loss_ignores_dropped_captions(self):
+        labels = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+        good = torch.tensor([[9.0, -9.0], [-9.0, 9.0]])
+        bad = -good
+        captioned = torch.tensor([True, False])
+        mixed = torch.stack([good[0], bad[1]])       # wrong only on the dropped caption
+        self.assertLess(float(caption_loss(mixed, labels, captioned)), 1e-3)
+        self.assertGreater(float(caption_loss(bad, labels, captioned)), 5.0)
+        self.assertEqual(tuple(CaptionHead(16, 7)(torch.randn(3, 16)).shape), (3, 7))
 
 
 class Models(unittest.TestCase):
