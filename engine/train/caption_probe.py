@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
+import checkpoint  # noqa: E402
 from pack_sources import load_sources  # noqa: E402
 from patches import sincos_pos  # noqa: E402
 from tokenizer import encode_batch  # noqa: E402
@@ -59,9 +60,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dit", default="runs/dit")
     ap.add_argument("--vae", default="runs/vae-dec")
+    ap.add_argument("--live", action="store_true",
+                    help="the checkpoint's training weights instead of its EMA (which lags ~1,000 steps behind)")
     a = ap.parse_args()
     torch.set_num_threads(1)
-    rows = probe(load_sources(a.vae, a.dit))
+    src = load_sources(a.vae, a.dit)
+    if a.live:
+        model = checkpoint.read(os.path.join(a.dit, "ckpt.pt"))["model"]
+        for part in ("text_encoder", "dit"):
+            src[part].load_state_dict({k[len(part) + 1:]: v for k, v in model.items() if k.startswith(part + ".")})
+    rows = probe(src)
     keys = [k for k in rows[0] if k.startswith("x0@")]
     print(f"{'kind':<10} {'pooled cos':>10} " + " ".join(f"{k:>8}" for k in keys) + "  edit")
     for r in rows:

@@ -52,5 +52,6 @@ def lr_at(step: int, total: int, base: float, warmup: int, floor: float = 0.05) 
 
 
 def set_lr(opt: torch.optim.Optimizer, lr: float) -> None:
+    """Every group gets lr, times the group's own "lr_scale" where it has one."""
     for g in opt.param_groups:
-        g["lr"] = lr
+        g["lr"] = lr * g.get("lr_scale", 1.0)

@@ -131,10 +131,12 @@ def main():
                     help="extra loss weight (up to 1 + this) on latent pixels that change over the clip (flow.py "
                          "motion_emphasis; 0 = the plain loss); validation stays unweighted. Used from DiT step 18717 on: "
                          "held-out colour 57 -> 73 %% by step 23000 (96 prompts), with validation loss flat")
-    ap.add_argument("--caption-aux", type=float, default=0.0,
+    ap.add_argument("--caption-aux", type=float, default=1.0,
                     help="weight of the text encoder's auxiliary loss: a training-only head names the scene's "
                          "colours, shapes, motions (with direction) and their pairs from the pooled caption "
-                         "(caption_labels.py); 0 = off")
+                         "(caption_labels.py); 0 = off. Used from DiT step 23000 on: before it the encoder's states "
+                         "for 'moves left' and 'moves right' were nearly equal (cosine 0.9998) and so were the clips")
+    ap.add_argument("--caption-head-lr", type=float, default=10.0, help="the caption head's lr, times the run's")
     ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
     ap.add_argument("--min-frames", type=int, default=5)
     ap.add_argument("--no-equal-tokens", action="store_true", help="use --batch for every aspect")
@@ -211,16 +213,26 @@ def train(a, rank: int = 0, world: int = 1):
     any_ds = next(iter(data.values()))
     cfg["dit"]["patch_dim"] = 4 * any_ds.z.shape[2]
     labels, names = {}, []
+    if a.caption_aux > 0 and any(ds.scenes is None for ds in data.values()):
+        log("latents without scenes (an old encode_latents.py): --caption-aux off")
+        a.caption_aux = 0.0
     if a.caption_aux > 0:
         names = (state or {}).get("caption_labels") or label_names(ds.scenes for ds in data.values())
         labels = {k: torch.from_numpy(multi_hot(ds.scenes, names)).to(device) for k, ds in data.items()}
     model = Joint(len(vocab), cfg["dit"], cfg["text"], len(names)).to(device)
     ema = EMA(model, a.ema)
-    decay, no_decay = [], []
+    decay, no_decay, head = [], [], []
     for n_, p in model.named_parameters():
-        (decay if p.dim() >= 2 and "pos" not in n_ and "tok" not in n_ else no_decay).append(p)
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=a.lr, betas=(0.9, 0.99))
+        if n_.startswith("caption_head."):
+            head.append(p)
+        else:
+            (decay if p.dim() >= 2 and "pos" not in n_ and "tok" not in n_ else no_decay).append(p)
+    groups = [{"params": decay, "weight_decay": a.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    if head:
+        # The head must keep up with the encoder: at the run's lr it still predicted base rates after 400 steps, so
+        # the encoder's gradient through it was noise (fitted alone at 10x it read motion from the same features).
+        groups.append({"params": head, "weight_decay": 0.0, "lr_scale": a.caption_head_lr})
+    opt = torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.99))
     step = 0
     if state:
         if "model" not in state:     # a slim checkpoint (slim_ckpt.py): its EMA weights are the model
@@ -233,13 +245,16 @@ def train(a, rank: int = 0, world: int = 1):
             if not head_only(r):
                 raise RuntimeError(f"checkpoint does not fit the model: {r}")
         step = state["step"]
-        if "opt" in state:
+        lr_restart = state.get("lr_restart", 0)
+        if "opt" in state and len(state["opt"]["param_groups"]) == len(opt.param_groups):
             opt.load_state_dict(state["opt"])
             log(f"resumed at step {step}")
-        else:   # recovered from a shipped pack (recover_pack.py): fresh Adam moments
+        else:   # recovered from a shipped pack (recover_pack.py), or the caption head switched on: fresh Adam moments
+            lr_restart = step
             log(f"resumed at step {step} from {state.get('recovered_from', 'weights only')}, fresh optimizer")
+    else:
+        lr_restart = 0
     # A restart (fresh optimizer) warms the learning rate up again and runs its own cosine from there to --steps.
-    lr_restart = state.get("lr_restart", 0) if state else 0
     gen = torch.Generator(device=device).manual_seed(a.seed * 1000003 + step + 7919 * rank)
     rng = np.random.default_rng(a.seed * 1000003 + step)           # the same on every process: batch_shape
     # On a GPU the matmuls run in bf16 (autocast; weights, optimizer and EMA stay fp32); on CPU everything is fp32.
