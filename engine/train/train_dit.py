@@ -249,7 +249,7 @@ def train(a, rank: int = 0, world: int = 1):
         if "opt" in state and len(state["opt"]["param_groups"]) == len(opt.param_groups):
             opt.load_state_dict(state["opt"])
             log(f"resumed at step {step}")
-        else:   # recovered from a shipped pack (recover_pack.py), or the caption head switched on: fresh Adam moments
+        else:   # recovered from a shipped pack (recover_pack.py), or the caption head switched on or off: fresh Adam
             lr_restart = step
             log(f"resumed at step {step} from {state.get('recovered_from', 'weights only')}, fresh optimizer")
     else:
