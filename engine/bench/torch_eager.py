@@ -45,7 +45,8 @@ def main():
     text = TextEncoder(vocab_size, dim=index["text_hidden_size"], layers=arch["text_layers"],
                        heads=arch["text_heads"], max_length=arch["max_text_len"]).eval()
     dit = DiT(patch_dim=4 * c, dim=index["hidden_size"], depth=arch["depth"], heads=arch["heads"],
-              text_dim=index["text_hidden_size"], mlp_ratio=arch["mlp_ratio"]).eval()
+              text_dim=index["text_hidden_size"], mlp_ratio=arch["mlp_ratio"],
+              text_motion=arch.get("text_motion", False)).eval()
     vae = VAE(c).eval()
 
     width, height = index["sizes"][a.aspect]

@@ -20,6 +20,14 @@ def motion_label(obj: dict) -> str:
     return f"diagonal:{obj.get('diagonal', '?')}" if m == "diagonal" else m
 
 
+TRANSLATIONS = ("left", "right", "up", "down", "diagonal")
+
+
+def translates(scene: dict) -> bool:
+    """Does any object travel in a direction (the motions whose direction the eval scores)?"""
+    return any(o["motion"] in TRANSLATIONS for o in scene["objects"])
+
+
 def scene_labels(scene: dict) -> List[str]:
     out = {f"count:{len(scene['objects'])}"}
     for o in scene["objects"]:

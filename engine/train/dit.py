@@ -21,6 +21,17 @@ def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -
     return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
 
 
+FRAMES_PER_RAMP_UNIT = 8.0
+
+
+def frame_ramp(timesteps: torch.Tensor) -> torch.Tensor:
+    """[B,F] → [1,F,1]: each latent frame's offset from the clip's middle frame, in units of 8 frames. Built from the
+    timesteps' shape with tensor ops (not Python ints), so the exported graph keeps F dynamic. The slope per frame is
+    the same for any clip length, so a 5-frame training window and a 17-frame clip agree on what it means."""
+    index = torch.ones_like(timesteps[:1]).cumsum(dim=1) - 1.0
+    return ((index - index.mean(dim=1, keepdim=True)) / FRAMES_PER_RAMP_UNIT).unsqueeze(-1)
+
+
 class PlainLayerNorm(nn.Module):
     """LayerNorm without learned affine (adaLN supplies shift/scale). Explicit unit weight/zero bias buffers because
     torch 1.13's opset-17 exporter emits an invalid LayerNormalization node when the affine is absent."""
@@ -83,12 +94,20 @@ class FinalLayer(nn.Module):
 
 class DiT(nn.Module):
     def __init__(self, patch_dim: int = 32, dim: int = 128, depth: int = 6, heads: int = 4, text_dim: int = 128,
-                 mlp_ratio: int = 4):
+                 mlp_ratio: int = 4, text_motion: bool = True):
         super().__init__()
         self.patch_dim, self.dim = patch_dim, dim
         self.inp = nn.Linear(patch_dim, dim)
         self.t_mlp = nn.Sequential(nn.Linear(dim, dim), nn.SiLU(), nn.Linear(dim, dim))
         self.text_proj = nn.Linear(text_dim, dim)
+        # The caption's pull that changes linearly over the clip's frames. The pooled caption reaches adaLN the same
+        # on every frame, and a probe of the step-26956 model found that path carries most of a direction word's
+        # effect, so "moves left" could only act through attention over frames. Zero-init: a model trained without it
+        # is unchanged until training moves it. Off only to rebuild packs from before it (recover_pack.py).
+        self.text_motion = nn.Linear(text_dim, dim) if text_motion else None
+        if self.text_motion is not None:
+            nn.init.zeros_(self.text_motion.weight)
+            nn.init.zeros_(self.text_motion.bias)
         self.blocks = nn.ModuleList([Block(dim, text_dim, heads, mlp_ratio) for _ in range(depth)])
         self.final = FinalLayer(dim, patch_dim)
         nn.init.normal_(self.t_mlp[0].weight, std=0.02)
@@ -97,7 +116,10 @@ class DiT(nn.Module):
     def forward(self, tokens, timesteps, pos, text_states, text_mask, pooled):
         x = self.inp(tokens) + pos.unsqueeze(0)                             # [B,F,S,D]
         c = self.t_mlp(timestep_embedding(timesteps, self.dim))             # [B,F,D]
-        c = F.silu(c + self.text_proj(pooled).unsqueeze(1))
+        text = self.text_proj(pooled).unsqueeze(1)                          # [B,1,D]
+        if self.text_motion is not None:
+            text = text + frame_ramp(timesteps) * self.text_motion(pooled).unsqueeze(1)
+        c = F.silu(c + text)
         bias = key_padding_bias(text_mask)
         for block in self.blocks:
             x = block(x, c, text_states, bias)

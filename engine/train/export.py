@@ -39,6 +39,7 @@ def model_index(src, name: str) -> dict:
         "architecture": {
             "depth": len(dit.blocks), "heads": dit.blocks[0].attn.heads,
             "mlp_ratio": dit.blocks[0].mlp[0].out_features // dit.dim,
+            "text_motion": dit.text_motion is not None,
             "text_layers": len(te.layers), "text_heads": te.layers[0].attn.heads, "max_text_len": te.max_length,
         },
     }

@@ -34,6 +34,13 @@ class AspectLatents:
         self.ncap = torch.tensor([len(c) for c in self.captions], dtype=torch.long, device=device)
         self.mean = torch.tensor(mean, dtype=torch.float32, device=device)[None, None, :, None, None]
         self.std = torch.tensor(std, dtype=torch.float32, device=device)[None, None, :, None, None]
+        self.draw_weights = None   # float [N] on the device: train_dit --translation-weight
+
+    def draw(self, n: int, gen: torch.Generator) -> torch.Tensor:
+        """n clip indices, uniform, or by `draw_weights` (one per clip) when the run set them."""
+        if self.draw_weights is None:
+            return torch.randint(0, len(self), (n,), generator=gen, device=self.z.device)
+        return torch.multinomial(self.draw_weights, n, replacement=True, generator=gen)
 
     def __len__(self):
         return self.z.shape[0]

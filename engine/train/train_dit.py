@@ -21,7 +21,7 @@ import torch  # noqa: E402
 
 import checkpoint  # noqa: E402
 from budget import StepBudget  # noqa: E402
-from caption_labels import CaptionHead, caption_loss, label_names, multi_hot  # noqa: E402
+from caption_labels import CaptionHead, caption_loss, label_names, multi_hot, translates  # noqa: E402
 from dit import DiT  # noqa: E402
 from ema import EMA  # noqa: E402
 from flow import flow_loss, known_frames, motion_emphasis, noisy_inputs, train_times  # noqa: E402
@@ -51,6 +51,9 @@ class Joint(torch.nn.Module):
         return v, (self.caption_head(pooled) if self.caption_head is not None else None)
 
 
+# Parts a checkpoint may lack: they start from their initial values (the caption head; dit.text_motion, zero).
+FRESH_PARTS = ("caption_head.", "dit.text_motion.")
+
 _POS = {}
 
 
@@ -73,7 +76,7 @@ def step_batch(data, aspect, frames, n, gen, device, a, dim):
     """Draws one training batch on the training device → model inputs + target + loss weight + element emphasis
     (None unless --motion-weight) + the clips' indices (for their scene labels)."""
     ds = data[aspect]
-    idx = torch.randint(0, len(ds), (n,), generator=gen, device=device)
+    idx = ds.draw(n, gen)
     z, ids = ds.batch(idx, gen, frames, a.p_uncond)
     x0 = patchify(z)                                                   # [B,F,S,P]
     f, h, w = z.shape[1], z.shape[3], z.shape[4]
@@ -136,6 +139,9 @@ def main():
                          "colours, shapes, motions (with direction) and their pairs from the pooled caption "
                          "(caption_labels.py); 0 = off. Used from DiT step 23000 on: before it the encoder's states "
                          "for 'moves left' and 'moves right' were nearly equal (cosine 0.9998) and so were the clips")
+    ap.add_argument("--translation-weight", type=float, default=1.0,
+                    help="draw clips where an object moves left/right/up/down/diagonally this many times as often "
+                         "(the DiT's direction signal; 2 from DiT step 26956)")
     ap.add_argument("--caption-head-lr", type=float, default=10.0, help="the caption head's lr, times the run's")
     ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
     ap.add_argument("--min-frames", type=int, default=5)
@@ -201,10 +207,11 @@ def train(a, rank: int = 0, world: int = 1):
     if state:
         vocab, cfg = state["vocab"], state["config"]
         mean, std = state["latent_mean"], state["latent_std"]
+        cfg["dit"]["text_motion"] = True   # a checkpoint from before it gains it, zero (FRESH_PARTS)
     else:
         vocab = build_vocab(train_captions(a.latents))
         cfg = {"dit": {"patch_dim": 0, "dim": a.dim, "depth": a.depth, "heads": a.heads, "text_dim": DEFAULT_TEXT["dim"],
-                       "mlp_ratio": 4}, "text": dict(DEFAULT_TEXT)}
+                       "mlp_ratio": 4, "text_motion": True}, "text": dict(DEFAULT_TEXT)}
         mean, std = stats["latent_mean"], stats["latent_std"]
     if lead:
         save_tokenizer(vocab, os.path.join(a.out, "tokenizer"))
@@ -219,6 +226,12 @@ def train(a, rank: int = 0, world: int = 1):
     if a.caption_aux > 0:
         names = (state or {}).get("caption_labels") or label_names(ds.scenes for ds in data.values())
         labels = {k: torch.from_numpy(multi_hot(ds.scenes, names)).to(device) for k, ds in data.items()}
+    if a.translation_weight != 1.0 and any(ds.scenes is None for ds in data.values()):
+        log("latents without scenes (an old encode_latents.py): --translation-weight off")
+    elif a.translation_weight != 1.0:
+        for ds in data.values():
+            w = [a.translation_weight if translates(s) else 1.0 for s in ds.scenes]
+            ds.draw_weights = torch.tensor(w, dtype=torch.float32, device=device)
     model = Joint(len(vocab), cfg["dit"], cfg["text"], len(names)).to(device)
     ema = EMA(model, a.ema)
     decay, no_decay, head = [], [], []
@@ -238,18 +251,19 @@ def train(a, rank: int = 0, world: int = 1):
         if "model" not in state:     # a slim checkpoint (slim_ckpt.py): its EMA weights are the model
             state["model"] = {f"text_encoder.{k}": v for k, v in state["ema"]["text_encoder"].items()}
             state["model"].update({f"dit.{k}": v for k, v in state["ema"]["dit"].items()})
-        # A run that starts the caption head from a checkpoint without one starts the head fresh.
-        head_only = lambda r: all(k.startswith("caption_head.") for k in r.missing_keys + r.unexpected_keys)
+        # A checkpoint without the caption head (or from before dit.text_motion) starts those parts fresh.
+        fresh_ok = lambda r: all(k.startswith(FRESH_PARTS) for k in r.missing_keys + r.unexpected_keys)
         for target, weights in ((model, state["model"]), (ema.model, state.get("ema_model", state["model"]))):
             r = target.load_state_dict(weights, strict=False)
-            if not head_only(r):
+            if not fresh_ok(r):
                 raise RuntimeError(f"checkpoint does not fit the model: {r}")
         step = state["step"]
         lr_restart = state.get("lr_restart", 0)
-        if "opt" in state and len(state["opt"]["param_groups"]) == len(opt.param_groups):
+        saved_groups = state["opt"]["param_groups"] if "opt" in state else []
+        if [len(g["params"]) for g in saved_groups] == [len(g["params"]) for g in opt.param_groups]:
             opt.load_state_dict(state["opt"])
             log(f"resumed at step {step}")
-        else:   # recovered from a shipped pack (recover_pack.py), or the caption head switched on or off: fresh Adam
+        else:   # recovered from a shipped pack (recover_pack.py), or parts added or removed: fresh Adam
             lr_restart = step
             log(f"resumed at step {step} from {state.get('recovered_from', 'weights only')}, fresh optimizer")
     else:

@@ -8,8 +8,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import torch  # noqa: E402
 
-from caption_labels import CaptionHead, caption_loss, label_names, multi_hot, scene_labels  # noqa: E402
-from dit import DiT  # noqa: E402
+from caption_labels import CaptionHead, caption_loss, label_names, multi_hot, scene_labels, translates  # noqa: E402
+from dit import DiT, frame_ramp  # noqa: E402
 from flow import flow_loss, known_frames, motion_emphasis, noisy_inputs, shift_time, train_times  # noqa: E402
 from patches import patchify, sincos_pos, unpatchify  # noqa: E402
 from text_encoder import TextEncoder  # noqa: E402
@@ -127,6 +127,11 @@ class CaptionLabels(unittest.TestCase):
         self.assertEqual(hot[1, names.index("motion:left")], 0)
         self.assertEqual(hot[2].sum(), 1)          # count:1; labels the run never saw are left out, not an error
 
+    def test_translates_names_the_scored_motions(self):
+        self.assertTrue(translates(self.SCENES[0]))
+        self.assertTrue(translates({"objects": [{"motion": "spin"}, {"motion": "diagonal"}]}))
+        self.assertFalse(translates({"objects": [{"motion": "orbit"}, {"motion": "still"}]}))
+
     def test_loss_ignores_dropped_captions(self):
         labels = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
         good = torch.tensor([[9.0, -9.0], [-9.0, 9.0]])
@@ -167,6 +172,32 @@ class Models(unittest.TestCase):
         v1 = dit(x, t, pos, txt, torch.ones(1, 3), pooled)
         v2 = dit(x, t, pos, pad, torch.tensor([[1.0, 1, 1, 0, 0]]), pooled)
         self.assertTrue(torch.allclose(v1, v2, atol=1e-5))
+
+
+    def test_frame_ramp_is_centred_with_a_fixed_slope(self):
+        r17, r5 = frame_ramp(torch.zeros(2, 17)), frame_ramp(torch.zeros(3, 5))
+        self.assertEqual(tuple(r17.shape), (1, 17, 1))
+        self.assertAlmostEqual(float(r17.sum()), 0.0, places=5)
+        self.assertAlmostEqual(float(r17[0, 0, 0]), -1.0, places=6)          # 8 frames before the middle
+        self.assertAlmostEqual(float(r5[0, 1, 0] - r5[0, 0, 0]), float(r17[0, 1, 0] - r17[0, 0, 0]), places=6)
+
+    def test_text_motion_starts_as_a_no_op_and_then_varies_over_frames(self):
+        torch.manual_seed(1)
+        with_it, without = DiT(depth=1).eval(), DiT(depth=1, text_motion=False).eval()
+        with torch.no_grad():
+            for p in without.parameters():
+                p.normal_(0, 0.05)
+        missing = with_it.load_state_dict(without.state_dict(), strict=False).missing_keys
+        self.assertEqual(sorted(missing), ["text_motion.bias", "text_motion.weight"])
+        x, t, pos = torch.randn(1, 5, 4, 32), torch.full((1, 5), 0.7), sincos_pos(5, 2, 2, 128)
+        txt, pooled = torch.randn(1, 3, 128), torch.randn(1, 128)
+        args = (x, t, pos, txt, torch.ones(1, 3), pooled)
+        self.assertTrue(torch.allclose(with_it(*args), without(*args), atol=1e-6))
+        with torch.no_grad():
+            with_it.text_motion.weight.normal_(0, 0.05)
+        self.assertFalse(torch.allclose(with_it(*args), without(*args), atol=1e-6))
+        one = (x[:, :1], t[:, :1], pos[:1], txt, torch.ones(1, 3), pooled)      # one frame: its ramp is 0
+        self.assertTrue(torch.allclose(with_it(*one), without(*one), atol=1e-6))
 
 
 class Guard(unittest.TestCase):
