@@ -4,8 +4,10 @@
 
 For base captions and one-word edits of them (direction, colour, shape, motion kind), prints the cosine of the text
 encoder's pooled states and the RMS difference of the DiT's clean-clip estimate x0 = x_t − t·v from the same noise at
-several t. A word the model follows moves x0 as much as a colour change does; at DiT step 23000 left → right moved x0
-by 0.007 where red → blue moved it by 0.27, and the sampled clips were the same trajectory for left, right and up.
+several t, and which route carries it at t = 0.8 (cross-attention only, pooled adaLN only, and everything but
+dit.text_motion). A word the model follows moves x0 as much as a colour change does; at DiT step 23000 left → right
+moved x0 by 0.007 where red → blue moved it by 0.27, and the sampled clips were the same trajectory for left, right
+and up.
 """
 import argparse
 import os
@@ -52,7 +54,28 @@ def probe(src, ts=(0.95, 0.8, 0.5), seed=0):
             v = dit(x, tf, pos, states, (ids != 0).float(), pooled)
             x0 = x - t * v
             row[f"x0@{t}"] = float((x0[0] - x0[1]).pow(2).mean().sqrt())
+        row.update(paths(dit, noise, pos, states, pooled, (ids != 0).float(), t=0.8))
         out.append(row)
+    return out
+
+
+def paths(dit, noise, pos, states, pooled, mask, t):
+    """Which route carries the edit, at one t: the x0 change when only the cross-attention sees it (both rows get the
+    base caption's pooled state), when only the pooled adaLN path sees it (both get the base's word states), and
+    with dit.text_motion switched off. Step 26956: a direction word went mostly through the pooled path."""
+    x, tf = noise.expand(2, -1, -1, -1), torch.full((2, noise.shape[1]), t)
+
+    def change(st, po, m):
+        x0 = x - t * dit(x, tf, pos, st, m, po)
+        return float((x0[0] - x0[1]).pow(2).mean().sqrt())
+
+    out = {"cross-only": change(states, pooled[:1].expand(2, -1), mask),
+           "pooled-only": change(states[:1].expand(2, -1, -1), pooled, mask[:1].expand(2, -1))}
+    if dit.text_motion is not None:
+        saved = dit.text_motion
+        dit.text_motion = None
+        out["no-ramp"] = change(states, pooled, mask)
+        dit.text_motion = saved
     return out
 
 
@@ -70,13 +93,13 @@ def main():
         for part in ("text_encoder", "dit"):
             src[part].load_state_dict({k[len(part) + 1:]: v for k, v in model.items() if k.startswith(part + ".")})
     rows = probe(src)
-    keys = [k for k in rows[0] if k.startswith("x0@")]
-    print(f"{'kind':<10} {'pooled cos':>10} " + " ".join(f"{k:>8}" for k in keys) + "  edit")
+    keys = [k for k in rows[0] if k.startswith("x0@")] + [k for k in ("cross-only", "pooled-only", "no-ramp") if k in rows[0]]
+    print(f"{'kind':<10} {'pooled cos':>10} " + " ".join(f"{k:>11}" for k in keys) + "  edit")
     for r in rows:
-        print(f"{r['kind']:<10} {r['pooled_cos']:>10.4f} " + " ".join(f"{r[k]:>8.3f}" for k in keys) + f"  {r['edit']}")
+        print(f"{r['kind']:<10} {r['pooled_cos']:>10.4f} " + " ".join(f"{r[k]:>11.3f}" for k in keys) + f"  {r['edit']}")
     for kind in dict.fromkeys(r["kind"] for r in rows):
-        sel = [r[keys[1]] for r in rows if r["kind"] == kind]
-        print(f"mean {keys[1]} {kind}: {sum(sel) / len(sel):.3f}")
+        sel = [r for r in rows if r["kind"] == kind]
+        print(f"mean {kind}: " + ", ".join(f"{k} {sum(r[k] for r in sel) / len(sel):.3f}" for k in keys[1:]))
 
 
 if __name__ == "__main__":
