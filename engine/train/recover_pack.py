@@ -97,7 +97,7 @@ def main():
     text_cfg = {"dim": index["text_hidden_size"], "heads": arch["text_heads"], "layers": arch["text_layers"]}
     dit_cfg = {"patch_dim": 4 * c, "dim": index["hidden_size"], "depth": arch["depth"], "heads": arch["heads"],
                "text_dim": index["text_hidden_size"], "mlp_ratio": arch["mlp_ratio"],
-               "text_motion": arch.get("text_motion", False)}   # packs before DiT step 26956 have none
+               "text_motion": arch.get("text_motion", False)}   # packs up to DiT step 26956 have none
     gen = torch.Generator().manual_seed(1234)
     src = {"vae": VAE(c), "text_encoder": TextEncoder(len(vocab), **text_cfg), "dit": DiT(**dit_cfg)}
     for m in src.values():
