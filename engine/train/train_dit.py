@@ -139,9 +139,10 @@ def main():
                          "colours, shapes, motions (with direction) and their pairs from the pooled caption "
                          "(caption_labels.py); 0 = off. Used from DiT step 23000 on: before it the encoder's states "
                          "for 'moves left' and 'moves right' were nearly equal (cosine 0.9998) and so were the clips")
-    ap.add_argument("--translation-weight", type=float, default=1.0,
-                    help="draw clips where an object moves left/right/up/down/diagonally this many times as often "
-                         "(the DiT's direction signal; 2 from DiT step 26956)")
+    ap.add_argument("--translation-weight", type=float, default=2.0,
+                    help="draw clips where an object moves left/right/up/down/diagonally this many times as often; "
+                         "1 = uniform. Used from DiT step 26956 on, with dit.text_motion: direction 6 -> 66 %% by "
+                         "step 31372")
     ap.add_argument("--caption-head-lr", type=float, default=10.0, help="the caption head's lr, times the run's")
     ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
     ap.add_argument("--min-frames", type=int, default=5)
