@@ -48,34 +48,33 @@ def probe(src, ts=(0.95, 0.8, 0.5), seed=0):
         states, pooled = te(ids)
         row = {"kind": kind, "edit": f"{base} → {edit}",
                "pooled_cos": float(torch.cosine_similarity(pooled[0], pooled[1], dim=0))}
-        x = noise.expand(2, -1, -1, -1)
+        mask = (ids != 0).float()
         for t in ts:
-            tf = torch.full((2, frames), t)
-            v = dit(x, tf, pos, states, (ids != 0).float(), pooled)
-            x0 = x - t * v
-            row[f"x0@{t}"] = float((x0[0] - x0[1]).pow(2).mean().sqrt())
-        row.update(paths(dit, noise, pos, states, pooled, (ids != 0).float(), t=0.8))
+            row[f"x0@{t}"] = x0_change(dit, noise, pos, t, states, pooled, mask)
+        row.update(paths(dit, noise, pos, states, pooled, mask, t=0.8))
         out.append(row)
     return out
+
+
+def x0_change(dit, noise, pos, t, states, pooled, mask) -> float:
+    """RMS difference between the two rows' clean-clip estimates x0 = x_t − t·v, both from the same noise."""
+    x, tf = noise.expand(2, -1, -1, -1), torch.full((2, noise.shape[1]), t)
+    x0 = x - t * dit(x, tf, pos, states, mask, pooled)
+    return float((x0[0] - x0[1]).pow(2).mean().sqrt())
 
 
 def paths(dit, noise, pos, states, pooled, mask, t):
     """Which route carries the edit, at one t: the x0 change when only the cross-attention sees it (both rows get the
     base caption's pooled state), when only the pooled adaLN path sees it (both get the base's word states), and
     with dit.text_motion switched off. Step 26956: a direction word went mostly through the pooled path."""
-    x, tf = noise.expand(2, -1, -1, -1), torch.full((2, noise.shape[1]), t)
-
-    def change(st, po, m):
-        x0 = x - t * dit(x, tf, pos, st, m, po)
-        return float((x0[0] - x0[1]).pow(2).mean().sqrt())
-
-    out = {"cross-only": change(states, pooled[:1].expand(2, -1), mask),
-           "pooled-only": change(states[:1].expand(2, -1, -1), pooled, mask[:1].expand(2, -1))}
+    out = {"cross-only": x0_change(dit, noise, pos, t, states, pooled[:1].expand(2, -1), mask),
+           "pooled-only": x0_change(dit, noise, pos, t, states[:1].expand(2, -1, -1), pooled, mask[:1].expand(2, -1))}
     if dit.text_motion is not None:
-        saved = dit.text_motion
-        dit.text_motion = None
-        out["no-ramp"] = change(states, pooled, mask)
-        dit.text_motion = saved
+        saved, dit.text_motion = dit.text_motion, None
+        try:
+            out["no-ramp"] = x0_change(dit, noise, pos, t, states, pooled, mask)
+        finally:
+            dit.text_motion = saved
     return out
 
 

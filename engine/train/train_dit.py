@@ -221,15 +221,13 @@ def train(a, rank: int = 0, world: int = 1):
     any_ds = next(iter(data.values()))
     cfg["dit"]["patch_dim"] = 4 * any_ds.z.shape[2]
     labels, names = {}, []
-    if a.caption_aux > 0 and any(ds.scenes is None for ds in data.values()):
-        log("latents without scenes (an old encode_latents.py): --caption-aux off")
-        a.caption_aux = 0.0
+    if any(ds.scenes is None for ds in data.values()) and (a.caption_aux > 0 or a.translation_weight != 1.0):
+        log("latents without scenes (an old encode_latents.py): --caption-aux and --translation-weight off")
+        a.caption_aux, a.translation_weight = 0.0, 1.0
     if a.caption_aux > 0:
         names = (state or {}).get("caption_labels") or label_names(ds.scenes for ds in data.values())
         labels = {k: torch.from_numpy(multi_hot(ds.scenes, names)).to(device) for k, ds in data.items()}
-    if a.translation_weight != 1.0 and any(ds.scenes is None for ds in data.values()):
-        log("latents without scenes (an old encode_latents.py): --translation-weight off")
-    elif a.translation_weight != 1.0:
+    if a.translation_weight != 1.0:
         for ds in data.values():
             w = [a.translation_weight if translates(s) else 1.0 for s in ds.scenes]
             ds.draw_weights = torch.tensor(w, dtype=torch.float32, device=device)
