@@ -7,7 +7,7 @@ import type {
 import { DIAGONALS, FLOOR_LOOKS, SHAPES, SKY_LOOKS, SOLID_COLORS, SPEEDS } from "./types.ts";
 import { Rng } from "./rng.ts";
 import { allowedColors } from "./palette.ts";
-import { DIAGONAL_AXIS, ORBIT_CENTER, ORBIT_RADIUS, TRAVEL, clipTime, trackAt } from "./motion.ts";
+import { DIAGONAL_AXIS, ORBIT_CENTER, ORBIT_RADIUS, TRAVEL, clipTime, trackAt, travelDirection } from "./motion.ts";
 import { SIZE_DIAMETER } from "./render.ts";
 import { HORIZON } from "./background.ts";
 
@@ -31,9 +31,31 @@ export function randomBackground(rng: Rng): Background {
 
 const JITTER = 0.05;
 
-/** Frame-0 centre for a motion: translations start on the side opposite their direction (CONTRACTS.md §1). */
+/** Frame-0 centre for a motion: translations start on the side opposite their direction (CONTRACTS.md §1).
+ * `along` moves a translation's whole path that far along its direction (see `offFrameShift`). */
 export function startFor(
   motion: MotionName, speed: SpeedName, diagonal: DiagonalName | undefined, bg: Background, rng: Rng, crowded = false,
+  along = 0,
+): [number, number] {
+  const start = centredStart(motion, speed, diagonal, bg, rng, crowded);
+  const dir = along === 0 ? null : travelDirection({ motion, diagonal });
+  return dir ? [start[0] + dir[0] * along, start[1] + dir[1] * along] : start;
+}
+
+/** How far a translating object's path is slid along its direction: with probability `share`, far enough that the
+ * path's far end lands 0.95–1.15 of the frame from its start side (diagonals 0.82–0.97 on each axis; a centred
+ * path ends at 0.5 + travel/2), slid forwards (the object reaches the edge and leaves) or backwards (it enters from
+ * beyond the edge); else 0.
+ * Why: with every path centred, the model never saw an object at an edge still travelling outwards, so extending
+ * such a clip pulled the object back towards the middle, a jump at the seam. */
+export function offFrameShift(rng: Rng, share: number, speed: SpeedName): number {
+  if (share <= 0 || !rng.chance(share)) return 0;
+  const half = TRAVEL[speed] / 2;
+  return (rng.chance(0.5) ? 1 : -1) * rng.range(0.45 - half, 0.65 - half);
+}
+
+function centredStart(
+  motion: MotionName, speed: SpeedName, diagonal: DiagonalName | undefined, bg: Background, rng: Rng, crowded: boolean,
 ): [number, number] {
   const d = TRAVEL[speed];
   const j = () => rng.range(-JITTER, JITTER);
@@ -82,6 +104,8 @@ export interface SceneOptions {
   pickCombo: (rng: Rng, colors: ColorName[]) => Combo | null;
   /** Relative weights of 1, 2, 3 objects. */
   objectCountWeights: readonly number[];
+  /** Share of translating objects whose path enters or leaves the frame (0 = every path centred, no extra draws). */
+  offFrameShare?: number;
 }
 
 function sizeFor(rng: Rng, crowded: boolean): SizeName {
@@ -110,10 +134,11 @@ function sceneOnBackground(rng: Rng, opts: SceneOptions, background: Background)
       // A still object has no speed to show; keep the field constant so captions and data agree.
       const speed: SpeedName = combo.motion === "still" ? "normal" : rng.pick(SPEEDS);
       const diagonal = combo.motion === "diagonal" ? rng.pick(DIAGONALS) : undefined;
+      const along = travelDirection(combo) ? offFrameShift(rng, opts.offFrameShare ?? 0, speed) : 0;
       const candidate: SceneObject = {
         color: combo.color, shape: combo.shape, size: sizeFor(rng, wanted > 1), motion: combo.motion, speed,
         ...(diagonal ? { diagonal } : {}),
-        start: startFor(combo.motion, speed, diagonal, background, rng, wanted > 1),
+        start: startFor(combo.motion, speed, diagonal, background, rng, wanted > 1, along),
       };
       if (objects.every((o) => keepApart(o, candidate))) {
         objects.push(candidate);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Rng, TRAVEL, objectTrack, trainingScene, type Scene, type SceneObject } from "../../engine/synth/index.ts";
+import {
+  Rng, TRAVEL, heldoutScene, objectTrack, trainingScene, travelDirection, type Scene, type SceneObject,
+} from "../../engine/synth/index.ts";
 
 function single(o: Partial<SceneObject>): Scene {
   return {
@@ -10,11 +12,11 @@ function single(o: Partial<SceneObject>): Scene {
 }
 
 describe("objectTrack", () => {
-  it("starts translations on the side opposite their direction and travels the speed's distance", () => {
+  it("starts held-out translations on the side opposite their direction and travels the speed's distance", () => {
     const rng = new Rng(11);
     let seen = 0;
     for (let k = 0; k < 600; k++) {
-      const scene = trainingScene(rng);
+      const scene = heldoutScene(rng);
       scene.objects.forEach((o, i) => {
         const t = objectTrack(scene, i, 17);
         const dx = t[16].x - t[0].x, dy = t[16].y - t[0].y;
@@ -32,6 +34,32 @@ describe("objectTrack", () => {
       });
     }
     expect(seen).toBeGreaterThan(100);
+  });
+
+  it("slides some training paths off centre so the object enters or leaves the frame, keeping direction and travel", () => {
+    const rng = new Rng(12);
+    let translating = 0, leaves = 0, enters = 0;
+    for (let k = 0; k < 1500; k++) {
+      const scene = trainingScene(rng);
+      scene.objects.forEach((o, i) => {
+        const dir = travelDirection(o);
+        if (!dir || o.motion === "diagonal") return;
+        translating++;
+        const t = objectTrack(scene, i, 17);
+        const axis = dir[0] !== 0 ? "x" : "y";
+        const sign = dir[0] + dir[1];
+        // Distance along the direction travelled, measured from the start side of the frame.
+        const along = (p: { x: number; y: number }) => (sign > 0 ? p[axis] : 1 - p[axis]);
+        expect(along(t[16]) - along(t[0])).toBeCloseTo(TRAVEL[o.speed], 6);
+        // Slid paths end at 0.95–1.15 (or start at −0.15–0.05), give or take the ±0.05 start jitter.
+        if (along(t[16]) > 0.9 + 1e-9) { leaves++; expect(along(t[16])).toBeLessThanOrEqual(1.2 + 1e-9); }
+        if (along(t[0]) < 0.1 - 1e-9) { enters++; expect(along(t[0])).toBeGreaterThanOrEqual(-0.2 - 1e-9); }
+      });
+    }
+    // 30 % slid, half each way; a centred path (even with its jitter) ends by 0.9 and starts from 0.1 at the earliest.
+    expect(leaves / translating).toBeGreaterThan(0.1);
+    expect(enters / translating).toBeGreaterThan(0.1);
+    expect((leaves + enters) / translating).toBeLessThan(0.4);
   });
 
   it("bounces at least twice, grows to ×2, shrinks to ×0.45, spins a full turn, orbits the centre", () => {
