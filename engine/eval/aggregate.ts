@@ -18,6 +18,10 @@ export interface RowMetrics {
   /** Mean seam ratio of forward extensions (≤ 1.5 target), and how many were measured. */
   seam: number | null;
   seamN: number;
+  /** The same over items whose object travels (the first `--temporal` such items): extending a moving object is
+   * where a seam is hardest, and the first items hold few of them. */
+  movingSeam: number | null;
+  movingSeamN: number;
   /** Mean loop-closure ratio, and how many were measured. */
   loop: number | null;
   loopN: number;
@@ -32,7 +36,7 @@ function avg(values: number[]): number | null {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
-export function aggregate(scores: ClipScore[], seams: number[] = [], loops: number[] = []): RowMetrics {
+export function aggregate(scores: ClipScore[], seams: number[] = [], loops: number[] = [], movingSeams: number[] = []): RowMetrics {
   const objs = scores.flatMap((s) => s.objects);
   return {
     n: scores.length,
@@ -46,6 +50,8 @@ export function aggregate(scores: ClipScore[], seams: number[] = [], loops: numb
     flicker: avg(scores.map((s) => s.flicker)),
     seam: avg(seams),
     seamN: seams.length,
+    movingSeam: avg(movingSeams),
+    movingSeamN: movingSeams.length,
     loop: avg(loops),
     loopN: loops.length,
   };

@@ -5,7 +5,7 @@ import type { AspectRatio, Clip } from "../types.ts";
 import type { Pipeline } from "../pipeline/index.ts";
 import { aggregate, type RowMetrics } from "./aggregate.ts";
 import { clipFromPacked } from "./image.ts";
-import { scoreClip, type ClipScore } from "./score.ts";
+import { isTranslation, scoreClip, type ClipScore } from "./score.ts";
 import { ASPECTS, ASPECT_SIZES, FPS, FRAMES } from "./sizes.ts";
 import { heldoutSet, renderScene, type HeldoutItem, type Scene } from "./synth-bridge.ts";
 import { loopRatio, seamRatio } from "./temporal.ts";
@@ -21,7 +21,8 @@ export interface EvalOptions {
   modelDir?: string;
   /** Untrained pack for the floor row (default runs/random-pack). */
   floorDir?: string;
-  /** How many items also get a forward extension (seam) and a loop (closure) in the model row. */
+  /** How many items also get a forward extension (seam) and a loop (closure) in the model row; as many items with a
+   * translating object get an extension too (the moving seam), which the first items alone would rarely include. */
   temporalItems: number;
   /** New frames per extension. */
   extendFrames: number;
@@ -37,6 +38,8 @@ export interface ItemResult {
   scene: Scene;
   score: ClipScore;
   seam?: number;
+  /** Set on items with a translating object: the same seam ratio, reported on its own. */
+  movingSeam?: number;
   loop?: number;
 }
 
@@ -95,6 +98,8 @@ export async function modelRow(
   const source = `${modelDir} (${pipe.info.precision})`;
   const common = { steps: opts.steps, guidance: opts.guidance };
   const results: ItemResult[] = [];
+  const moving = new Set(items.flatMap((item, i) => (item.scene.objects.some(isTranslation) ? [i] : []))
+    .slice(0, opts.temporalItems));
   try {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
@@ -107,6 +112,9 @@ export async function modelRow(
         const loop = await pipe.generate({ prompt: item.caption, seed, aspect, condition: { kind: "loop" }, ...common });
         r.loop = loopRatio(loop.clip);
       }
+      if (temporal && moving.has(i)) {
+        r.movingSeam = r.seam ?? await extensionSeam(pipe, item.caption, seed, res.clip, opts, common);
+      }
       results.push(r);
       opts.log?.(`${name}: ${i + 1}/${items.length} (${((performance.now() - t0) / 1000).toFixed(0)}s)`);
     }
@@ -115,8 +123,9 @@ export async function modelRow(
   }
   const seams = results.flatMap((r) => (r.seam === undefined ? [] : [r.seam]));
   const loops = results.flatMap((r) => (r.loop === undefined ? [] : [r.loop]));
+  const movingSeams = results.flatMap((r) => (r.movingSeam === undefined ? [] : [r.movingSeam]));
   return {
-    name, source, metrics: aggregate(results.map((r) => r.score), seams, loops),
+    name, source, metrics: aggregate(results.map((r) => r.score), seams, loops, movingSeams),
     seconds: (performance.now() - t0) / 1000, items: results,
   };
 }

@@ -29,6 +29,7 @@ const COLUMNS: { head: string; cell: (m: RowMetrics) => string }[] = [
   { head: "speed", cell: (m) => pct(m.speed) },
   { head: "flicker", cell: (m) => num(m.flicker) },
   { head: "seam", cell: (m) => ratio(m.seam, m.seamN, m) },
+  { head: "seam (moving)", cell: (m) => ratio(m.movingSeam, m.movingSeamN, m) },
   { head: "loop", cell: (m) => ratio(m.loop, m.loopN, m) },
 ];
 
@@ -50,7 +51,8 @@ export function formatTable(rows: TableRow[]): string {
   );
   out.push(
     "colour/shape/motion per object; count/background per clip; direction/speed over translating objects; " +
-      "seam/loop: mean ratio (items measured); ! = flicker below target, so the ratio says little.",
+      "seam/loop: mean ratio (items measured); seam (moving): extensions of items whose object travels; " +
+      "! = flicker below target, so the ratio says little.",
   );
   return out.join("\n");
 }

@@ -18,6 +18,17 @@ describe("evaluation rows", () => {
     expect(row.note).toMatch(/no model pack/);
   });
 
+  it("extends the first items and, on its own column, the first items whose object travels", async () => {
+    // Items 4–6 of the seed-1 set: a still star, then two with travelling objects.
+    const items = evalItems(7, 1).slice(4);
+    const row = await modelRow("model", undefined, items, { n: 3, seed: 1, steps: 4, temporalItems: 1, extendFrames: 4 }, true);
+    expect(row.items.map((r) => r.seam !== undefined)).toEqual([true, false, false]);
+    expect(row.items.map((r) => r.movingSeam !== undefined)).toEqual([false, true, false]);
+    expect(row.metrics?.seamN).toBe(1);
+    expect(row.metrics?.movingSeamN).toBe(1);
+    expect(row.metrics?.movingSeam).toBeGreaterThan(0);
+  });
+
   it("prints one aligned table with n/a rows and the targets", () => {
     const gt = groundTruthRow(evalItems(3, 1));
     const text = formatTable([
