@@ -31,17 +31,6 @@ export function randomBackground(rng: Rng): Background {
 
 const JITTER = 0.05;
 
-/** Frame-0 centre for a motion: translations start on the side opposite their direction (CONTRACTS.md §1).
- * `along` moves a translation's whole path that far along its direction (see `offFrameShift`). */
-export function startFor(
-  motion: MotionName, speed: SpeedName, diagonal: DiagonalName | undefined, bg: Background, rng: Rng, crowded = false,
-  along = 0,
-): [number, number] {
-  const start = centredStart(motion, speed, diagonal, bg, rng, crowded);
-  const dir = along === 0 ? null : travelDirection({ motion, diagonal });
-  return dir ? [start[0] + dir[0] * along, start[1] + dir[1] * along] : start;
-}
-
 /** How far a translating object's path is slid along its direction: with probability `share`, far enough that the
  * path's far end lands 0.95–1.15 of the frame from its start side (diagonals 0.82–0.97 on each axis; a centred
  * path ends at 0.5 + travel/2), slid forwards (the object reaches the edge and leaves) or backwards (it enters from
@@ -54,8 +43,9 @@ export function offFrameShift(rng: Rng, share: number, speed: SpeedName): number
   return (rng.chance(0.5) ? 1 : -1) * rng.range(0.45 - half, 0.65 - half);
 }
 
-function centredStart(
-  motion: MotionName, speed: SpeedName, diagonal: DiagonalName | undefined, bg: Background, rng: Rng, crowded: boolean,
+/** Frame-0 centre for a motion: translations start on the side opposite their direction (CONTRACTS.md §1). */
+export function startFor(
+  motion: MotionName, speed: SpeedName, diagonal: DiagonalName | undefined, bg: Background, rng: Rng, crowded = false,
 ): [number, number] {
   const d = TRAVEL[speed];
   const j = () => rng.range(-JITTER, JITTER);
@@ -134,12 +124,15 @@ function sceneOnBackground(rng: Rng, opts: SceneOptions, background: Background)
       // A still object has no speed to show; keep the field constant so captions and data agree.
       const speed: SpeedName = combo.motion === "still" ? "normal" : rng.pick(SPEEDS);
       const diagonal = combo.motion === "diagonal" ? rng.pick(DIAGONALS) : undefined;
-      const along = travelDirection(combo) ? offFrameShift(rng, opts.offFrameShare ?? 0, speed) : 0;
+      const dir = travelDirection({ motion: combo.motion, diagonal });
+      const along = dir ? offFrameShift(rng, opts.offFrameShare ?? 0, speed) : 0;
       const candidate: SceneObject = {
         color: combo.color, shape: combo.shape, size: sizeFor(rng, wanted > 1), motion: combo.motion, speed,
         ...(diagonal ? { diagonal } : {}),
-        start: startFor(combo.motion, speed, diagonal, background, rng, wanted > 1, along),
+        start: startFor(combo.motion, speed, diagonal, background, rng, wanted > 1),
       };
+      // Slide the whole path along its direction (0 for most objects).
+      if (dir) candidate.start = [candidate.start[0] + dir[0] * along, candidate.start[1] + dir[1] * along];
       if (objects.every((o) => keepApart(o, candidate))) {
         objects.push(candidate);
         placed = true;
