@@ -36,7 +36,14 @@ function avg(values: number[]): number | null {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
-export function aggregate(scores: ClipScore[], seams: number[] = [], loops: number[] = [], movingSeams: number[] = []): RowMetrics {
+/** Seam and loop ratios measured on a row's extensions and loops (engine/eval/temporal.ts); none for the ceiling. */
+export interface TemporalRatios {
+  seams?: number[];
+  loops?: number[];
+  movingSeams?: number[];
+}
+
+export function aggregate(scores: ClipScore[], { seams = [], loops = [], movingSeams = [] }: TemporalRatios = {}): RowMetrics {
   const objs = scores.flatMap((s) => s.objects);
   return {
     n: scores.length,

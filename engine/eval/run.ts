@@ -125,7 +125,7 @@ export async function modelRow(
   const loops = results.flatMap((r) => (r.loop === undefined ? [] : [r.loop]));
   const movingSeams = results.flatMap((r) => (r.movingSeam === undefined ? [] : [r.movingSeam]));
   return {
-    name, source, metrics: aggregate(results.map((r) => r.score), seams, loops, movingSeams),
+    name, source, metrics: aggregate(results.map((r) => r.score), { seams, loops, movingSeams }),
     seconds: (performance.now() - t0) / 1000, items: results,
   };
 }
