@@ -98,8 +98,8 @@ export function choosePrecision(wanted: Precision, device: Device, hasInt8: bool
 
 const CUDA_HELP =
   "SORA_DEVICE=cuda needs onnxruntime-node with the CUDA execution provider, which this install does not have. " +
-  "Install it with `npm install onnxruntime-node --onnxruntime-node-install=cuda12` (remove `onnxruntime-node-install=skip` " +
-  "from .npmrc first; needs CUDA 12 and cuDNN 9 on the machine), or run with SORA_DEVICE=cpu.";
+  "Fetch it with `cd node_modules/onnxruntime-node && node script/install.js --onnxruntime-node-install=cuda12` " +
+  "(needs network, CUDA 12 and cuDNN 9 on the machine), or run with SORA_DEVICE=cpu.";
 
 /** Where onnxruntime-node keeps its native libraries; the CUDA provider is an optional download beside them. */
 function ortBinDir(): string {

@@ -67,7 +67,7 @@ describe("model pack location and options", () => {
 
   it("explains how to get the CUDA provider when it is missing", async () => {
     if (cudaProviderInstalled()) return; // a CUDA-enabled install: nothing to explain
-    await expect(loadPack({ modelDir: fakePack(), device: "cuda" })).rejects.toThrow(/--onnxruntime-node-install=cuda12/);
+    await expect(loadPack({ modelDir: fakePack(), device: "cuda" })).rejects.toThrow(/script\/install\.js --onnxruntime-node-install=cuda12/);
   });
 });
 
