@@ -1,7 +1,8 @@
 // npm run eval [-- --n 48 --model DIR --floor DIR --steps 20 --seed 1 --temporal 4 --json out.json --no-floor]
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { runEval } from "./run.ts";
+import { formatBreakdown } from "./breakdown.ts";
+import { runEval, type EvalReport } from "./run.ts";
 import { formatTable } from "./table.ts";
 
 const USAGE = `usage: npm run eval -- [options]
@@ -16,6 +17,9 @@ const USAGE = `usage: npm run eval -- [options]
   --extend F      new frames per extension (default 8)
   --threads T     intra-op threads per ONNX session
   --json FILE     write every number (per item too) as JSON
+  --breakdown     also print each row's hits by asked colour, shape, motion and direction, its misses as
+                  asked→read, and its rates by objects per clip
+  --from FILE     print the table (and --breakdown) of a report written by --json, without running anything
   --quiet         no progress lines`;
 
 function main(): void {
@@ -32,6 +36,8 @@ function main(): void {
       extend: { type: "string", default: "8" },
       threads: { type: "string" },
       json: { type: "string" },
+      breakdown: { type: "boolean", default: false },
+      from: { type: "string" },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -46,6 +52,16 @@ function main(): void {
     if (!Number.isFinite(x) || x < 0) throw new Error(`--${name} wants a non-negative number, got "${v}"`);
     return x;
   };
+  const print = (report: EvalReport) => {
+    console.log(formatTable(report.rows.map((r) => ({ name: r.name, metrics: r.metrics, note: r.note, seconds: r.seconds }))));
+    if (values.breakdown) {
+      for (const r of report.rows) if (r.items.length) console.log(`\n${formatBreakdown(r.name, r.items)}`);
+    }
+  };
+  if (values.from) {
+    print(JSON.parse(readFileSync(values.from, "utf8")) as EvalReport);
+    return;
+  }
   const log = values.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
   runEval({
     n: int("n", values.n)!,
@@ -60,7 +76,7 @@ function main(): void {
     threads: int("threads", values.threads),
     log,
   }).then((report) => {
-    console.log(formatTable(report.rows.map((r) => ({ name: r.name, metrics: r.metrics, note: r.note, seconds: r.seconds }))));
+    print(report);
     if (values.json) {
       writeFileSync(values.json, JSON.stringify(report, null, 1));
       console.log(`wrote ${values.json}`);
