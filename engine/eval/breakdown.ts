@@ -15,6 +15,7 @@ interface Attribute {
 }
 
 const motionName = (motion: string, diagonal?: string) => (motion === "diagonal" && diagonal ? diagonal : motion);
+const readMotion = (o: ObjectScore) => (o.read ? motionName(o.read.motion, o.read.diagonal) : "none");
 
 const ATTRIBUTES: Attribute[] = [
   { name: "colour", asked: (o) => o.expected.color, ok: (o) => o.color, read: (o) => o.read?.color ?? "none" },
@@ -23,20 +24,33 @@ const ATTRIBUTES: Attribute[] = [
     name: "motion",
     asked: (o) => motionName(o.expected.motion, o.expected.diagonal),
     ok: (o) => o.motion,
-    read: (o) => (o.read ? motionName(o.read.motion, o.read.diagonal) : "none"),
+    read: readMotion,
   },
   {
     name: "direction",
     asked: (o) => (o.direction === null ? null : motionName(o.expected.motion, o.expected.diagonal)),
     ok: (o) => o.direction,
-    read: (o) => (o.read ? motionName(o.read.motion, o.read.diagonal) : "none"),
+    read: readMotion,
   },
 ];
+
+/** Objects an attribute applied to, and how many of them got it right. */
+export interface Tally {
+  hits: number;
+  total: number;
+}
+
+function tally<K>(cells: Map<K, Tally>, key: K, ok: boolean): void {
+  const cell = cells.get(key) ?? { hits: 0, total: 0 };
+  cell.total++;
+  if (ok) cell.hits++;
+  cells.set(key, cell);
+}
 
 export interface AttributeBreakdown {
   name: string;
   /** Per asked value: hits and objects. */
-  byAsked: Map<string, { hits: number; total: number }>;
+  byAsked: Map<string, Tally>;
   /** Misses as "asked→read", most frequent first. */
   confusions: [string, number][];
 }
@@ -44,39 +58,35 @@ export interface AttributeBreakdown {
 export interface RowBreakdown {
   attributes: AttributeBreakdown[];
   /** Per objects in the clip: hits and objects per attribute. */
-  byCount: Map<number, Map<string, { hits: number; total: number }>>;
+  byCount: Map<number, Map<string, Tally>>;
 }
 
 export function breakdown(items: ItemResult[]): RowBreakdown {
   const objects = items.flatMap((it) => it.score.objects);
   const attributes = ATTRIBUTES.map((a) => {
-    const byAsked = new Map<string, { hits: number; total: number }>();
+    const byAsked = new Map<string, Tally>();
     const confusions = new Map<string, number>();
     for (const o of objects) {
       const asked = a.asked(o);
       const ok = a.ok(o);
       if (asked === null || ok === null) continue;
-      const cell = byAsked.get(asked) ?? { hits: 0, total: 0 };
-      cell.total++;
-      if (ok) cell.hits++;
-      else confusions.set(`${asked}→${a.read(o)}`, (confusions.get(`${asked}→${a.read(o)}`) ?? 0) + 1);
-      byAsked.set(asked, cell);
+      tally(byAsked, asked, ok);
+      if (!ok) {
+        const miss = `${asked}→${a.read(o)}`;
+        confusions.set(miss, (confusions.get(miss) ?? 0) + 1);
+      }
     }
     return { name: a.name, byAsked, confusions: [...confusions].sort((x, y) => y[1] - x[1]) };
   });
   // Binding: does an attribute hold as well for the second and third object as for a lone one?
-  const byCount = new Map<number, Map<string, { hits: number; total: number }>>();
+  const byCount = new Map<number, Map<string, Tally>>();
   for (const it of items) {
     const n = it.score.objects.length;
-    const rates = byCount.get(n) ?? new Map<string, { hits: number; total: number }>();
+    const rates = byCount.get(n) ?? new Map<string, Tally>();
     for (const o of it.score.objects) {
       for (const a of ATTRIBUTES) {
         const ok = a.ok(o);
-        if (a.asked(o) === null || ok === null) continue;
-        const cell = rates.get(a.name) ?? { hits: 0, total: 0 };
-        cell.total++;
-        if (ok) cell.hits++;
-        rates.set(a.name, cell);
+        if (a.asked(o) !== null && ok !== null) tally(rates, a.name, ok);
       }
     }
     byCount.set(n, rates);
@@ -84,7 +94,7 @@ export function breakdown(items: ItemResult[]): RowBreakdown {
   return { attributes, byCount };
 }
 
-const frac = (c: { hits: number; total: number }) => `${c.hits}/${c.total}`;
+const frac = (c: Tally) => `${c.hits}/${c.total}`;
 
 export function formatBreakdown(name: string, items: ItemResult[], topConfusions = 8): string {
   const { attributes, byCount } = breakdown(items);
@@ -96,7 +106,7 @@ export function formatBreakdown(name: string, items: ItemResult[], topConfusions
       out.push(`  ${"".padEnd(9)} misses: ${a.confusions.slice(0, topConfusions).map(([k, n]) => `${k} ${n}`).join(", ")}`);
     }
   }
-  for (const n of [...byCount.keys()].sort()) {
+  for (const n of [...byCount.keys()].sort((x, y) => x - y)) {
     const rates = byCount.get(n)!;
     out.push(`  clips with ${n} object${n === 1 ? "" : "s"}: ${ATTRIBUTES.filter((a) => rates.has(a.name))
       .map((a) => `${a.name} ${frac(rates.get(a.name)!)}`).join("  ")}`);
