@@ -13,6 +13,7 @@ import { cancelButton } from "../core/buttons.ts";
 import type { Delivery, DeliveryBook } from "../core/deliveries.ts";
 import type { JobFollower, JobOutcome, ProgressView } from "../core/follow-job.ts";
 import { JobTakeover } from "../core/takeover.ts";
+import { renderProgress } from "../core/progress.ts";
 import { clipBlocks, progressBlocks } from "./blocks.ts";
 import { MESSAGE_TEXT_MAX, truncate } from "./limits.ts";
 
@@ -156,18 +157,18 @@ export class SlackJobs {
     let clip: PostedClip | undefined;
     let handedOver = false;
     this.takeover.following(jobId);
+    // Taken over before its progress message was posted: post it now, and tell the next process where it is.
+    const postFirst = async (view: { text: string; state: string }): Promise<void> => {
+      const ts = await this.postProgress(jobId, locale, view, place);
+      place.ts = message.ts = ts;
+      place.threadTs ??= ts;
+      await this.record({ ...d, place: { ...place } });
+    };
     const done = this.deps.follower.follow(jobId, locale, {
       progress: async (u: ProgressView) => {
         // Overtaken (see completed): the process that took the job over shows its end on this message.
         if (handedOver) return;
-        if (!place.ts) {
-          // Taken over before its progress message was posted: post it now, and tell the next process where it is.
-          const ts = await this.postProgress(jobId, locale, { text: u.text, state: u.snapshot.state }, place);
-          place.ts = message.ts = ts;
-          place.threadTs ??= ts;
-          await this.record({ ...d, place: { ...place } });
-          return;
-        }
+        if (!place.ts) return postFirst({ text: u.text, state: u.snapshot.state });
         await client.chat.update({
           channel: place.channel, ts: place.ts, text: truncate(u.text, MESSAGE_TEXT_MAX),
           blocks: progressBlocks(u.text, live(u.snapshot.state) ? cancelButton(jobId, locale) : undefined, locale),
@@ -183,10 +184,12 @@ export class SlackJobs {
           this.deps.log(`slack: job ${jobId} ${closing ? "ended while stopping; the process that takes it over posts it" : "was taken over by another process; not posting it here"}`);
           return;
         }
+        // Taken over before its progress message was posted, and already done: the message comes first all the same,
+        // so the clip lands in its thread as every other clip does (the final update then edits it to "Done").
+        if (!place.ts) await postFirst({ text: renderProgress({ state: "done" }, locale), state: "done" });
         // The parent message shows the clip's thread: a reply there, or a later /sora reply to it, continues this clip.
         // Linked before the clip is posted: a reply sent the moment the clip appears must already find it.
-        // (A job taken over before any progress message was posted, and done at once, goes where the request was.)
-        if (place.ts) await this.deps.store.linkMessage("slack", place.ts, record.id);
+        await this.deps.store.linkMessage("slack", place.ts!, record.id);
         clip = await this.postClip(record, post, { channel: place.channel, ...(place.threadTs ? { threadTs: place.threadTs } : {}) });
       },
     }, { showQueued: !place.ts }).then(async (outcome) => {
