@@ -34,7 +34,7 @@ class AspectLatents:
         self.ncap = torch.tensor([len(c) for c in self.captions], dtype=torch.long, device=device)
         self.mean = torch.tensor(mean, dtype=torch.float32, device=device)[None, None, :, None, None]
         self.std = torch.tensor(std, dtype=torch.float32, device=device)[None, None, :, None, None]
-        self.draw_weights = None   # float [N] on the device: train_dit --translation-weight
+        self.draw_weights = None   # float [N] on the device: train_dit --translation-weight, --multi-object-weight
 
     def draw(self, n: int, gen: torch.Generator) -> torch.Tensor:
         """n clip indices, uniform, or by `draw_weights` (one per clip) when the run set them."""

@@ -143,6 +143,11 @@ def main():
                     help="draw clips where an object moves left/right/up/down/diagonally this many times as often; "
                          "1 = uniform. Used from DiT step 26956 on, with dit.text_motion: direction 6 -> 66 %% by "
                          "step 31372")
+    ap.add_argument("--multi-object-weight", type=float, default=1.0,
+                    help="draw clips with two or three objects this many times as often (times --translation-weight "
+                         "where both hold); 1 = uniform. For colour binding: at step 39896 a lone object's colour was "
+                         "right in 87 %% of clips, the second object's in 66 %%. Used (1.5) from DiT step 39896 on: held-out colour "
+                         "80 -> 84 %%, two-object clips 25 -> 28 of 38 objects, by step 45728")
     ap.add_argument("--caption-head-lr", type=float, default=10.0, help="the caption head's lr, times the run's")
     ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
     ap.add_argument("--min-frames", type=int, default=5)
@@ -221,15 +226,16 @@ def train(a, rank: int = 0, world: int = 1):
     any_ds = next(iter(data.values()))
     cfg["dit"]["patch_dim"] = 4 * any_ds.z.shape[2]
     labels, names = {}, []
-    if any(ds.scenes is None for ds in data.values()) and (a.caption_aux > 0 or a.translation_weight != 1.0):
-        log("latents without scenes (an old encode_latents.py): --caption-aux and --translation-weight off")
-        a.caption_aux, a.translation_weight = 0.0, 1.0
+    if any(ds.scenes is None for ds in data.values()) and (a.caption_aux > 0 or a.translation_weight != 1.0 or a.multi_object_weight != 1.0):
+        log("latents without scenes (an old encode_latents.py): --caption-aux and the draw weights off")
+        a.caption_aux, a.translation_weight, a.multi_object_weight = 0.0, 1.0, 1.0
     if a.caption_aux > 0:
         names = (state or {}).get("caption_labels") or label_names(ds.scenes for ds in data.values())
         labels = {k: torch.from_numpy(multi_hot(ds.scenes, names)).to(device) for k, ds in data.items()}
-    if a.translation_weight != 1.0:
+    if a.translation_weight != 1.0 or a.multi_object_weight != 1.0:
         for ds in data.values():
-            w = [a.translation_weight if translates(s) else 1.0 for s in ds.scenes]
+            w = [(a.translation_weight if translates(s) else 1.0) * (a.multi_object_weight if len(s["objects"]) > 1 else 1.0)
+                 for s in ds.scenes]
             ds.draw_weights = torch.tensor(w, dtype=torch.float32, device=device)
     model = Joint(len(vocab), cfg["dit"], cfg["text"], len(names)).to(device)
     ema = EMA(model, a.ema)
