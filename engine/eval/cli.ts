@@ -11,6 +11,7 @@ const USAGE = `usage: npm run eval -- [options]
   --model DIR     model pack for the model row (default: SORA_MODEL or engine/models/default)
   --floor DIR     untrained pack for the floor row (default runs/random-pack)
   --no-floor      skip the floor row
+  --no-vae        skip the VAE round-trip row (the pack's autoencoder alone: the ceiling of any denoiser on it)
   --steps K       sampling steps (default: the pack's, 20)
   --guidance W    CFG scale (default: the pack's)
   --temporal T    items that also get an extension (seam) and a loop (closure), model row only (default 4)
@@ -30,6 +31,7 @@ function main(): void {
       model: { type: "string" },
       floor: { type: "string" },
       "no-floor": { type: "boolean", default: false },
+      "no-vae": { type: "boolean", default: false },
       steps: { type: "string" },
       guidance: { type: "string" },
       temporal: { type: "string", default: "4" },
@@ -71,6 +73,7 @@ function main(): void {
     modelDir: values.model,
     floorDir: values.floor,
     skipFloor: values["no-floor"],
+    skipAutoencoder: values["no-vae"],
     temporalItems: int("temporal", values.temporal)!,
     extendFrames: int("extend", values.extend)!,
     threads: int("threads", values.threads),

@@ -8,5 +8,7 @@ export { classifyMotion, directionOf, type MotionReading } from "./motion.ts";
 export { classifyShape, type ShapeReading } from "./shape.ts";
 export { degradeClip, type Degradation } from "./degrade.ts";
 export { clipFromPacked } from "./image.ts";
-export { runEval, groundTruthRow, modelRow, evalItems, type EvalOptions, type EvalReport, type RowResult } from "./run.ts";
+export { evalItems, renderItem } from "./items.ts";
+export { autoencoderRow } from "./autoencoder.ts";
+export { runEval, groundTruthRow, modelRow, type EvalOptions, type EvalReport, type RowResult } from "./run.ts";
 export { formatTable, TARGETS } from "./table.ts";

@@ -1,13 +1,14 @@
-// The evaluation: held-out prompts scored for the renderer (the ceiling), the model, and an untrained model (floor).
+// The evaluation: held-out prompts scored for the renderer (the ceiling), the VAE round trip (the ceiling on the
+// pack's autoencoder), the model, and an untrained model (floor).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AspectRatio, Clip } from "../types.ts";
 import type { Pipeline } from "../pipeline/index.ts";
 import { aggregate, type RowMetrics } from "./aggregate.ts";
-import { clipFromPacked } from "./image.ts";
+import { autoencoderRow } from "./autoencoder.ts";
+import { aspectOf, evalItems, renderItem } from "./items.ts";
 import { isTranslation, scoreClip, type ClipScore } from "./score.ts";
-import { ASPECTS, ASPECT_SIZES, FPS, FRAMES } from "./sizes.ts";
-import { heldoutSet, renderScene, type HeldoutItem, type Scene } from "./synth-bridge.ts";
+import type { HeldoutItem, Scene } from "./synth-bridge.ts";
 import { loopRatio, seamRatio } from "./temporal.ts";
 
 export interface EvalOptions {
@@ -29,6 +30,8 @@ export interface EvalOptions {
   threads?: number;
   /** Skip the floor row (it costs as much as the model row). */
   skipFloor?: boolean;
+  /** Skip the VAE round-trip row (the model pack's autoencoder alone; a few seconds). */
+  skipAutoencoder?: boolean;
   log?: (line: string) => void;
 }
 
@@ -58,19 +61,11 @@ export interface EvalReport {
   rows: RowResult[];
 }
 
-const aspectOf = (i: number): AspectRatio => ASPECTS[i % ASPECTS.length];
-
-export function evalItems(n: number, seed: number): HeldoutItem[] {
-  return heldoutSet(n, seed);
-}
-
 /** Renders each held-out scene at its item's aspect and scores it: what a perfect model would get from this scorer. */
 export function groundTruthRow(items: HeldoutItem[]): RowResult {
   const t0 = performance.now();
   const results = items.map((item, i): ItemResult => {
-    const aspect = aspectOf(i);
-    const [width, height] = ASPECT_SIZES[aspect];
-    const clip = clipFromPacked(renderScene(item.scene, { width, height, frames: FRAMES }), width, height, FRAMES, FPS);
+    const { clip, aspect } = renderItem(item, i);
     return { prompt: item.caption, aspect, scene: item.scene, score: scoreClip(clip, item.scene) };
   });
   return {
@@ -144,6 +139,10 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const items = evalItems(opts.n, opts.seed);
   const rows: RowResult[] = [groundTruthRow(items)];
   opts.log?.(`renderer: ${items.length} clips in ${rows[0].seconds.toFixed(1)}s`);
+  if (!opts.skipAutoencoder) {
+    rows.push(await autoencoderRow(items, opts));
+    opts.log?.(`VAE round trip: ${items.length} clips in ${rows[1].seconds.toFixed(1)}s`);
+  }
   rows.push(await safeRow("model", opts.modelDir, items, opts, true));
   if (opts.skipFloor) {
     rows.push({ name: "untrained (floor)", source: "", metrics: null, note: "skipped (--no-floor)", seconds: 0, items: [] });

@@ -1,6 +1,8 @@
 // The evaluation's plumbing without a model: the renderer row, a missing pack's n/a row, and the printed table.
 import { describe, expect, it } from "vitest";
-import { evalItems, groundTruthRow, modelRow } from "../../engine/eval/run.ts";
+import { autoencoderRow } from "../../engine/eval/autoencoder.ts";
+import { evalItems } from "../../engine/eval/items.ts";
+import { groundTruthRow, modelRow } from "../../engine/eval/run.ts";
 import { formatTable } from "../../engine/eval/table.ts";
 
 describe("evaluation rows", () => {
@@ -16,6 +18,18 @@ describe("evaluation rows", () => {
     const row = await modelRow("model", "/nonexistent/pack", evalItems(2, 1), { n: 2, seed: 1, temporalItems: 0, extendFrames: 8 }, false);
     expect(row.metrics).toBeNull();
     expect(row.note).toMatch(/no model pack/);
+  });
+
+  it("the VAE round-trip row keeps what the shipped autoencoder carries, and is n/a without a pack", async () => {
+    const row = await autoencoderRow(evalItems(6, 1), { threads: 1 });
+    expect(row.items).toHaveLength(6);
+    // On 96 held-out scenes the shipped VAE keeps colour, background and motion at 100 % (shape 91 %).
+    expect(row.metrics?.colour).toBe(1);
+    expect(row.metrics?.background).toBe(1);
+    expect(row.metrics?.motion).toBe(1);
+    const missing = await autoencoderRow(evalItems(1, 1), { modelDir: "/nonexistent/pack" });
+    expect(missing.metrics).toBeNull();
+    expect(missing.note).toMatch(/not found/);
   });
 
   it("extends the first items and, on its own column, the first items whose object travels", async () => {
