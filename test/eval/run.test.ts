@@ -1,4 +1,4 @@
-// The evaluation's plumbing without a model: the renderer row, a missing pack's n/a row, and the printed table.
+// The evaluation's rows and table: the renderer row, the VAE round-trip row, a missing pack's n/a rows, extensions, the printed table.
 import { describe, expect, it } from "vitest";
 import { autoencoderRow } from "../../engine/eval/autoencoder.ts";
 import { evalItems } from "../../engine/eval/items.ts";
