@@ -4,7 +4,7 @@
 import type { Clip } from "../types.ts";
 import { aggregate } from "./aggregate.ts";
 import { renderItem } from "./items.ts";
-import type { EvalOptions, ItemResult, RowResult } from "./run.ts";
+import { failedRow, type EvalOptions, type ItemResult, type RowResult } from "./run.ts";
 import { scoreClip } from "./score.ts";
 import type { HeldoutItem } from "./synth-bridge.ts";
 
@@ -19,7 +19,7 @@ export async function autoencoderRow(items: HeldoutItem[], opts: Pick<EvalOption
   try {
     pack = await loadPack({ modelDir: opts.modelDir, ...(opts.threads ? { threads: opts.threads } : {}) });
   } catch (e) {
-    return { name: AUTOENCODER_ROW, source: opts.modelDir ?? "default", metrics: null, note: `failed: ${(e as Error).message}`, seconds: 0, items: [] };
+    return failedRow(AUTOENCODER_ROW, opts.modelDir ?? "default", e);
   }
   const results: ItemResult[] = [];
   try {

@@ -160,6 +160,11 @@ async function safeRow(
   try {
     return await modelRow(name, dir, items, opts, temporal);
   } catch (e) {
-    return { name, source: dir ?? "default", metrics: null, note: `failed: ${(e as Error).message}`, seconds: 0, items: [] };
+    return failedRow(name, dir ?? "default", e);
   }
+}
+
+/** The n/a row of a row that could not be run, with the reason. */
+export function failedRow(name: string, source: string, error: unknown): RowResult {
+  return { name, source, metrics: null, note: `failed: ${(error as Error).message}`, seconds: 0, items: [] };
 }
