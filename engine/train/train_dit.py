@@ -25,6 +25,7 @@ from caption_labels import CaptionHead, caption_loss, label_names, multi_hot, tr
 from dit import DiT  # noqa: E402
 from ema import EMA  # noqa: E402
 from flow import flow_loss, known_frames, motion_emphasis, noisy_inputs, train_times  # noqa: E402
+from grow import grow_blocks  # noqa: E402
 from guard import DivergenceGuard  # noqa: E402
 from latents import load_split, train_captions  # noqa: E402
 from pack_sources import DEFAULT_TEXT  # noqa: E402
@@ -155,6 +156,10 @@ def main():
     ap.add_argument("--dim", type=int, default=128)
     ap.add_argument("--depth", type=int, default=6)
     ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--grow-depth", type=int, default=0,
+                    help="resuming a shallower DiT: deepen it to this many blocks (engine/train/grow.py), same function")
+    ap.add_argument("--grown-lr", type=float, default=3.0,
+                    help="the grown blocks' lr, times the run's: the trained ones only need nudging")
     ap.add_argument("--minutes", type=float, default=0,
                     help="train for about this long (budget.py): --steps is set, and re-set as the speed is measured, "
                          "so the cosine schedule still ends at the last step")
@@ -237,12 +242,27 @@ def train(a, rank: int = 0, world: int = 1):
             w = [(a.translation_weight if translates(s) else 1.0) * (a.multi_object_weight if len(s["objects"]) > 1 else 1.0)
                  for s in ds.scenes]
             ds.draw_weights = torch.tensor(w, dtype=torch.float32, device=device)
+    grown = (state or {}).get("grown_blocks", [])
+    if state and a.grow_depth > cfg["dit"]["depth"]:
+        if "model" not in state:     # a slim checkpoint (slim_ckpt.py): its EMA weights are the model
+            state["model"] = {f"text_encoder.{k}": v for k, v in state["ema"]["text_encoder"].items()}
+            state["model"].update({f"dit.{k}": v for k, v in state["ema"]["dit"].items()})
+        old_depth = cfg["dit"]["depth"]
+        for key in ("model", "ema_model"):
+            if key in state:
+                state[key], grown = grow_blocks(state[key], "dit.blocks.", old_depth, a.grow_depth)
+        state.pop("opt", None)       # Adam's moments belong to the old parameter list: a fresh optimizer
+        cfg["dit"]["depth"] = a.grow_depth
+        log(f"grew the DiT from {old_depth} to {a.grow_depth} blocks: new blocks {grown} (identity at first)")
     model = Joint(len(vocab), cfg["dit"], cfg["text"], len(names)).to(device)
     ema = EMA(model, a.ema)
-    decay, no_decay, head = [], [], []
+    decay, no_decay, head, new = [], [], [], []
+    new_prefixes = tuple(f"dit.blocks.{j}." for j in grown)
     for n_, p in model.named_parameters():
         if n_.startswith("caption_head."):
             head.append(p)
+        elif grown and n_.startswith(new_prefixes):
+            new.append(p)
         else:
             (decay if p.dim() >= 2 and "pos" not in n_ and "tok" not in n_ else no_decay).append(p)
     groups = [{"params": decay, "weight_decay": a.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
@@ -250,6 +270,9 @@ def train(a, rank: int = 0, world: int = 1):
         # The head must keep up with the encoder: at the run's lr it still predicted base rates after 400 steps, so
         # the encoder's gradient through it was noise (fitted alone at 10x it read motion from the same features).
         groups.append({"params": head, "weight_decay": 0.0, "lr_scale": a.caption_head_lr})
+    if new:
+        # Grown blocks start at zero gates and must catch up; the trained ones only need nudging.
+        groups.append({"params": new, "weight_decay": a.weight_decay, "lr_scale": a.grown_lr})
     opt = torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.99))
     step = 0
     if state:
@@ -302,7 +325,7 @@ def train(a, rank: int = 0, world: int = 1):
         checkpoint.save(ckpt_path, {
             "model": model.state_dict(), "ema_model": ema.model.state_dict(), "opt": opt.state_dict(),
             "step": step, "lr_restart": lr_restart, "config": cfg, "vocab": vocab, "latent_mean": mean, "latent_std": std,
-            "caption_labels": names,
+            "caption_labels": names, "grown_blocks": grown,
             # what pack_sources / export.py read:
             "ema": {"dit": ema.model.dit.state_dict(), "text_encoder": ema.model.text_encoder.state_dict()},
         })

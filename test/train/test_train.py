@@ -294,5 +294,31 @@ class Quantize(unittest.TestCase):
         self.assertEqual(model.graph.node[4].output[0], "h")                       # consumers see the same name
 
 
+class Grow(unittest.TestCase):
+    """A deepened DiT computes what the trained one did, and its new blocks can learn (their gates get gradients)."""
+
+    def test_same_function_then_trainable(self):
+        from grow import grow_blocks, insert_after
+        self.assertEqual(insert_after(6, 8), [2, 5])
+        self.assertEqual(insert_after(6, 7), [5])
+        torch.manual_seed(0)
+        small = DiT(depth=3).eval()
+        with torch.no_grad():
+            for p in small.parameters():
+                p.add_(torch.randn_like(p) * 0.05)         # trained-looking: open gates, non-zero output
+        weights, fresh = grow_blocks(small.state_dict(), "blocks.", 3, 5)
+        self.assertEqual(fresh, [1, 4])                     # copies of blocks 0 and 2
+        big = DiT(depth=5).eval()
+        big.load_state_dict(weights)
+        x, t, pos = torch.randn(1, 3, 4, 32), torch.rand(1, 3), sincos_pos(3, 2, 2, 128)
+        args = (x, t, pos, torch.randn(1, 3, 128), torch.ones(1, 3), torch.randn(1, 128))
+        self.assertGreater(float(small(*args).abs().mean()), 1e-3)
+        self.assertTrue(torch.allclose(big(*args), small(*args), atol=1e-5))
+        self.assertTrue(torch.equal(big.blocks[1].attn.qkv.weight, small.blocks[0].attn.qkv.weight))
+        big(*args).square().sum().backward()
+        self.assertGreater(float(big.blocks[1].ada.weight.grad.abs().sum()), 0.0)
+        self.assertGreater(float(big.blocks[4].cross.proj.weight.grad.abs().sum()), 0.0)
+
+
 if __name__ == "__main__":
     unittest.main()
