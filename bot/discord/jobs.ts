@@ -8,6 +8,7 @@ import type { ClipStore } from "../../engine/store/types.ts";
 import { cancelButton } from "../core/buttons.ts";
 import type { Delivery, DeliveryBook } from "../core/deliveries.ts";
 import { JobFollower, type JobOutcome, type ProgressView } from "../core/follow-job.ts";
+import { renderProgress } from "../core/progress.ts";
 import { JobTakeover } from "../core/takeover.ts";
 import { buttonRows } from "./components.ts";
 import { CONTENT_MAX, truncate } from "./limits.ts";
@@ -129,6 +130,9 @@ export class DiscordJobs {
           this.deps.log(`discord: job ${jobId} was taken over by another process; not posting it here`);
           return;
         }
+        // Taken over before its progress message was posted, and already done: the message comes first all the same,
+        // so the clip lands in a thread from it as every other clip does (the final edit then adds the clip's link).
+        if (!message.posted) await message.edit({ content: truncate(renderProgress({ state: "done" }, locale), CONTENT_MAX), components: [] });
         const near = message.posted;
         const sent = await postClip(this.deps, clip, post, near ? { near, uploadLimit } : { channelId: message.ref.channelId, uploadLimit });
         posted = sent.url;

@@ -177,6 +177,37 @@ describe("a job in flight when its bot process stops", () => {
     });
   });
 
+  it("crash before its progress message was posted, and the job is done before the next process starts: the message comes first, the clip in its thread", async () => {
+    await withWorld(async (w, stub) => {
+      const crashing = w.book({ owner: "crashing", claimMs: 500 });
+      await w.restartAdapter({ deliveries: crashing });
+      w.fake.failNext({ method: "POST", path: /^\/interactions\/\d+\/[^/]+\/callback$/, status: 500, times: 1, hold: true });
+      const since = w.fake.requests.length;
+      w.fake.slash(w.alice, w.general.id, "sora", { prompt: "done before anyone followed" });
+      await w.fake.waitFor(() => w.fake.heldCount > 0, 10_000, "the progress message on its way");
+      const reserved = await delivery(w, "the reserved delivery");
+      await crashing.stop();
+      stub.release();
+      for (let n = 0; !(await w.store.getClip(`clip_${reserved.jobId}`)); n++) {
+        if (n > 300) throw new Error("the stub worker did not finish the job");
+        await sleep(50);
+      }
+      await sleep(300);     // the worker's completion reaches the queue just after the clip is stored
+      await w.restartAdapter({ deliveries: w.book({ owner: "survivor" }) });
+      const progress = await w.fake.waitFor(() => w.fake.channelMessages(w.general.id)
+        .find((m) => m.author.id === w.fake.bot.id), 30_000, "a message from the survivor in the channel");
+      const thread = await w.fake.waitFor(() => w.fake.threadsOf(w.general.id).find((c) => c.id === progress.id), 30_000, "a thread from the survivor's message");
+      const clip = await w.fake.waitFor(() => w.fake.channelMessages(thread.id).find((m) => m.attachments.some((a) => a.filename.endsWith(".mp4"))), 30_000, "the clip in the thread");
+      const link = `/channels/${w.guild.id}/${thread.id}/${clip.id}`;
+      await w.fake.waitFor(() => progress.content.startsWith("Done") && progress.content.includes(link), 30_000, "the message done, with the link");
+      await sleep(1000);
+      const inChannel = w.fake.channelMessages(w.general.id).filter((m) => m.author.id === w.fake.bot.id).map((m) => m.id);
+      expect(inChannel, "one message in the channel, the clip not among them").toEqual([progress.id]);
+      const uploads = w.fake.requests.slice(since).filter((q) => q.method === "POST" && q.files > 0);
+      expect(uploads.map((q) => `${q.path} ${q.status}`), "one upload, into the thread").toEqual([`/channels/${thread.id}/messages 200`]);
+    });
+  });
+
   it("clean restart: claims are handed back and the next process takes over at once, not after the claim time", async () => {
     await withWorld(async (w, stub) => {
       const first = w.book({ owner: "first", claimMs: 60_000 });
