@@ -65,6 +65,13 @@ def pos_table(frames, rows, cols, dim, device):
     return _POS[key]
 
 
+def with_model_weights(state: dict) -> None:
+    """A slim checkpoint (slim_ckpt.py, recover_pack.py) has only EMA weights: they become the model's too."""
+    if "model" not in state:
+        state["model"] = {f"text_encoder.{k}": v for k, v in state["ema"]["text_encoder"].items()}
+        state["model"].update({f"dit.{k}": v for k, v in state["ema"]["dit"].items()})
+
+
 def batch_shape(data, aspects, p_aspect, rng, a):
     """The step's aspect and frame count. Drawn from a generator every data-parallel process seeds alike, so all
     of them run the same shape each step: none waits at the gradient exchange for one with more tokens."""
@@ -159,7 +166,7 @@ def main():
     ap.add_argument("--grow-depth", type=int, default=0,
                     help="resuming a shallower DiT: deepen it to this many blocks (engine/train/grow.py), same function")
     ap.add_argument("--grown-lr", type=float, default=3.0,
-                    help="the grown blocks' lr, times the run's: the trained ones only need nudging")
+                    help="the grown blocks' lr, times the run's (kept on resume): the trained ones only need nudging")
     ap.add_argument("--minutes", type=float, default=0,
                     help="train for about this long (budget.py): --steps is set, and re-set as the speed is measured, "
                          "so the cosine schedule still ends at the last step")
@@ -244,9 +251,7 @@ def train(a, rank: int = 0, world: int = 1):
             ds.draw_weights = torch.tensor(w, dtype=torch.float32, device=device)
     grown = (state or {}).get("grown_blocks", [])
     if state and a.grow_depth > cfg["dit"]["depth"]:
-        if "model" not in state:     # a slim checkpoint (slim_ckpt.py): its EMA weights are the model
-            state["model"] = {f"text_encoder.{k}": v for k, v in state["ema"]["text_encoder"].items()}
-            state["model"].update({f"dit.{k}": v for k, v in state["ema"]["dit"].items()})
+        with_model_weights(state)
         old_depth = cfg["dit"]["depth"]
         for key in ("model", "ema_model"):
             if key in state:
@@ -276,9 +281,7 @@ def train(a, rank: int = 0, world: int = 1):
     opt = torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.99))
     step = 0
     if state:
-        if "model" not in state:     # a slim checkpoint (slim_ckpt.py): its EMA weights are the model
-            state["model"] = {f"text_encoder.{k}": v for k, v in state["ema"]["text_encoder"].items()}
-            state["model"].update({f"dit.{k}": v for k, v in state["ema"]["dit"].items()})
+        with_model_weights(state)
         # A checkpoint without the caption head (or from before dit.text_motion) starts those parts fresh.
         fresh_ok = lambda r: all(k.startswith(FRESH_PARTS) for k in r.missing_keys + r.unexpected_keys)
         for target, weights in ((model, state["model"]), (ema.model, state.get("ema_model", state["model"]))):
