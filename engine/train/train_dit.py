@@ -45,11 +45,14 @@ class Joint(torch.nn.Module):
         self.text_encoder = TextEncoder(vocab_size, **text_cfg)
         self.dit = DiT(**dit_cfg)
         self.caption_head = CaptionHead(text_cfg["dim"], n_labels) if n_labels else None
+        self.head_detached = False      # the head learns, but its gradient does not reach the encoder
 
     def forward(self, x_t, tf, pos, ids):
         states, pooled = self.text_encoder(ids)
         v = self.dit(x_t, tf, pos, states, (ids != 0).float(), pooled)
-        return v, (self.caption_head(pooled) if self.caption_head is not None else None)
+        if self.caption_head is None:
+            return v, None
+        return v, self.caption_head(pooled.detach() if self.head_detached else pooled)
 
 
 # Parts a checkpoint may lack: they start from their initial values (the caption head; dit.text_motion, zero).
@@ -156,6 +159,9 @@ def main():
                          "where both hold); 1 = uniform. For colour binding: at step 39896 a lone object's colour was "
                          "right in 87 %% of clips, the second object's in 66 %%. Used (1.5) from DiT step 39896 on: held-out colour "
                          "80 -> 84 %%, two-object clips 25 -> 28 of 38 objects, by step 45728")
+    ap.add_argument("--head-warmup", type=int, default=300,
+                    help="after a restart (fresh optimizer), steps in which the caption head learns without its "
+                         "gradient reaching the text encoder: a random head's gradient is noise there")
     ap.add_argument("--caption-head-lr", type=float, default=10.0, help="the caption head's lr, times the run's")
     ap.add_argument("--short-prob", type=float, default=0.2, help="share of batches on a shorter frame window")
     ap.add_argument("--min-frames", type=int, default=5)
@@ -369,6 +375,7 @@ def train(a, rank: int = 0, world: int = 1):
     agg, agg_aux, n_agg, t_last = 0.0, 0.0, 0, time.time()
     while step < a.steps:
         set_lr(opt, lr_at(step - lr_restart, a.steps - lr_restart, a.lr, a.warmup) * guard.lr_scale)
+        model.head_detached = step - lr_restart < a.head_warmup
         aspect, frames = batch_shape(data, aspects, p_aspect, rng, a)
         x_t, tf, pos, ids, target, weight, emphasis, idx = step_batch(data, aspect, frames, bsz[aspect], gen, device,
                                                                       a, a.dim)

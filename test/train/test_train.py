@@ -320,5 +320,25 @@ class Grow(unittest.TestCase):
         self.assertGreater(float(big.blocks[4].cross.proj.weight.grad.abs().sum()), 0.0)
 
 
+class CaptionHeadWarmup(unittest.TestCase):
+    """While the head is detached it still learns, but its loss leaves the text encoder alone."""
+
+    def test_detached_head_spares_the_encoder(self):
+        from train_dit import Joint
+        torch.manual_seed(0)
+        dit_cfg = {"patch_dim": 32, "dim": 128, "depth": 1, "heads": 4, "text_dim": 128, "mlp_ratio": 4}
+        model = Joint(20, dit_cfg, {"dim": 128, "heads": 4, "layers": 1}, n_labels=5)
+        x, t, pos = torch.randn(1, 2, 4, 32), torch.rand(1, 2), sincos_pos(2, 2, 2, 128)
+        ids = torch.tensor([[2, 5, 7]])
+        for detached, encoder_learns in ((True, False), (False, True)):
+            model.zero_grad(set_to_none=True)
+            model.head_detached = detached
+            _, logits = model(x, t, pos, ids)
+            logits.square().sum().backward()
+            grads = [p.grad for p in model.text_encoder.parameters() if p.grad is not None]
+            self.assertEqual(any(bool(g.abs().sum() > 0) for g in grads), encoder_learns)
+            self.assertGreater(float(model.caption_head.net[-1].weight.grad.abs().sum()), 0.0)    # the head learns
+
+
 if __name__ == "__main__":
     unittest.main()
