@@ -6,8 +6,6 @@ cross-attention, which has no gate. Zeroing the two gates' rows of the copy's ad
 cross-attention's output projection makes the copy the identity; its attention and MLP weights stay trained, so the
 first gradients on those zeroed parts already point somewhere useful (a fresh random block would start from noise).
 """
-import torch
-
 GATE_CHUNKS = (2, 5)     # Block.ada output order: shift1, scale1, gate1, shift2, scale2, gate2
 
 
@@ -42,13 +40,12 @@ def grow_blocks(weights: dict, prefix: str, old_depth: int, new_depth: int) -> t
 
 
 def silence(weights: dict, block: str) -> None:
-    """Make the block at `block` (a key prefix) the identity: no gate lets attention or the MLP through, and the
+    """Make the block at `block` (a key prefix of a state dict, whose tensors are detached) the identity: no gate lets attention or the MLP through, and the
     ungated cross-attention adds zero."""
     ada_w, ada_b = weights[block + "ada.weight"], weights[block + "ada.bias"]
     dim = ada_w.shape[0] // 6
     for c in GATE_CHUNKS:
         ada_w[c * dim:(c + 1) * dim].zero_()
         ada_b[c * dim:(c + 1) * dim].zero_()
-    with torch.no_grad():
-        weights[block + "cross.proj.weight"].zero_()
-        weights[block + "cross.proj.bias"].zero_()
+    weights[block + "cross.proj.weight"].zero_()
+    weights[block + "cross.proj.bias"].zero_()

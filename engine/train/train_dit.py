@@ -272,7 +272,7 @@ def train(a, rank: int = 0, world: int = 1):
     for n_, p in model.named_parameters():
         if n_.startswith("caption_head."):
             head.append(p)
-        elif grown and n_.startswith(new_prefixes):
+        elif n_.startswith(new_prefixes):           # () when nothing was grown: never
             new.append(p)
         else:
             (decay if p.dim() >= 2 and "pos" not in n_ and "tok" not in n_ else no_decay).append(p)

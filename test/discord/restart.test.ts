@@ -106,6 +106,23 @@ function channelEdits(w: World, r: Running, after: number): number {
   return w.fake.requests.slice(after).filter((q) => q.method === "PATCH" && q.path === `/channels/${w.general.id}/messages/${r.i.originalId}` && q.status === 200).length;
 }
 
+/**
+ * A /sora from a process that stops (as after kill -9) while the interaction's first answer (the progress message, or
+ * the deferral it waits behind) is held back and never gets out: its delivery is recorded, without a message.
+ */
+async function crashWhilePosting(w: World, prompt: string): Promise<{ i: FakeInteraction; since: number; reserved: Delivery<DiscordPlace> }> {
+  const crashing = w.book({ owner: "crashing", claimMs: 500 });
+  await w.restartAdapter({ deliveries: crashing });
+  w.fake.failNext({ method: "POST", path: /^\/interactions\/\d+\/[^/]+\/callback$/, status: 500, times: 1, hold: true });
+  const since = w.fake.requests.length;
+  const i = w.fake.slash(w.alice, w.general.id, "sora", { prompt });
+  await w.fake.waitFor(() => w.fake.heldCount > 0, 10_000, "the progress message on its way");
+  const reserved = await delivery(w, "the reserved delivery");
+  expect(reserved.place.progress.messageId, "recorded before the message exists").toBeUndefined();
+  await crashing.stop();
+  return { i, since, reserved };
+}
+
 describe("a job in flight when its bot process stops", () => {
   it("crash: the claim lapses, the next process edits the same progress message on and posts in its thread, once", async () => {
     await withWorld(async (w, stub) => {
@@ -146,16 +163,7 @@ describe("a job in flight when its bot process stops", () => {
 
   it("crash while its progress message is being posted: the next process posts one in the channel and the clip under it", async () => {
     await withWorld(async (w, stub) => {
-      const crashing = w.book({ owner: "crashing", claimMs: 500 });
-      await w.restartAdapter({ deliveries: crashing });
-      // The interaction's first answer (the progress message, or the deferral it waits behind) never gets out.
-      w.fake.failNext({ method: "POST", path: /^\/interactions\/\d+\/[^/]+\/callback$/, status: 500, times: 1, hold: true });
-      const since = w.fake.requests.length;
-      const i = w.fake.slash(w.alice, w.general.id, "sora", { prompt: "posted by the next process" });
-      await w.fake.waitFor(() => w.fake.heldCount > 0, 10_000, "the progress message on its way");
-      const reserved = await delivery(w, "the reserved delivery");
-      expect(reserved.place.progress.messageId, "recorded before the message exists").toBeUndefined();
-      await crashing.stop();
+      const { i, since, reserved } = await crashWhilePosting(w, "posted by the next process");
       await w.restartAdapter({ deliveries: w.book({ owner: "survivor" }) });
       await w.fake.waitFor(() => w.logs.some((l) => l.includes(`took over job ${reserved.jobId}`)), 10_000, "the survivor taking the job over");
       // The job runs: the survivor shows it in a message of its own in the channel.
@@ -179,14 +187,7 @@ describe("a job in flight when its bot process stops", () => {
 
   it("crash before its progress message was posted, and the job is done before the next process starts: the message comes first, the clip in its thread", async () => {
     await withWorld(async (w, stub) => {
-      const crashing = w.book({ owner: "crashing", claimMs: 500 });
-      await w.restartAdapter({ deliveries: crashing });
-      w.fake.failNext({ method: "POST", path: /^\/interactions\/\d+\/[^/]+\/callback$/, status: 500, times: 1, hold: true });
-      const since = w.fake.requests.length;
-      w.fake.slash(w.alice, w.general.id, "sora", { prompt: "done before anyone followed" });
-      await w.fake.waitFor(() => w.fake.heldCount > 0, 10_000, "the progress message on its way");
-      const reserved = await delivery(w, "the reserved delivery");
-      await crashing.stop();
+      const { since, reserved } = await crashWhilePosting(w, "done before anyone followed");
       stub.release();
       for (let n = 0; !(await w.store.getClip(`clip_${reserved.jobId}`)); n++) {
         if (n > 300) throw new Error("the stub worker did not finish the job");
