@@ -3,12 +3,11 @@ import type { Clip } from "../types.ts";
 import { backgroundLabel } from "./background.ts";
 import { MIN_TRAVEL, directionOf } from "./motion.ts";
 import { readClip, type ClipReading, type ObjectReading } from "./read-clip.ts";
-import { TRAVEL, type Scene, type SceneObject, type SpeedName } from "./synth-bridge.ts";
+import { TRANSLATIONS, TRAVEL, type Scene, type SceneObject, type SpeedName } from "./synth-bridge.ts";
 
-const TRANSLATION_MOTIONS = new Set(["left", "right", "up", "down", "diagonal"]);
-
+/** Motions with a direction to score: the ones the renderer and its captions treat as travel. */
 export function isTranslation(o: SceneObject): boolean {
-  return TRANSLATION_MOTIONS.has(o.motion);
+  return TRANSLATIONS.includes(o.motion);
 }
 
 export interface ObjectScore {

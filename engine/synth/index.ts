@@ -4,7 +4,7 @@
 export * from "./types.ts";
 export { Rng, hashString, deriveSeed } from "./rng.ts";
 export { renderScene, renderSceneInto, objectTrack, SIZE_DIAMETER, objectRadiusPx } from "./render.ts";
-export { trackAt, travelDirection, TRAVEL } from "./motion.ts";
+export { trackAt, travelDirection, TRAVEL, TRANSLATIONS } from "./motion.ts";
 export { OBJECT_RGB, allowedColors, forbiddenColors, colorFitsBackground } from "./palette.ts";
 export { paintBackground, HORIZON } from "./background.ts";
 export { comboIsDrawable, type Combo } from "./scenes.ts";

@@ -20,6 +20,7 @@ def motion_label(obj: dict) -> str:
     return f"diagonal:{obj.get('diagonal', '?')}" if m == "diagonal" else m
 
 
+# engine/synth/motion.ts TRANSLATIONS, which Python cannot import (a unit test keeps the two equal).
 TRANSLATIONS = ("left", "right", "up", "down", "diagonal")
 
 

@@ -1,6 +1,7 @@
 """Unit tests for engine/train's contract-bearing pieces (CONTRACTS §3, §4, §6).
 Run: /usr/bin/python3 -m unittest discover -s test/train -p 'test_*.py'"""
 import os
+import re
 import sys
 import unittest
 
@@ -8,7 +9,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import torch  # noqa: E402
 
-from caption_labels import CaptionHead, caption_loss, label_names, multi_hot, scene_labels, translates  # noqa: E402
+from caption_labels import TRANSLATIONS, CaptionHead, caption_loss, label_names, multi_hot, scene_labels, translates  # noqa: E402
 from dit import DiT, frame_ramp  # noqa: E402
 from flow import flow_loss, known_frames, motion_emphasis, noisy_inputs, shift_time, train_times  # noqa: E402
 from patches import patchify, sincos_pos, unpatchify  # noqa: E402
@@ -131,6 +132,13 @@ class CaptionLabels(unittest.TestCase):
         self.assertTrue(translates(self.SCENES[0]))
         self.assertTrue(translates({"objects": [{"motion": "spin"}, {"motion": "diagonal"}]}))
         self.assertFalse(translates({"objects": [{"motion": "orbit"}, {"motion": "still"}]}))
+
+    def test_translations_match_the_renderers(self):
+        # caption_labels.TRANSLATIONS copies engine/synth/motion.ts's list (Python cannot import it): keep them equal.
+        src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "engine", "synth", "motion.ts")).read()
+        m = re.search(r"export const TRANSLATIONS[^=]*= \[([^\]]*)\]", src)
+        self.assertIsNotNone(m)
+        self.assertEqual(tuple(re.findall(r'"(\w+)"', m.group(1))), TRANSLATIONS)
 
     def test_loss_ignores_dropped_captions(self):
         labels = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
