@@ -14,6 +14,7 @@ const USAGE = `usage: npm run eval -- [options]
   --no-vae        skip the VAE round-trip row (the pack's autoencoder alone: the ceiling of any denoiser on it)
   --steps K       sampling steps (default: the pack's, 20)
   --guidance W    CFG scale (default: the pack's)
+  --no-expand     the model reads each prompt as written (default: rewritten into its caption style, as the product does)
   --temporal T    items that also get an extension (seam) and a loop (closure), model row only (default 4)
   --extend F      new frames per extension (default 8)
   --threads T     intra-op threads per ONNX session
@@ -34,6 +35,7 @@ function main(): void {
       "no-vae": { type: "boolean", default: false },
       steps: { type: "string" },
       guidance: { type: "string" },
+      "no-expand": { type: "boolean", default: false },
       temporal: { type: "string", default: "4" },
       extend: { type: "string", default: "8" },
       threads: { type: "string" },
@@ -70,6 +72,7 @@ function main(): void {
     seed: int("seed", values.seed)!,
     steps: int("steps", values.steps),
     guidance: int("guidance", values.guidance),
+    expand: !values["no-expand"],
     modelDir: values.model,
     floorDir: values.floor,
     skipFloor: values["no-floor"],

@@ -1,13 +1,8 @@
-// Prompt expansion. The model only ever read captions written by engine/synth, so a terse prompt ("a red ball") is
+// Prompt expansion. The model only ever read captions written by engine/synth, so a prompt ("a red ball") is
 // rewritten into that caption style with every attribute stated ("a medium red circle sits still in the middle of a
-// plain black background"), the defaults coming from synth's describeScene. A prompt that already states
-// everything the captions do is kept as the user wrote it.
+// plain black background"), the defaults coming from synth's describeScene. `expand: false` keeps it as written.
 import { describeScene, parsePrompt, type ParsedPrompt } from "../synth/index.ts";
 import type { Tokenizer } from "./tokenizer.ts";
-import { splitWords } from "./tokenizer.ts";
-
-/** At or below this many words a prompt is "short" and always expanded (if it names anything the parser knows). */
-export const SHORT_PROMPT_WORDS = 6;
 
 export interface Expansion {
   expandedPrompt: string;
@@ -15,23 +10,23 @@ export interface Expansion {
   unknownWords: string[];
 }
 
-/** True when the parse leaves out something every training caption states: background, colour, shape, motion. */
-export function isUnderspecified(parsed: ParsedPrompt): boolean {
-  if (!parsed.background) return true;
-  return parsed.objects.some((o) => !o.color || !o.shape || !o.motion);
-}
-
-export function shouldExpand(prompt: string, parsed: ParsedPrompt): boolean {
+/**
+ * Every prompt that names something the captions describe is rewritten, not only short or incomplete ones: the
+ * model follows its own caption style far better than any other phrasing of the same scene (96 held-out prompts
+ * written in phrasings it never saw, shipped pack: motion direction 79 % as written, 91 % rewritten; colour 84 → 86 %).
+ * The parser reads everything a caption states (objects, sizes, speeds, motions, places, background), so the rewrite
+ * only adds defaults; words outside the grammar are reported below either way.
+ */
+export function shouldExpand(parsed: ParsedPrompt): boolean {
   // Nothing recognisable to build a scene from: rewriting would invent a scene the user never asked for.
-  if (parsed.objects.length === 0 && !parsed.background) return false;
-  return splitWords(prompt).length <= SHORT_PROMPT_WORDS || isUnderspecified(parsed);
+  return parsed.objects.length > 0 || parsed.background !== undefined;
 }
 
 export async function expandPrompt(prompt: string, tokenizer: Tokenizer, opts: { expand?: boolean } = {}): Promise<Expansion> {
   let expandedPrompt = prompt;
   if (opts.expand !== false) {
     const parsed = parsePrompt(prompt);
-    if (shouldExpand(prompt, parsed)) {
+    if (shouldExpand(parsed)) {
       expandedPrompt = describeScene({ objects: parsed.objects, background: parsed.background }, "long");
     }
   }

@@ -18,6 +18,14 @@ const TOWARD_WORDS = new Set(["to", "toward", "towards", "into"]);
 const PLACE_DIRECTIONS: ReadonlyMap<string, Direction> = new Map([
   ["top", "up"], ["bottom", "down"], ["left", "left"], ["right", "right"],
 ]);
+const CENTER_WORDS = new Set(["center", "centre", "middle"]);
+/** Motions that stay where they start: a place in the prompt ("on the left side") is where they are drawn. */
+const STAYING_MOTIONS: ReadonlySet<MotionName | undefined> = new Set(["still", "spin", "grow", "shrink", undefined]);
+/**
+ * Where a place word puts an object's centre: inside the range still objects start in (0.3–0.7), on the side of
+ * the 0.4 / 0.6 lines that the captions' place phrases (lexicon.ts placePhrase) are drawn at.
+ */
+const PLACE_COORD: Record<Direction, number> = { left: 0.35, right: 0.65, up: 0.35, down: 0.65 };
 
 /** Marks tokens that belong to a background phrase, longest cue first, and returns the background they name. */
 function findBackground(tokens: string[], used: boolean[]): Background | undefined {
@@ -75,6 +83,8 @@ function readSegment(tokens: string[], idx: number[]): { object: Partial<SceneOb
   let explicit: MotionName | undefined;
   const directions: Direction[] = [];
   const origins: Direction[] = [];
+  const places: Direction[] = [];
+  let centred = false;
   const word = (k: number) => (k >= 0 && k < idx.length ? tokens[idx[k]] : "");
   for (let k = 0; k < idx.length; k++) {
     const w = word(k);
@@ -98,8 +108,10 @@ function readSegment(tokens: string[], idx: number[]): { object: Partial<SceneOb
       if (lead === "from") { origins.push(d); continue; }
       if (TOWARD_WORDS.has(lead)) { directions.push(d); continue; }
       // "on the left side", "in the top right": a place, not a direction; "top"/"bottom" alone are places too.
-      if (back < k - 1 || w === "top" || w === "bottom") continue;
+      if (back < k - 1 || w === "top" || w === "bottom") { places.push(d); continue; }
     }
+    // "in the center (of the frame)", not "around the middle" (an orbit's centre).
+    if (CENTER_WORDS.has(w) && word(k - 1) === "the" && word(k - 2) !== "around") { centred = true; continue; }
     const m = WORD_MEANINGS.get(w);
     if (!m) continue;
     switch (m.kind) {
@@ -138,8 +150,16 @@ function readSegment(tokens: string[], idx: number[]): { object: Partial<SceneOb
   } else if (travel) {
     object.motion = "right";
   }
+  if ((places.length > 0 || centred) && STAYING_MOTIONS.has(object.motion)) object.start = placeOf(places);
   if (Object.keys(object).length === 0) return null;
   return { object, count: Math.min(3, count > 1 ? count : plural ? 2 : 1) };
+}
+
+/** The centre named by place words: "top" and "left" → upper left; none (only "the center") → the middle. */
+function placeOf(places: Direction[]): [number, number] {
+  const h = places.find((d) => d === "left" || d === "right");
+  const v = places.find((d) => d === "up" || d === "down");
+  return [h ? PLACE_COORD[h] : 0.5, v ? PLACE_COORD[v] : 0.5];
 }
 
 export function parsePrompt(text: string): ParsedPrompt {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expandPrompt, shouldExpand } from "../../engine/pipeline/expand.ts";
 import { Tokenizer } from "../../engine/pipeline/tokenizer.ts";
-import { parsePrompt } from "../../engine/synth/index.ts";
+import { heldoutSet, parsePrompt } from "../../engine/synth/index.ts";
 
 const words = "a an the red blue circle square moves moving right left medium sized sits still in center of frame plain black background on".split(" ");
 const tok = new Tokenizer(new Map(words.map((w, i) => [w, i + 3])), { lowercase: true, pad_id: 0, unk_id: 1, bos_id: 2, max_length: 40 });
@@ -29,10 +29,28 @@ describe("prompt expansion", () => {
     for (const w of rewriteUnknown) expect(r.unknownWords).toContain(w);
   });
 
-  it("leaves fully specified and unrecognisable prompts alone", async () => {
-    const full = "a small red square moves quickly to the right across a plain black background";
-    expect(shouldExpand(full, parsePrompt(full))).toBe(false);
-    expect((await expandPrompt(full, tok)).expandedPrompt).toBe(full);
+  it("rewrites a complete prompt in another phrasing too, keeping everything it says", async () => {
+    const full = "over a solid white background, a small red square slides quickly to the right";
+    const r = await expandPrompt(full, tok);
+    expect(r.expandedPrompt).not.toBe(full);
+    const [before, after] = [parsePrompt(full), parsePrompt(r.expandedPrompt)];
+    expect(after.background).toEqual(before.background);
+    expect(after.objects[0]).toMatchObject({ color: "red", shape: "square", size: "small", speed: "fast", motion: "right" });
+  });
+
+  it("keeps every attribute of the held-out prompts (phrasings the model never saw) in their rewrites", async () => {
+    for (const item of [...heldoutSet(200, 1), ...heldoutSet(200, 7)]) {
+      const parsed = parsePrompt(item.caption);
+      expect(shouldExpand(parsed), item.caption).toBe(true);
+      const again = parsePrompt((await expandPrompt(item.caption, tok)).expandedPrompt);
+      expect(again.background, item.caption).toEqual(parsed.background);
+      expect(again.objects.length, item.caption).toBe(parsed.objects.length);
+      parsed.objects.forEach((o, i) => expect(again.objects[i], item.caption).toMatchObject(o));
+    }
+  });
+
+  it("leaves prompts with nothing it recognises alone", async () => {
+    expect(shouldExpand(parsePrompt("hello world"))).toBe(false);
     expect((await expandPrompt("hello world", tok)).expandedPrompt).toBe("hello world");
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng, captionsFor, describeScene, parsePrompt, trainingScene } from "../../engine/synth/index.ts";
+import { placePhrase } from "../../engine/synth/lexicon.ts";
 
 describe("parsePrompt", () => {
   it("reads a colour, a shape, a motion and a background", () => {
@@ -40,6 +41,20 @@ describe("parsePrompt", () => {
       .toMatchObject({ color: "orange", shape: "ring", size: "large", motion: "orbit" });
   });
 
+  it("reads where an object that stays is placed, and leaves travel paths and orbits to their motion", () => {
+    expect(parsePrompt("a red ball on the left side").objects[0]).toEqual({ color: "red", shape: "circle", start: [0.35, 0.5] });
+    expect(parsePrompt("a pink star spins in the top right of the frame at night").objects[0])
+      .toMatchObject({ motion: "spin", start: [0.65, 0.35] });
+    expect(parsePrompt("a green heart sits in the middle").objects[0]).toMatchObject({ motion: "still", start: [0.5, 0.5] });
+    expect(parsePrompt("a blue box grows near the bottom of the frame").objects[0]).toMatchObject({ start: [0.5, 0.65] });
+    expect(parsePrompt("a cyan ring orbits around the middle").objects[0].start).toBeUndefined();
+    expect(parsePrompt("a white box bounces up and down near the bottom of the frame").objects[0].start).toBeUndefined();
+    expect(parsePrompt("a red ball slides from the left side to the right").objects[0]).toEqual(
+      { color: "red", shape: "circle", motion: "right" });
+    expect(parsePrompt("a red ball on the left and a blue square on the right").objects.map((o) => o.start))
+      .toEqual([[0.35, 0.5], [0.65, 0.5]]);
+  });
+
   it("splits several objects and reports unknown words", () => {
     const p = parsePrompt("a red ball moving left and a blue dragon square moving up on a plain white background");
     expect(p.objects).toEqual([
@@ -62,6 +77,10 @@ describe("parsePrompt", () => {
         expect(p.objects.map((o) => o.shape), caption).toEqual(scene.objects.map((o) => o.shape));
         expect(p.objects.map((o) => o.motion), caption).toEqual(scene.objects.map((o) => o.motion));
         if (/background|sky|sunset|night|grass|sand|stone/.test(caption)) expect(p.background, caption).toEqual(scene.background);
+        // A place the caption states ("on the left side of the frame") reads back as a start on the same side.
+        p.objects.forEach((o, i) => {
+          if (o.start) expect(placePhrase(...o.start), caption).toBe(placePhrase(...scene.objects[i].start));
+        });
       }
     }
   });
