@@ -1,7 +1,7 @@
 // Prompt expansion. The model only ever read captions written by engine/synth, so a prompt ("a red ball") is
 // rewritten into that caption style with every attribute stated ("a medium red circle sits still in the middle of a
 // plain black background"), the defaults coming from synth's describeScene. `expand: false` keeps it as written.
-import { describeScene, parsePrompt, type ParsedPrompt } from "../synth/index.ts";
+import { continueScene, describeScene, parsePrompt, type PartialScene } from "../synth/index.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 export interface Expansion {
@@ -17,18 +17,24 @@ export interface Expansion {
  * The parser reads everything a caption states (objects, sizes, speeds, motions, places, background), so the rewrite
  * only adds defaults; words outside the grammar are reported below either way.
  */
-export function shouldExpand(parsed: ParsedPrompt): boolean {
+export function shouldExpand(scene: PartialScene): boolean {
   // Nothing recognisable to build a scene from: rewriting would invent a scene the user never asked for.
-  return parsed.objects.length > 0 || parsed.background !== undefined;
+  return scene.objects.length > 0 || scene.background !== undefined;
 }
 
-export async function expandPrompt(prompt: string, tokenizer: Tokenizer, opts: { expand?: boolean } = {}): Promise<Expansion> {
+export interface ExpandOptions {
+  /** false: the prompt as written. */
+  expand?: boolean;
+  /** The prompt of the clip this one continues: its scene, not plain defaults, fills what the prompt leaves unsaid. */
+  parentPrompt?: string;
+}
+
+export async function expandPrompt(prompt: string, tokenizer: Tokenizer, opts: ExpandOptions = {}): Promise<Expansion> {
   let expandedPrompt = prompt;
   if (opts.expand !== false) {
     const parsed = parsePrompt(prompt);
-    if (shouldExpand(parsed)) {
-      expandedPrompt = describeScene({ objects: parsed.objects, background: parsed.background }, "long");
-    }
+    const scene = opts.parentPrompt ? continueScene(parsePrompt(opts.parentPrompt), parsed) : parsed;
+    if (shouldExpand(scene)) expandedPrompt = describeScene({ objects: scene.objects, background: scene.background }, "long");
   }
   // Report both: words the user typed that the model cannot read (even if the rewrite replaced them, the user
   // should know they were not understood) and any word of the rewrite itself that is missing from the vocabulary.

@@ -33,6 +33,11 @@ export interface GenerateRequest {
   /** Prompt expansion (default true). */
   expand?: boolean;
   /**
+   * The expanded prompt of the clip this render continues (extend, remix, interpolate, loop of a clip): the rewrite
+   * fills what the new prompt leaves unsaid from that clip's scene, so "now it moves left" keeps its blue star on grass.
+   */
+  parentPrompt?: string;
+  /**
    * A preview every this many denoise steps (0 or absent: none). Each costs one single-frame VAE decode, about
    * 1/17 of the final decode, so every 4–5 steps adds a few percent to a clip.
    */

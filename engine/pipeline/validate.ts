@@ -36,6 +36,7 @@ export interface Job {
   width: number;
   height: number;
   expand: boolean;
+  parentPrompt?: string;
   plan: JobPlan;
 }
 
@@ -94,6 +95,9 @@ export function validateRequest(req: GenerateRequest, limits: Limits): Job {
   }
   if (req.aspect !== undefined && !ASPECT_RATIOS.includes(req.aspect)) fail(`aspect must be one of ${ASPECT_RATIOS.join(", ")}, got ${String(req.aspect)}`);
   if (req.expand !== undefined && typeof req.expand !== "boolean") fail("expand must be true or false");
+  if (req.parentPrompt !== undefined && typeof req.parentPrompt !== "string") fail("parentPrompt must be text");
+  const parentPrompt = req.parentPrompt?.trim() || undefined;
+  if (parentPrompt && parentPrompt.length > MAX_PROMPT_CHARS) fail(`parent prompt is ${parentPrompt.length} characters; the limit is ${MAX_PROMPT_CHARS}`);
 
   // The conditioning media fix the size; the aspect, when given too, must agree with it.
   const media: Array<[string, RgbFrame]> = [];
@@ -158,5 +162,5 @@ export function validateRequest(req: GenerateRequest, limits: Limits): Job {
     }
   }
   const [width, height] = limits.sizes[aspect];
-  return { prompt, negativePrompt, seed, steps, guidance, aspect, width, height, expand: req.expand ?? true, previewEvery, plan };
+  return { prompt, negativePrompt, seed, steps, guidance, aspect, width, height, expand: req.expand ?? true, parentPrompt, previewEvery, plan };
 }

@@ -58,6 +58,42 @@ export function completeScene(partial: PartialScene, seed = 0): Scene {
   return { background, objects, seed: hashString(`scene:${seed}`) };
 }
 
+/**
+ * The scene a follow-up prompt asks for, given the scene of the clip it continues ("now it moves left" after a blue
+ * star spinning on grass: the blue star moves left on grass). Each object the prompt names changes the parent's
+ * object of the same colour, else of the same shape, else the next one not yet changed; an object with nothing left
+ * to change is added (up to three). What the prompt leaves unsaid, the background included, stays as it was.
+ */
+export function continueScene(parent: PartialScene, change: PartialScene): PartialScene {
+  const objects = parent.objects.map((o) => ({ ...o }));
+  const changed = new Set<number>();
+  for (const o of change.objects) {
+    const free = objects.map((_, i) => i).filter((i) => !changed.has(i));
+    const i = free.find((k) => o.color !== undefined && objects[k].color === o.color)
+      ?? free.find((k) => o.shape !== undefined && objects[k].shape === o.shape)
+      ?? (o.color === undefined && o.shape === undefined ? free[0] : free.find((k) => !namesOther(objects[k], o)));
+    if (i === undefined) {
+      if (objects.length < 3) changed.add(objects.push({ ...o }) - 1);
+      continue;
+    }
+    const old = objects[i];
+    const next = { ...old, ...o };
+    // A new motion starts from its own path: the old place and diagonal belonged to the old motion.
+    if (o.motion !== undefined && o.motion !== old.motion) {
+      if (o.start === undefined) delete next.start;
+      if (o.motion !== "diagonal") delete next.diagonal;
+    }
+    objects[i] = next;
+    changed.add(i);
+  }
+  return { objects, background: change.background ?? parent.background };
+}
+
+/** Does `o` name a colour and a shape that `existing` has neither of (a different object, not a change of it)? */
+function namesOther(existing: Partial<SceneObject>, o: Partial<SceneObject>): boolean {
+  return o.color !== undefined && o.shape !== undefined && o.color !== existing.color && o.shape !== existing.shape;
+}
+
 /** A caption of the scene in the training style; "long" gives the most detail. Deterministic. */
 export function describeScene(partial: PartialScene, level: DetailLevel = "long"): string {
   const scene = completeScene(partial);

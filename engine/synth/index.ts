@@ -17,7 +17,7 @@ export {
   HELDOUT_FRACTION, type HeldoutItem,
 } from "./split.ts";
 export { parsePrompt, type ParsedPrompt } from "./parse.ts";
-export { describeScene, completeScene, DEFAULT_BACKGROUND, type PartialScene } from "./describe.ts";
+export { describeScene, completeScene, continueScene, DEFAULT_BACKGROUND, type PartialScene } from "./describe.ts";
 export {
   writeDataset, writeShard, readShard, planShards, aspectCounts, shardName, SHARD_SIZES, SHARD_FRAMES, SHARD_FPS,
   ASPECT_MIX, type ShardMeta, type ShardItem, type Split, type ShardAspect,

@@ -40,6 +40,9 @@ async function getRecord(store: ClipStore, id: string | undefined, field: string
   return rec;
 }
 
+/** A render that continues a clip rewrites its prompt against that clip's scene (pipeline/expand.ts). */
+const continuing = (rec: ClipRecord) => ({ parentPrompt: rec.expandedPrompt || rec.prompt });
+
 /** Conditioned renders keep their source's aspect; a different one asked for is refused rather than ignored. */
 function sourceAspect(spec: RenderSpec, rec: ClipRecord, info: PipelineInfo): AspectRatio {
   const own = aspectOfRecord(rec, info);
@@ -66,7 +69,9 @@ export async function prepareRender(spec: RenderSpec, ctx: RequestContext): Prom
     case "animate": {
       if (spec.imageRef === undefined) throw new BadJob("queue.invalidJob", "imageRef: is required for animate");
       const { image, aspect } = await loadImage(store, spec.imageRef, info, dir, spec.aspect, signal);
-      return { request: { ...base, aspect, frames: clipFrames, condition: { kind: "image", image } }, aspect, keep: all, seconds: spec.seconds };
+      // The picture is the subject: a rewrite would add a default red disc on black that it does not show.
+      const request = { ...base, expand: false, aspect, frames: clipFrames, condition: { kind: "image" as const, image } };
+      return { request, aspect, keep: all, seconds: spec.seconds };
     }
     case "extend": {
       const rec = await getRecord(store, spec.source, "parentClipId");
@@ -75,7 +80,7 @@ export async function prepareRender(spec: RenderSpec, ctx: RequestContext): Prom
       const n = parent.frames.length;
       const direction = spec.direction ?? "forward";
       return {
-        request: { ...base, aspect, frames: moreFrames, condition: { kind: "extend", parent, direction } },
+        request: { ...base, ...continuing(rec), aspect, frames: moreFrames, condition: { kind: "extend", parent, direction } },
         aspect,
         keep: direction === "forward" ? (c) => slice(c, n, c.frames.length) : (c) => slice(c, 0, c.frames.length - n),
         seconds: spec.seconds,
@@ -87,7 +92,7 @@ export async function prepareRender(spec: RenderSpec, ctx: RequestContext): Prom
       const parent = await loadClipFrames(store, rec, info, dir, aspect, signal);
       // A remix keeps its parent's length: asking for seconds would only make the pipeline refuse.
       const strength = spec.strength ?? DEFAULT_STRENGTH;
-      return { request: { ...base, aspect, condition: { kind: "remix", parent, strength } }, aspect, keep: all };
+      return { request: { ...base, ...continuing(rec), aspect, condition: { kind: "remix", parent, strength } }, aspect, keep: all };
     }
     case "interpolate": {
       const a = await getRecord(store, spec.source, "parentClipId");
@@ -97,7 +102,7 @@ export async function prepareRender(spec: RenderSpec, ctx: RequestContext): Prom
       const [ca, cb] = [await loadClipFrames(store, a, info, dir, aspect, signal), await loadClipFrames(store, b, info, dir, aspect, signal)];
       const n = ca.frames.length;
       return {
-        request: { ...base, aspect, frames: moreFrames, condition: { kind: "interpolate", a: ca, b: cb } },
+        request: { ...base, ...continuing(a), aspect, frames: moreFrames, condition: { kind: "interpolate", a: ca, b: cb } },
         aspect,
         keep: (c) => slice(c, n, c.frames.length),
         seconds: spec.seconds,
@@ -115,7 +120,7 @@ export async function prepareRender(spec: RenderSpec, ctx: RequestContext): Prom
       const clip = await loadClipFrames(store, rec, info, dir, aspect, signal);
       const n = clip.frames.length;
       return {
-        request: { ...base, aspect, condition: { kind: "interpolate", a: clip, b: clip } },
+        request: { ...base, ...continuing(rec), aspect, condition: { kind: "interpolate", a: clip, b: clip } },
         aspect,
         keep: (c) => slice(c, 0, c.frames.length - n),
       };

@@ -49,6 +49,18 @@ describe("prompt expansion", () => {
     }
   });
 
+  it("rewrites a continuation against its parent's scene, even when its own words name nothing", async () => {
+    const parentPrompt = "A small blue square stays in place on the left side of the frame across a plain white background.";
+    const r = await expandPrompt("now it moves right", tok, { parentPrompt });
+    expect(parsePrompt(r.expandedPrompt)).toMatchObject({
+      objects: [{ color: "blue", shape: "square", size: "small", motion: "right" }], background: { kind: "solid", color: "white" },
+    });
+    const same = await expandPrompt("hello world", tok, { parentPrompt });
+    expect(parsePrompt(same.expandedPrompt).objects).toEqual(parsePrompt(parentPrompt).objects);
+    expect(same.unknownWords.slice(0, 2)).toEqual(["hello", "world"]);   // the rest: rewrite words this tiny vocabulary lacks
+    expect((await expandPrompt("now it moves right", tok, { parentPrompt, expand: false })).expandedPrompt).toBe("now it moves right");
+  });
+
   it("leaves prompts with nothing it recognises alone", async () => {
     expect(shouldExpand(parsePrompt("hello world"))).toBe(false);
     expect((await expandPrompt("hello world", tok)).expandedPrompt).toBe("hello world");

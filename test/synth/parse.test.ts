@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng, captionsFor, describeScene, parsePrompt, trainingScene } from "../../engine/synth/index.ts";
+import { Rng, captionsFor, continueScene, describeScene, parsePrompt, trainingScene } from "../../engine/synth/index.ts";
 import { placePhrase } from "../../engine/synth/lexicon.ts";
 
 describe("parsePrompt", () => {
@@ -104,3 +104,31 @@ describe("describeScene", () => {
     });
   });
 });
+
+describe("continueScene", () => {
+  const parent = parsePrompt("a blue star spins on green grass while a red ball stays still");
+
+  it("changes the object a follow-up names, keeping what it leaves unsaid", () => {
+    expect(continueScene(parent, parsePrompt("now it moves to the left"))).toEqual({
+      objects: [{ color: "blue", shape: "star", motion: "left" }, { color: "red", shape: "circle", motion: "still" }],
+      background: { kind: "floor", look: "grass" },
+    });
+    // By colour, then by shape: the red one is the second object.
+    expect(continueScene(parent, parsePrompt("the red ball bounces")).objects[1]).toMatchObject({ color: "red", motion: "bounce" });
+    expect(continueScene(parent, parsePrompt("the star turns yellow")).objects[0]).toMatchObject({ color: "yellow", shape: "star", motion: "spin" });
+  });
+
+  it("adds an object that matches none, and takes a new background", () => {
+    const next = continueScene(parsePrompt("a blue star spins"), parsePrompt("a green heart moves up at night"));
+    expect(next.objects).toEqual([{ color: "blue", shape: "star", motion: "spin" }, { color: "green", shape: "heart", motion: "up" }]);
+    expect(next.background).toEqual({ kind: "sky", look: "night" });
+  });
+
+  it("forgets the old place and diagonal once the motion changes", () => {
+    const placed = parsePrompt("a pink ring sits in the top left of the frame");
+    expect(continueScene(placed, parsePrompt("it moves down")).objects[0]).toEqual({ color: "pink", shape: "ring", motion: "down" });
+    const diagonal = parsePrompt("a pink ring drifts diagonally up and to the left");
+    expect(continueScene(diagonal, parsePrompt("it spins")).objects[0]).toEqual({ color: "pink", shape: "ring", motion: "spin" });
+  });
+});
+

@@ -10,6 +10,7 @@ import { ClipEvents } from "../../engine/queue/events.ts";
 import { Producer } from "../../engine/queue/producer.ts";
 import type { ClipJob } from "../../engine/queue/schema.ts";
 import type { ClipRecord } from "../../engine/store/index.ts";
+import { parsePrompt } from "../../engine/synth/index.ts";
 import { decodeImage, decodeToFrames, probe, writeThumbnail } from "../../engine/video/index.ts";
 import { startEngineWorker, type EngineWorker } from "../../engine/worker/index.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
@@ -106,6 +107,11 @@ describe.skipIf(!TP.dir)(`engine worker: every job kind (${TP.reason})`, () => {
       params: { render: "extend", source: root.id, direction: "forward" }, frames: { count: 4 } });
     const back = await run(cheapJob({ kind: "extend", prompt: "a red ball falls", parentClipId: fwd.id, direction: "backward", seconds: 1 }));
     expect(back).toMatchObject({ parentId: fwd.id, rootId: root.id, prompt: "a red ball falls", params: { direction: "backward" }, frames: { count: 8 } });
+    // The rewrite of a continuation keeps its parent's scene: "a blue square" said nothing of a background.
+    const tail = await run(cheapJob({ kind: "extend", prompt: "it moves to the left", parentClipId: other.id }));
+    expect(parsePrompt(tail.expandedPrompt)).toMatchObject({
+      objects: [{ color: "blue", shape: "square", motion: "left" }], background: parsePrompt(other.expandedPrompt).background,
+    });
     expect((await storedFrames(back)).frames).toHaveLength(8);
   });
 
@@ -130,6 +136,7 @@ describe.skipIf(!TP.dir)(`engine worker: every job kind (${TP.reason})`, () => {
     expect(rec).toMatchObject({ kind: "animate", params: { render: "animate", imageRef, aspect: "16:9" }, frames: { width: 112, height: 64, count: 5 } });
     expect(rec.parentId).toBeUndefined();
     expect(rec.prompt).toBe("the scene moves gently");
+    expect(rec.expandedPrompt).toBe(rec.prompt);   // not rewritten into a default disc the picture does not show
     // Frame 0 is the picture itself (through H.264 and back, so compared loosely).
     const want = await decodeImage(png, { width: 112, height: 64 });
     const got = (await storedFrames(rec)).frames[0];
