@@ -18,6 +18,7 @@ export const definition = define("sora", [
   option("sora", "guidance", "number", PARAM_LIMITS.guidance),
   option("sora", "negative", "string", { maxLength: TEXT_LIMITS.negativePrompt }),
   option("sora", "motion", "string", { choices: MOTIONS.map((m) => ({ value: m, nameKey: `choices.motion.${m}` })) }),
+  option("sora", "raw", "boolean"),
   option("sora", "image", "attachment"),
 ]);
 
@@ -33,6 +34,7 @@ export function explicitOptions(args: Args): PromptOptions {
     guidance: numberArg(args, "guidance"),
     negativePrompt: stringArg(args, "negative")?.trim() || undefined,
     motion: MOTIONS.includes(motion as Motion) ? (motion as Motion) : undefined,
+    raw: args.raw === true ? true : undefined,
   };
 }
 

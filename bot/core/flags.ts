@@ -18,13 +18,16 @@ export interface PromptOptions {
   seconds?: number;
   motion?: Motion;
   strength?: number;
+  /** The prompt as written, not rewritten into the model's caption style (engine/pipeline/expand.ts). */
+  raw?: boolean;
 }
 export type OptionName = keyof PromptOptions;
 
 type Spec =
   | { option: OptionName; kind: "int" | "number"; min: number; max: number }
   | { option: OptionName; kind: "choice"; choices: readonly string[] }
-  | { option: OptionName; kind: "text"; max: number };
+  | { option: OptionName; kind: "text"; max: number }
+  | { option: OptionName; kind: "switch" };
 
 /** Flag spellings → option. The short forms are the ones other image/video bots taught people. */
 const FLAGS: Record<string, Spec> = {
@@ -39,10 +42,11 @@ const FLAGS: Record<string, Spec> = {
   seconds: { option: "seconds", kind: "number", ...PARAM_LIMITS.seconds },
   motion: { option: "motion", kind: "choice", choices: MOTIONS },
   strength: { option: "strength", kind: "number", ...PARAM_LIMITS.strength },
+  raw: { option: "raw", kind: "switch" },
 };
 
 /** What a plain generate accepts; commands pass their own list (remix adds strength). */
-export const RENDER_OPTIONS: readonly OptionName[] = ["aspect", "seed", "steps", "guidance", "negativePrompt", "seconds", "motion"];
+export const RENDER_OPTIONS: readonly OptionName[] = ["aspect", "seed", "steps", "guidance", "negativePrompt", "seconds", "motion", "raw"];
 
 const QUOTES: Record<string, string> = { '"': '"', "“": "”", "„": "“", "«": "»", "「": "」", "'": "'" };
 
@@ -73,6 +77,13 @@ export function parseInlineFlags(text: string, allowed: readonly OptionName[] = 
       throw new UserError("errors.unknownFlag", { flag, known: known.map((f) => `--${f}`).join(" ") });
     }
     if (options[spec.option] !== undefined) throw new UserError("errors.duplicateFlag", { flag });
+    if (spec.kind === "switch") {
+      // A switch takes no value: `--raw` alone (`--raw=…` is a mistake, not a value to guess at).
+      if (m[3] === "=") throw new UserError("errors.unknownFlag", { flag: `${flag}=`, known: known.map((f) => `--${f}`).join(" ") });
+      (options as Record<string, unknown>)[spec.option] = true;
+      pos = m.index + m[0].length;
+      continue;
+    }
     const { raw, end } = readValue(text, m.index + m[0].length, spec.kind === "text", m[3] === "=", flag);
     (options as Record<string, unknown>)[spec.option] = convert(spec, flag, raw);
     pos = end;
@@ -113,6 +124,7 @@ function readValue(text: string, from: number, isText: boolean, glued: boolean, 
 }
 
 function convert(spec: Spec, flag: string, raw: string): unknown {
+  if (spec.kind === "switch") throw new Error(`${flag} is a switch: it takes no value`);   // parseInlineFlags sets it
   if (spec.kind === "text") {
     const value = raw.trim();
     if (!value) throw new UserError("errors.missingValue", { flag });

@@ -50,6 +50,8 @@ const jobFields = z.strictObject({
     .optional(),
   seconds: range(PARAM_LIMITS.seconds, false).optional(),
   strength: range(PARAM_LIMITS.strength, false).optional(),
+  /** false: the model reads the prompt as written, not rewritten into its caption style. */
+  expand: z.boolean({ error: "must be true or false" }).optional(),
   parentClipId: id(TEXT_LIMITS.ref).optional(),
   direction: z.enum(["forward", "backward"], { error: "must be forward or backward" }).optional(),
   otherClipId: id(TEXT_LIMITS.ref).optional(),
@@ -79,7 +81,7 @@ const KIND_RULES: Record<JobKind, { needs: Field[]; allows: Field[]; needsPrompt
 
 /** Fields that only some kinds take; every other field is common to all kinds (except stitch, below). */
 const KIND_SPECIFIC: Field[] = ["parentClipId", "direction", "otherClipId", "imageRef", "strength"];
-const RENDER_PARAMS: Field[] = ["negativePrompt", "seed", "steps", "guidance", "aspect", "seconds"];
+const RENDER_PARAMS: Field[] = ["negativePrompt", "seed", "steps", "guidance", "aspect", "seconds", "expand"];
 
 export const clipJobSchema = jobFields.superRefine((job, ctx) => {
   const rule = KIND_RULES[job.kind];

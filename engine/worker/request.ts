@@ -56,6 +56,7 @@ export async function prepareRender(spec: RenderSpec, ctx: RequestContext): Prom
   const { store, info, dir, signal } = ctx;
   const base = {
     prompt: spec.prompt, negativePrompt: spec.negativePrompt, seed: spec.seed, steps: spec.steps, guidance: spec.guidance,
+    expand: spec.expand,
   };
   if (!base.prompt.trim()) throw new BadJob("queue.invalidJob", "the prompt is empty");
   const clipFrames = framesForSeconds(spec.seconds, info.fps, "clip");

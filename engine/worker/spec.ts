@@ -18,6 +18,8 @@ export interface RenderSpec {
   guidance?: number;
   aspect?: AspectRatio;
   seconds?: number;
+  /** false: the prompt as written (the job's --raw); kept in the record, so a reroll keeps it too. */
+  expand?: boolean;
   /** The clip whose frames condition the render (extend, remix, interpolate's start, loop of a clip). */
   source?: string;
   otherClipId?: string;
@@ -45,7 +47,7 @@ export const DEFAULT_STRENGTH = 0.6;
  */
 export const ANIMATE_PROMPT = "the scene moves gently";
 
-const RENDER_FIELDS = ["negativePrompt", "seed", "steps", "guidance", "aspect", "seconds"] as const;
+const RENDER_FIELDS = ["negativePrompt", "seed", "steps", "guidance", "aspect", "seconds", "expand"] as const;
 
 function renderFields(job: ClipJob): Partial<RenderSpec> {
   const out: Partial<RenderSpec> = {};
@@ -94,7 +96,9 @@ export function specOfRecord(rec: ClipRecord): RenderSpec {
     throw new BadJob("queue.invalidJob", `clip ${rec.id} is a stitched video; there is nothing to reroll`);
   }
   const spec: RenderSpec = { render: render as RenderKind, prompt: rec.prompt, seed: rec.seed };
-  const copy = ["negativePrompt", "steps", "guidance", "aspect", "seconds", "source", "otherClipId", "imageRef", "direction", "strength"] as const;
+  const copy = [
+    "negativePrompt", "steps", "guidance", "aspect", "seconds", "expand", "source", "otherClipId", "imageRef", "direction", "strength",
+  ] as const;
   for (const k of copy) if (p[k] !== undefined) (spec as unknown as Record<string, unknown>)[k] = p[k];
   // Records written by something other than this worker: the parent is the conditioning clip.
   if (p.render === undefined && rec.parentId !== undefined && render !== "generate" && render !== "animate") spec.source = rec.parentId;

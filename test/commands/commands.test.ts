@@ -34,6 +34,15 @@ describe("/sora", () => {
     }]);
   });
 
+  it("asks for the prompt as written with --raw or the raw option, and leaves the rewrite on otherwise", async () => {
+    const { queue, ctx } = setup();
+    await COMMANDS.sora.handle(ctx(), { prompt: "a red ball --raw" });
+    await COMMANDS.sora.handle(ctx(), { prompt: "a red ball", raw: true });
+    await COMMANDS.sora.handle(ctx(), { prompt: "a red ball", raw: false });
+    expect(queue.entries.map((e) => e.job.expand)).toEqual([false, false, undefined]);
+    expect(queue.entries[0].job.prompt).toBe("a red ball");
+  });
+
   it("lets slash-command options win over the same inline flag", async () => {
     const { queue, ctx } = setup();
     await COMMANDS.sora.handle(ctx(), { prompt: "a cube --seed 1 --ar 1:1", seed: 99, aspect: "9:16", motion: "slow" });

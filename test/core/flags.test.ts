@@ -34,6 +34,13 @@ describe("inline flags", () => {
     expect(() => parseInlineFlags("x --aspect-less")).toThrow(UserError);
   });
 
+  it("reads --raw as a switch without a value, anywhere in the prompt", () => {
+    expect(parseInlineFlags("a red ball --raw --seed 3")).toEqual({ prompt: "a red ball", options: { raw: true, seed: 3 } });
+    expect(parseInlineFlags("—raw a red ball")).toEqual({ prompt: "a red ball", options: { raw: true } });
+    expect(failure(() => parseInlineFlags("a ball --raw=yes")).key).toBe("errors.unknownFlag");
+    expect(failure(() => parseInlineFlags("a ball --raw --raw")).key).toBe("errors.duplicateFlag");
+  });
+
   it("leaves text without flags alone, dashes in words included", () => {
     expect(parseInlineFlags("  a well-known  red -- ball ")).toEqual({ prompt: "a well-known red -- ball", options: {} });
   });

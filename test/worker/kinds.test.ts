@@ -126,6 +126,13 @@ describe.skipIf(!TP.dir)(`engine worker: every job kind (${TP.reason})`, () => {
     expect(reroll.seed).not.toBe(ext.seed);
   });
 
+  it("expand: false (--raw) renders the prompt as written, and its reroll does too", async () => {
+    const raw = await run(cheapJob({ prompt: "a red ball bouncing", expand: false }));
+    expect(raw).toMatchObject({ prompt: "a red ball bouncing", expandedPrompt: "a red ball bouncing", params: { expand: false } });
+    const again = await run(cheapJob({ kind: "reroll", prompt: "", parentClipId: raw.id, seed: undefined, seconds: undefined }));
+    expect(again.expandedPrompt).toBe("a red ball bouncing");
+  });
+
   it("animate: the stored image is frame 0 of a clip in the picture's aspect", async () => {
     // A wide picture → 16:9 (112×64 at this model).
     const still = squareClip({ width: 160, height: 90, frames: 1, size: 30, x0: 60, y: 30 }).frames[0];
