@@ -78,7 +78,8 @@ export function buildJob(ctx: CommandContext, spec: JobSpec): ClipJob {
   };
   const fields: Partial<ClipJob> = {
     negativePrompt: o.negativePrompt, seed: o.seed, steps: o.steps, guidance: o.guidance, aspect: o.aspect,
-    seconds: o.seconds, strength: o.strength, expand: o.raw ? false : undefined, parentClipId: spec.parentClipId, direction: spec.direction, imageRef: spec.imageRef,
+    seconds: o.seconds, strength: o.strength, expand: o.raw ? false : undefined,
+    parentClipId: spec.parentClipId, direction: spec.direction, imageRef: spec.imageRef,
   };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) (job as Record<string, unknown>)[k] = v;
   return job;

@@ -1,6 +1,6 @@
 // Prompt expansion. The model only ever read captions written by engine/synth, so a prompt ("a red ball") is
-// rewritten into that caption style with every attribute stated ("a medium red circle sits still in the middle of a
-// plain black background"), the defaults coming from synth's describeScene. `expand: false` keeps it as written.
+// rewritten into that caption style with what the captions state ("a red ball staying still over a solid
+// black background"), the defaults coming from synth's describeScene. `expand: false` keeps it as written.
 import { continueScene, describeScene, parsePrompt, type DetailLevel, type PartialScene } from "../synth/index.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
@@ -46,7 +46,9 @@ export async function expandPrompt(prompt: string, tokenizer: Tokenizer, opts: E
   if (opts.expand !== false) {
     const parsed = parsePrompt(prompt);
     const scene = opts.parentPrompt ? continueScene(parsePrompt(opts.parentPrompt), parsed) : parsed;
-    if (shouldExpand(scene)) expandedPrompt = describeScene({ objects: scene.objects, background: scene.background }, rewriteLevel(scene));
+    if (shouldExpand(scene)) {
+      expandedPrompt = describeScene({ objects: scene.objects, background: scene.background }, rewriteLevel(scene));
+    }
   }
   // Report both: words the user typed that the model cannot read (even if the rewrite replaced them, the user
   // should know they were not understood) and any word of the rewrite itself that is missing from the vocabulary.

@@ -150,7 +150,9 @@ export class Generator {
     const { pack } = this;
     const progress = (p: Progress) => req.onProgress?.(p);
 
-    const { expandedPrompt, unknownWords } = await expandPrompt(job.prompt, pack.tokenizer, { expand: job.expand, parentPrompt: job.parentPrompt });
+    const { expandedPrompt, unknownWords } = await expandPrompt(job.prompt, pack.tokenizer, {
+      expand: job.expand, parentPrompt: job.parentPrompt,
+    });
     progress({ stage: "text", step: 0, steps: 1 });
     const text = await encodeText(pack, expandedPrompt, job.negativePrompt, job.guidance);
     progress({ stage: "text", step: 1, steps: 1 });
