@@ -77,14 +77,21 @@ function sizeList(sizes: Limits["sizes"]): string {
   return ASPECT_RATIOS.map((a) => `${sizes[a][0]}×${sizes[a][1]} (${a})`).join(", ");
 }
 
+/** An optional text field, trimmed ("" when absent); its type is checked before it is touched. */
+function optionalText(value: unknown, field: string, label: string): string {
+  if (value === undefined) return "";
+  if (typeof value !== "string") fail(`${field} must be text`);
+  const text = (value as string).trim();
+  if (text.length > MAX_PROMPT_CHARS) fail(`${label} is ${text.length} characters; the limit is ${MAX_PROMPT_CHARS}`);
+  return text;
+}
+
 export function validateRequest(req: GenerateRequest, limits: Limits): Job {
   if (!req || typeof req !== "object") fail("request must be an object");
   if (typeof req.prompt !== "string" || req.prompt.trim() === "") fail("prompt is empty");
   const prompt = req.prompt.trim();
   if (prompt.length > MAX_PROMPT_CHARS) fail(`prompt is ${prompt.length} characters; the limit is ${MAX_PROMPT_CHARS}`);
-  const negativePrompt = (req.negativePrompt ?? "").trim();
-  if (typeof req.negativePrompt !== "undefined" && typeof req.negativePrompt !== "string") fail("negativePrompt must be text");
-  if (negativePrompt.length > MAX_PROMPT_CHARS) fail(`negative prompt is ${negativePrompt.length} characters; the limit is ${MAX_PROMPT_CHARS}`);
+  const negativePrompt = optionalText(req.negativePrompt, "negativePrompt", "negative prompt");
 
   const seed = req.seed === undefined ? randomSeed() : checkInt("seed", req.seed, 0, MAX_SEED);
   const steps = req.steps === undefined ? limits.defaultSteps : checkInt("steps", req.steps, 1, MAX_STEPS);
@@ -95,9 +102,7 @@ export function validateRequest(req: GenerateRequest, limits: Limits): Job {
   }
   if (req.aspect !== undefined && !ASPECT_RATIOS.includes(req.aspect)) fail(`aspect must be one of ${ASPECT_RATIOS.join(", ")}, got ${String(req.aspect)}`);
   if (req.expand !== undefined && typeof req.expand !== "boolean") fail("expand must be true or false");
-  if (req.parentPrompt !== undefined && typeof req.parentPrompt !== "string") fail("parentPrompt must be text");
-  const parentPrompt = req.parentPrompt?.trim() || undefined;
-  if (parentPrompt && parentPrompt.length > MAX_PROMPT_CHARS) fail(`parent prompt is ${parentPrompt.length} characters; the limit is ${MAX_PROMPT_CHARS}`);
+  const parentPrompt = optionalText(req.parentPrompt, "parentPrompt", "parent prompt") || undefined;
 
   // The conditioning media fix the size; the aspect, when given too, must agree with it.
   const media: Array<[string, RgbFrame]> = [];

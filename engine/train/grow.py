@@ -40,8 +40,8 @@ def grow_blocks(weights: dict, prefix: str, old_depth: int, new_depth: int) -> t
 
 
 def silence(weights: dict, block: str) -> None:
-    """Make the block at `block` (a key prefix of a state dict, whose tensors are detached) the identity: no gate lets attention or the MLP through, and the
-    ungated cross-attention adds zero."""
+    """Make the block at `block` (a key prefix of a state dict, whose tensors are detached) the identity: no gate
+    lets attention or the MLP through, and the ungated cross-attention adds zero."""
     ada_w, ada_b = weights[block + "ada.weight"], weights[block + "ada.bias"]
     dim = ada_w.shape[0] // 6
     for c in GATE_CHUNKS:

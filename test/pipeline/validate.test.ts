@@ -30,6 +30,10 @@ describe("request validation", () => {
     bad({ prompt: "x".repeat(1001) }, /1001 characters; the limit is 1000/);
     expect(ok({ prompt: "x".repeat(1000) }).prompt.length).toBe(1000);
     bad({ negativePrompt: "y".repeat(1001) }, /negative prompt/);
+    bad({ negativePrompt: 7 as unknown as string }, /negativePrompt must be text/);
+    bad({ parentPrompt: "z".repeat(1001) }, /parent prompt is 1001 characters/);
+    bad({ parentPrompt: {} as unknown as string }, /parentPrompt must be text/);
+    expect(ok({ parentPrompt: "  " }).parentPrompt).toBeUndefined();
     expect(() => validateRequest({} as GenerateRequest, limits)).toThrow(/prompt is empty/);
   });
 

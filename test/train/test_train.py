@@ -9,7 +9,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import torch  # noqa: E402
 
-from caption_labels import TRANSLATIONS, CaptionHead, caption_loss, label_names, multi_hot, scene_labels, translates  # noqa: E402
+from caption_labels import (  # noqa: E402
+    TRANSLATIONS, CaptionHead, caption_loss, label_names, multi_hot, scene_labels, translates,
+)
 from dit import DiT, frame_ramp  # noqa: E402
 from flow import flow_loss, known_frames, motion_emphasis, noisy_inputs, shift_time, train_times  # noqa: E402
 from patches import patchify, sincos_pos, unpatchify  # noqa: E402
@@ -135,7 +137,8 @@ class CaptionLabels(unittest.TestCase):
 
     def test_translations_match_the_renderers(self):
         # caption_labels.TRANSLATIONS copies engine/synth/motion.ts's list (Python cannot import it): keep them equal.
-        src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "engine", "synth", "motion.ts")).read()
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "engine", "synth", "motion.ts")) as f:
+            src = f.read()
         m = re.search(r"export const TRANSLATIONS[^=]*= \[([^\]]*)\]", src)
         self.assertIsNotNone(m)
         self.assertEqual(tuple(re.findall(r'"(\w+)"', m.group(1))), TRANSLATIONS)
