@@ -8,7 +8,7 @@ import type { ClipRecord, ClipStore } from "../../engine/store/types.ts";
 import { t } from "../core/i18n.ts";
 import { sendableChannel, type MessageRef } from "./channels.ts";
 import { buttonRows } from "./components.ts";
-import { fitVideo } from "./fit-upload.ts";
+import { fitVideo } from "../../engine/video/index.ts";
 import { DISCORD_ERRORS, discordErrorCode, THREAD_NAME_MAX, truncate } from "./limits.ts";
 
 type Channel = SendableChannels & GuildTextBasedChannel;

@@ -6,7 +6,7 @@ import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clip } from "../types.ts";
-import { ffmpegCommand } from "./ffmpeg.ts";
+import { ffmpegCommand, filePath, withInputArgs, withOutputArgs } from "./ffmpeg.ts";
 import { VideoEncodeError } from "./errors.ts";
 import { writeAtomically } from "./atomic.ts";
 import { assertClip, rawInputOptions, scaledSize, type ScaleOption } from "./frames.ts";
@@ -81,21 +81,20 @@ export async function concatClips(inputs: ConcatInput[], outFile: string, opts: 
   // Clips go to raw RGB files: ffmpeg has one stdin, and a raw file costs no encoding (unlike temporary PNGs).
   const rawDir = sources.some((s) => s.clip) ? await mkdtemp(join(tmpdir(), "sora-concat-")) : undefined;
   try {
-    const command = ffmpegCommand().addOption("-nostdin");
+    const command = withOutputArgs(ffmpegCommand(), ["-nostdin"]);
     for (const [i, src] of sources.entries()) {
       if (src.clip) {
         const raw = join(rawDir!, `${i}.rgb`);
         await writeFile(raw, Buffer.concat(src.clip.frames.map((f) => Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength))));
-        command.input(raw).inputOptions(rawInputOptions(src.width, src.height, src.fps));
+        withInputArgs(command.input(filePath(raw)), rawInputOptions(src.width, src.height, src.fps));
       } else {
-        command.input(src.file!).inputOptions(fileInputOptions());
+        withInputArgs(command.input(filePath(src.file!)), fileInputOptions());
       }
     }
-    command
-      .complexFilter(filterGraph(sources.length, size.width, size.height, fps))
-      .outputOptions(["-map", "[out]", ...x264OutputOptions(fps, opts), ...mp4MetadataOptions(provenanceTags(opts.metadata))]);
+    command.complexFilter(filterGraph(sources.length, size.width, size.height, fps));
+    withOutputArgs(command, ["-map", "[out]", ...x264OutputOptions(fps, opts), ...mp4MetadataOptions(provenanceTags(opts.metadata))]);
     await writeAtomically(outFile, async (tmp) => {
-      command.output(tmp);
+      command.output(filePath(tmp));
       await runCommand(command, { signal: opts.signal, fail: (msg, cause) => new VideoEncodeError(`concat failed: ${msg}`, { cause }) });
     });
   } finally {

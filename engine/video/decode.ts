@@ -4,7 +4,7 @@
 
 import { stat, readFile } from "node:fs/promises";
 import type { Clip, RgbFrame } from "../types.ts";
-import { ffmpegCommand } from "./ffmpeg.ts";
+import { ffmpegCommand, filePath, withInputArgs, withOutputArgs } from "./ffmpeg.ts";
 import { VideoDecodeError } from "./errors.ts";
 import { probe, type ProbeResult } from "./probe.ts";
 import { runToBuffer } from "./run.ts";
@@ -83,18 +83,15 @@ export async function decodeToFrames(file: string, opts: DecodeOptions): Promise
     "format=rgb24",
   ];
   const frameBytes = width * height * 3;
-  const command = ffmpegCommand()
-    .addOption("-nostdin")
-    .input(file)
-    .inputOptions(fileInputOptions())
-    .videoFilters(filters)
-    .outputOptions([
-      "-map", "0:v:0", "-an", "-sn", "-dn",
-      "-frames:v", String(maxFrames),
-      // Without a target rate, emit each decoded frame once (no duplication to a nominal rate for GIF/VFR input).
-      ...(opts.fps ? [] : ["-fps_mode", "passthrough"]),
-      "-f", "rawvideo", "-pix_fmt", "rgb24",
-    ]);
+  const command = withInputArgs(withOutputArgs(ffmpegCommand(), ["-nostdin"]).input(filePath(file)), fileInputOptions())
+    .videoFilters(filters);
+  withOutputArgs(command, [
+    "-map", "0:v:0", "-an", "-sn", "-dn",
+    "-frames:v", String(maxFrames),
+    // Without a target rate, emit each decoded frame once (no duplication to a nominal rate for GIF/VFR input).
+    ...(opts.fps ? [] : ["-fps_mode", "passthrough"]),
+    "-f", "rawvideo", "-pix_fmt", "rgb24",
+  ]);
   const raw = await runToBuffer(command, {
     signal: opts.signal,
     maxBytes: maxFrames * frameBytes,

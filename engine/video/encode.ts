@@ -3,7 +3,7 @@
 
 import { stat } from "node:fs/promises";
 import type { Clip } from "../types.ts";
-import { ffmpegCommand } from "./ffmpeg.ts";
+import { ffmpegCommand, filePath, withInputArgs, withOutputArgs } from "./ffmpeg.ts";
 import { VideoEncodeError } from "./errors.ts";
 import { writeAtomically } from "./atomic.ts";
 import { assertClip, displayScaleFilter, frameStream, rawInputOptions, scaledSize, type ScaleOption } from "./frames.ts";
@@ -35,12 +35,9 @@ export async function encodeMp4(clip: Clip, outFile: string, opts: EncodeOptions
   const size = scaledSize(clip.width, clip.height, opts.scale);
   const outputOptions = [...x264OutputOptions(clip.fps, opts), ...mp4MetadataOptions(provenanceTags(opts.metadata))];
   await writeAtomically(outFile, async (tmp) => {
-    const command = ffmpegCommand()
-      .input(frameStream(clip.frames))
-      .inputOptions(rawInputOptions(clip.width, clip.height, clip.fps))
-      .videoFilters(displayScaleFilter(size.width, size.height, true))
-      .outputOptions(outputOptions)
-      .output(tmp);
+    const command = withInputArgs(ffmpegCommand().input(frameStream(clip.frames)), rawInputOptions(clip.width, clip.height, clip.fps))
+      .videoFilters(displayScaleFilter(size.width, size.height, true));
+    withOutputArgs(command, outputOptions).output(filePath(tmp));
     await runCommand(command, { signal: opts.signal, fail: (msg, cause) => new VideoEncodeError(`MP4 encode failed: ${msg}`, { cause }) });
   });
   const { size: bytes } = await stat(outFile);

@@ -20,3 +20,6 @@ export class VideoEncodeError extends VideoError {}
 
 /** The caller's AbortSignal fired; ffmpeg was stopped and any partial output removed. */
 export class VideoAbortedError extends VideoError {}
+
+/** ffmpeg or ffprobe ran past its wall-clock limit (SORA_FFMPEG_TIMEOUT_MS) and was killed; no partial file is left. */
+export class VideoTimeoutError extends VideoError {}

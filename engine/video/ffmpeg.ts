@@ -3,7 +3,7 @@
 // missing, instead of fluent-ffmpeg's generic "Cannot find ffmpeg" deep inside a callback.
 
 import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import ffmpeg from "fluent-ffmpeg";
 import { FfmpegNotFoundError } from "./errors.ts";
 
@@ -73,7 +73,35 @@ export function resetBinaries(): void {
  */
 export function ffmpegCommand(): ffmpeg.FfmpegCommand {
   resolveBinaries();
-  return ffmpeg({ stdoutLines: 50 }).addOption("-hide_banner").addOption("-loglevel", "error");
+  return ffmpeg({ stdoutLines: 50 }).outputOptions("-hide_banner", "-loglevel", "error");
+}
+
+/**
+ * fluent-ffmpeg's `inputOptions([...])` / `outputOptions([...])` split every element that holds exactly one space into
+ * two arguments (lib/options/custom.js), so `["-metadata", "title=hello there"]` made `there` an output file. Its
+ * multi-argument form passes each element through as one argv entry: these two helpers are the only way options
+ * reach a command in this module (a test checks that no other call site exists).
+ */
+export function withInputArgs(command: ffmpeg.FfmpegCommand, args: readonly string[]): ffmpeg.FfmpegCommand {
+  return args.length ? command.inputOptions(...verbatim(args)) : command;
+}
+
+export function withOutputArgs(command: ffmpeg.FfmpegCommand, args: readonly string[]): ffmpeg.FfmpegCommand {
+  return args.length ? command.outputOptions(...verbatim(args)) : command;
+}
+
+/** A lone element would go through the splitting path again: only whitespace-free flags may stand alone. */
+function verbatim(args: readonly string[]): string[] {
+  if (args.length === 1 && /\s/.test(args[0]!)) throw new TypeError(`a lone ffmpeg option must not contain whitespace: ${JSON.stringify(args[0])}`);
+  return [...args];
+}
+
+/**
+ * A local path as ffmpeg must read it: ffmpeg takes `name:` prefixes as protocols (`http:…`, `concat:…`, `pipe:…`),
+ * so a path is always given as an absolute `file:` URL, whatever its text.
+ */
+export function filePath(path: string): string {
+  return `file:${resolve(path)}`;
 }
 
 let encodersPromise: Promise<Set<string>> | undefined;

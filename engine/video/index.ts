@@ -7,6 +7,7 @@ export { encodePreview, bestPreviewFormat, type PreviewFormat, type PreviewOptio
 export { writeThumbnail, type ThumbnailFormat, type ThumbnailOptions, type ThumbnailResult } from "./thumbnail.ts";
 export { decodeToFrames, decodeImage, STILL_FPS, type DecodeOptions, type Fit } from "./decode.ts";
 export { concatClips, type ConcatInput, type ConcatOptions } from "./concat.ts";
+export { fitVideo } from "./fit.ts";
 export { provenanceTags, readMetadata, DEFAULT_SOFTWARE, type Provenance, type FileMetadata } from "./metadata.ts";
 export { scaledSize, type ScaleOption } from "./frames.ts";
-export { VideoError, FfmpegNotFoundError, VideoDecodeError, VideoEncodeError, VideoAbortedError } from "./errors.ts";
+export { VideoError, FfmpegNotFoundError, VideoDecodeError, VideoEncodeError, VideoAbortedError, VideoTimeoutError } from "./errors.ts";

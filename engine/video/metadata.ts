@@ -30,9 +30,13 @@ export interface Provenance {
 export const DEFAULT_SOFTWARE = "sora-bot";
 const MAX_VALUE_LENGTH = 2000;
 
-/** Tag values go into container fields and single-line comments: no control characters, bounded length. */
+/**
+ * Tag values keep the user's exact text (spaces, quotes, newlines, any script): each reaches ffmpeg as one argv element
+ * (withOutputArgs), never through a shell or a splitting parser. Only control characters other than tab and newline
+ * go (argv cannot carry NUL), and the length is bounded.
+ */
 function clean(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, MAX_VALUE_LENGTH);
+  return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").slice(0, MAX_VALUE_LENGTH);
 }
 
 function cleanKey(key: string): string {
@@ -74,9 +78,12 @@ export function mp4MetadataOptions(tags: Record<string, string>): string[] {
   return Object.entries(tags).flatMap(([k, v]) => ["-metadata", `${k}=${v}`]);
 }
 
-/** "comment" first, then key=value lines: readable by people, parseable by parseTagText. */
+/**
+ * "comment" first, then key=value lines: readable by people, parseable by parseTagText. A line break inside a value
+ * would start a new line, so it becomes a space here; the XMP block beside it (JPEG) keeps the exact text.
+ */
 function tagText(tags: Record<string, string>): string {
-  const rest = Object.entries(tags).filter(([k]) => k !== "comment").map(([k, v]) => `${k}=${v}`);
+  const rest = Object.entries(tags).filter(([k]) => k !== "comment").map(([k, v]) => `${k}=${v.replace(/[\r\n]+/g, " ")}`);
   return [tags.comment ?? "AI-generated", ...rest].join("\n");
 }
 

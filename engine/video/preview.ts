@@ -4,7 +4,7 @@
 import { extname } from "node:path";
 import { stat } from "node:fs/promises";
 import type { Clip } from "../types.ts";
-import { ffmpegCommand, hasEncoder } from "./ffmpeg.ts";
+import { ffmpegCommand, filePath, hasEncoder, withInputArgs, withOutputArgs } from "./ffmpeg.ts";
 import { VideoEncodeError } from "./errors.ts";
 import { writeAtomically } from "./atomic.ts";
 import { assertClip, displayScaleFilter, frameStream, rawInputOptions, scaledSize } from "./frames.ts";
@@ -70,12 +70,9 @@ export async function encodePreview(clip: Clip, outFile: string, opts: PreviewOp
   const format = await chooseFormat(outFile, opts.format);
   const size = scaledSize(clip.width, clip.height, { shortSide: opts.shortSide ?? 128 });
   await writeAtomically(outFile, async (tmp) => {
-    const command = ffmpegCommand()
-      .input(frameStream(clip.frames))
-      .inputOptions(rawInputOptions(clip.width, clip.height, clip.fps))
-      .videoFilters(filters(format, size.width, size.height))
-      .outputOptions(outputOptions(format, opts.quality ?? 80))
-      .output(tmp);
+    const command = withInputArgs(ffmpegCommand().input(frameStream(clip.frames)), rawInputOptions(clip.width, clip.height, clip.fps))
+      .videoFilters(filters(format, size.width, size.height));
+    withOutputArgs(command, outputOptions(format, opts.quality ?? 80)).output(filePath(tmp));
     await runCommand(command, { signal: opts.signal, fail: (msg, cause) => new VideoEncodeError(`${format} preview failed: ${msg}`, { cause }) });
     await embedProvenanceInImage(tmp, opts.metadata);
   });

@@ -4,8 +4,10 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { resolveBinaries } from "./ffmpeg.ts";
-import { FfmpegNotFoundError, VideoDecodeError } from "./errors.ts";
+import { FFMPEG_TIMEOUT_MS } from "../config/limits.ts";
+import { readSetting } from "../config/settings.ts";
+import { filePath, resolveBinaries } from "./ffmpeg.ts";
+import { FfmpegNotFoundError, VideoDecodeError, VideoTimeoutError } from "./errors.ts";
 import { isWebp, webpInfo } from "./containers/webp.ts";
 import { fileInputOptions } from "./inputs.ts";
 
@@ -40,15 +42,20 @@ interface FfprobeJson {
 /** Runs ffprobe with JSON output; turns its failure into a VideoDecodeError carrying ffprobe's own words. */
 export async function ffprobeJson(file: string, args: string[]): Promise<FfprobeJson> {
   const { ffprobe } = resolveBinaries();
+  const target = filePath(file);
+  const timeout = readSetting(FFMPEG_TIMEOUT_MS);
   try {
-    const { stdout } = await execFileP(ffprobe, ["-v", "error", ...fileInputOptions(), "-of", "json", ...args, "--", file], { maxBuffer: 64 << 20 });
+    const { stdout } = await execFileP(ffprobe, ["-v", "error", ...fileInputOptions(), "-of", "json", ...args, target], {
+      maxBuffer: 64 << 20, timeout, killSignal: "SIGKILL",
+    });
     return JSON.parse(stdout) as FfprobeJson;
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    const e = err as NodeJS.ErrnoException & { stderr?: string; killed?: boolean; signal?: string };
     if (e.code === "ENOENT" && e.path === ffprobe) throw new FfmpegNotFoundError(`could not start ${ffprobe}`, { cause: err });
+    if (e.killed && e.signal === "SIGKILL") throw new VideoTimeoutError(`ffprobe ran longer than ${timeout} ms on ${file} and was stopped`, { cause: err });
     // ffprobe prefixes its lines with the file name; drop it, the message names the file once already.
     const lines = (e.stderr ?? "").trim().split("\n").filter(Boolean).slice(-2);
-    const why = lines.map((l) => (l.startsWith(`${file}: `) ? l.slice(file.length + 2) : l)).join(" | ") || e.message;
+    const why = lines.map((l) => (l.startsWith(`${target}: `) ? l.slice(target.length + 2) : l)).join(" | ") || e.message;
     throw new VideoDecodeError(`cannot read ${file}: ${why}`, { cause: err });
   }
 }

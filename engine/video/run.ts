@@ -3,10 +3,14 @@
 
 import { Writable } from "node:stream";
 import type ffmpeg from "fluent-ffmpeg";
-import { VideoAbortedError, VideoError } from "./errors.ts";
+import { FFMPEG_TIMEOUT_MS } from "../config/limits.ts";
+import { readSetting } from "../config/settings.ts";
+import { VideoAbortedError, VideoError, VideoTimeoutError } from "./errors.ts";
 
 export interface RunOptions {
   signal?: AbortSignal;
+  /** Wall-clock limit; default SORA_FFMPEG_TIMEOUT_MS. A run past it is killed and fails with VideoTimeoutError. */
+  timeoutMs?: number;
   /** Builds the error for a failed run, e.g. VideoEncodeError vs VideoDecodeError; gets ffmpeg's own message. */
   fail: (message: string, cause: unknown) => VideoError;
 }
@@ -22,17 +26,26 @@ function ffmpegMessage(err: Error, stderr: string | null | undefined): string {
 function run(command: ffmpeg.FfmpegCommand, opts: RunOptions, start: () => void, extraDone?: Promise<void>): Promise<void> {
   const { signal } = opts;
   if (signal?.aborted) return Promise.reject(new VideoAbortedError("aborted before ffmpeg started"));
+  const timeoutMs = opts.timeoutMs ?? readSetting(FFMPEG_TIMEOUT_MS);
   return new Promise<void>((resolve, reject) => {
-    let aborted = false;
-    const onAbort = () => {
-      aborted = true;
+    let stopped: "aborted" | "timed-out" | undefined;
+    const stop = (why: "aborted" | "timed-out") => {
+      stopped ??= why;
       command.kill("SIGKILL");
     };
+    const onAbort = () => stop("aborted");
     signal?.addEventListener("abort", onAbort, { once: true });
-    const cleanup = () => signal?.removeEventListener("abort", onAbort);
+    // A stuck ffmpeg (a hostile file, a full disk, a hung pipe) must not hold a worker slot forever.
+    const timer = setTimeout(() => stop("timed-out"), timeoutMs);
+    timer.unref();
+    const cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
     command.on("error", (err: Error, _stdout: string | null, stderr: string | null) => {
       cleanup();
-      if (aborted) reject(new VideoAbortedError("aborted while ffmpeg was running", { cause: err }));
+      if (stopped === "aborted") reject(new VideoAbortedError("aborted while ffmpeg was running", { cause: err }));
+      else if (stopped === "timed-out") reject(new VideoTimeoutError(`ffmpeg ran longer than ${timeoutMs} ms and was stopped`, { cause: err }));
       else reject(opts.fail(ffmpegMessage(err, stderr), err));
     });
     command.on("end", () => {

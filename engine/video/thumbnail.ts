@@ -3,7 +3,7 @@
 import { extname } from "node:path";
 import { stat } from "node:fs/promises";
 import type { Clip, RgbFrame } from "../types.ts";
-import { ffmpegCommand } from "./ffmpeg.ts";
+import { ffmpegCommand, filePath, withInputArgs, withOutputArgs } from "./ffmpeg.ts";
 import { VideoEncodeError } from "./errors.ts";
 import { writeAtomically } from "./atomic.ts";
 import { assertClip, assertFrame, displayScaleFilter, frameStream, rawInputOptions, scaledSize, type ScaleOption } from "./frames.ts";
@@ -61,13 +61,10 @@ export async function writeThumbnail(source: Clip | RgbFrame, outFile: string, o
       ? ["-c:v", "png"]
       : ["-c:v", "mjpeg", "-q:v", String(opts.jpegQ ?? 3), "-pix_fmt", "yuvj420p"];
   await writeAtomically(outFile, async (tmp) => {
-    const command = ffmpegCommand()
-      .input(frameStream([frame]))
-      .inputOptions(rawInputOptions(frame.width, frame.height, 1))
-      .videoFilters(displayScaleFilter(size.width, size.height))
-      // image2 with -update 1: write exactly this one file, no numbered-sequence naming.
-      .outputOptions([...codec, "-frames:v", "1", "-update", "1", "-f", "image2"])
-      .output(tmp);
+    const command = withInputArgs(ffmpegCommand().input(frameStream([frame])), rawInputOptions(frame.width, frame.height, 1))
+      .videoFilters(displayScaleFilter(size.width, size.height));
+    // image2 with -update 1: write exactly this one file, no numbered-sequence naming.
+    withOutputArgs(command, [...codec, "-frames:v", "1", "-update", "1", "-f", "image2"]).output(filePath(tmp));
     await runCommand(command, { signal: opts.signal, fail: (msg, cause) => new VideoEncodeError(`${format} thumbnail failed: ${msg}`, { cause }) });
     await embedProvenanceInImage(tmp, opts.metadata);
   });
