@@ -1,6 +1,6 @@
 // /cancel (and the Cancel button under a progress message): stop a waiting or running job. The owner may; so may a
 // manager, which the platform decides and the context reports.
-import type { CommandContext } from "./context.ts";
+import { actorOf, type CommandContext } from "./context.ts";
 import { define, option, stringArg, type Args, type Command } from "./definition.ts";
 import { guarded, say } from "./respond.ts";
 import { UserError } from "../bot/core/errors.ts";
@@ -11,7 +11,7 @@ export async function handle(ctx: CommandContext, args: Args): Promise<void> {
   await guarded(ctx, async () => {
     const job = stringArg(args, "job")?.trim() ?? "";
     if (!job) throw new UserError("errors.unknownJob", { job: "?" });
-    const outcome = await ctx.producer.cancel(job, ctx.user.id, { manager: ctx.user.manager });
+    const outcome = await ctx.producer.cancel(job, actorOf(ctx));
     if (outcome === "not-found") throw new UserError("errors.unknownJob", { job });
     if (outcome === "finished") throw new UserError("errors.alreadyFinished", { job });
     await say(ctx, "results.cancelled", { job });

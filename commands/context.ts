@@ -1,6 +1,7 @@
 // The neutral port every command handler is written against. An adapter (Discord, Slack, playground) builds one
 // CommandContext per incoming event; handlers only ever call what is here, so they never see a platform API.
 import type { CancelOutcome, EnqueueResult, JobStatus, QueueInfo } from "../engine/queue/producer.ts";
+import type { Actor } from "../engine/queue/identity.ts";
 import type { ClipJob, Platform } from "../engine/queue/schema.ts";
 import type { ClipInfo, ClipLookup } from "../bot/core/clips.ts";
 import type { Message } from "../bot/core/i18n.ts";
@@ -13,8 +14,8 @@ import type { ServerDefaults } from "../bot/core/server-defaults.ts";
 /** What handlers need of the queue: engine/queue/producer.ts's Producer satisfies it as is. */
 export interface JobProducer {
   enqueue(job: ClipJob): Promise<EnqueueResult>;
-  /** Throws NotAllowed when the job is someone else's and `manager` is not set. */
-  cancel(jobId: string, byUserId: string, opts?: { manager?: boolean }): Promise<CancelOutcome>;
+  /** Throws NotAllowed unless `by` owns the job or manages the server it came from. */
+  cancel(jobId: string, by: Actor): Promise<CancelOutcome>;
   status(jobId: string): Promise<JobStatus>;
   queueInfo(user?: { platform: Platform; userId: string }): Promise<QueueInfo>;
 }
@@ -45,6 +46,11 @@ export interface ClipPost {
   /** Localized caption lines (kind, prompt, seed, settings, parent). */
   caption: string;
   buttons: ClipButton[];
+}
+
+/** The person behind a context as the queue and the store check permissions: platform + user, and where they act. */
+export function actorOf(ctx: Pick<CommandContext, "platform" | "user" | "server">): Actor {
+  return { platform: ctx.platform, userId: ctx.user.id, manager: ctx.user.manager, ...(ctx.server ? { serverId: ctx.server.id } : {}) };
 }
 
 export interface CommandContext {

@@ -1,5 +1,6 @@
 // The part of the clip store (engine/store, CONTRACTS.md) that commands and reply resolution read. Declared here as
 // a port so bot/core depends on the contract, not on a backend; the store's ClipRecord / ClipStore satisfy it.
+import type { Actor } from "../../engine/queue/identity.ts";
 import type { ClipRecord } from "../../engine/store/types.ts";
 
 /** What commands read of a clip: the store's record without its file keys and frame geometry. */
@@ -11,8 +12,8 @@ export interface ClipLookup {
   getClip(id: string): Maybe<ClipInfo>;
   clipForMessage(platform: string, messageId: string): Maybe<ClipInfo>;
   latestInThread(platform: string, threadId: string): Maybe<ClipInfo>;
-  /** `manager`: the platform says this person may remove other people's clips. */
-  deleteClip(id: string, byUserId: string, opts?: { manager?: boolean }): Promise<unknown>;
+  /** Throws unless `by` made the clip or manages the server it was made in (engine/queue/identity.ts). */
+  deleteClip(id: string, by: Actor): Promise<unknown>;
 }
 
 /**

@@ -52,7 +52,7 @@ export function clipLookup(store: ClipStore): ClipLookup {
     getClip: (id) => store.getClip(id),
     clipForMessage: (_p, id) => store.clipForMessage("discord", id),
     latestInThread: (_p, id) => store.latestInThread("discord", id),
-    deleteClip: (id, by, opts) => store.deleteClip(id, by, opts),
+    deleteClip: (id, by) => store.deleteClip(id, by),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Redis } from "ioredis";
 import { admit, unadmit, type AdmitKeys } from "./admit.ts";
 import { connectRedis } from "./connection.ts";
+import { mayManage, type Actor } from "./identity.ts";
 import { JobValidationError, NotAllowed, parseFailureReason, RateLimited, CANCELLED_REASON } from "./errors.ts";
 import { jobIdForEvent, ownKeys, queuePrefix, userKey } from "./keys.ts";
 import { DEFAULT_RATE_LIMITS, RETENTION, type RateLimits } from "./limits.ts";
@@ -139,20 +140,18 @@ export class Producer {
   }
 
   /**
-   * Cancel a job. Only its owner may, or anyone the caller vouches for with `manager` (server moderators: the
-   * adapter checks the platform permission). Throws NotAllowed otherwise.
+   * Cancel a job. Only its owner (same platform and user id) may, or a manager of the server it came from (the
+   * adapter checks the platform permission and says so in `by.manager`). Throws NotAllowed otherwise.
    */
-  async cancel(jobId: string, byUserId: string, opts: { manager?: boolean } = {}): Promise<CancelOutcome> {
+  async cancel(jobId: string, by: Actor): Promise<CancelOutcome> {
     const job = await this.queue.getJob(jobId);
     if (!job) return (await this.redis.exists(this.keys.cancel(jobId))) ? "finished" : "not-found";
-    if (job.data.origin.userId !== byUserId && !opts.manager) {
-      throw new NotAllowed(`job ${jobId} belongs to someone else`);
-    }
+    if (!mayManage(job.data.origin, by)) throw new NotAllowed(`job ${jobId} belongs to someone else`);
     const state = await job.getState();
     if (state === "completed" || state === "failed") return "finished";
 
     // Flag first, then remove: if a worker takes the job in between, it still sees the flag and stops.
-    await this.redis.set(this.keys.cancel(jobId), byUserId, "EX", RETENTION.failedSeconds);
+    await this.redis.set(this.keys.cancel(jobId), userKey(by.platform, by.userId), "EX", RETENTION.failedSeconds);
     await this.redis.publish(this.keys.cancelChannel, jobId);
     if (state !== "active") {
       try {

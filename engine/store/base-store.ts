@@ -2,6 +2,7 @@
 // backend's blob storage, a new clip's record is prepared the same way, and only a clip's owner or a manager may
 // delete it. Each backend then stores the record its own way.
 import type { BlobBackend } from "./blobs.ts";
+import { mayManage, type Actor } from "../queue/identity.ts";
 import { ClipNotFound, NotClipOwner } from "./errors.ts";
 import { checkExt, looseBlobKey } from "./naming.ts";
 import { buildRecord, clipIdFor, writeClipBlobs } from "./record.ts";
@@ -49,7 +50,7 @@ export abstract class BlobBackedStore {
     return this.blobs.read(key);
   }
 
-  protected assertMayDelete(rec: ClipRecord, byUserId: string, manager?: boolean): void {
-    if (rec.origin.userId !== byUserId && !manager) throw new NotClipOwner(rec.id);
+  protected assertMayDelete(rec: ClipRecord, by: Actor): void {
+    if (!mayManage(rec.origin, by)) throw new NotClipOwner(rec.id);
   }
 }

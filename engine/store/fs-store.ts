@@ -2,6 +2,7 @@
 // "write a temporary file, then rename or link it into place", so several worker processes on the host never see a
 // half-written file, and no file is read-modified-written (a thread index is one empty file per clip), so they never
 // lose each other's updates.
+import type { Actor } from "../queue/identity.ts";
 import { randomUUID } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -112,10 +113,10 @@ export class FsClipStore extends BlobBackedStore implements ClipStore {
     return undefined;
   }
 
-  async deleteClip(id: string, byUserId: string, opts: { manager?: boolean } = {}): Promise<boolean> {
+  async deleteClip(id: string, by: Actor): Promise<boolean> {
     const rec = await this.getClip(id);
     if (!rec) return false;
-    this.assertMayDelete(rec, byUserId, opts.manager);
+    this.assertMayDelete(rec, by);
     // The record goes first: once it is gone the clip is gone for every reader, whatever cleanup follows.
     await rm(this.metaPath(id), { force: true });
     const marks = this.clipMessagesDir(id);

@@ -1,6 +1,7 @@
 // The many-hosts backend: records in Redis hashes, message links as plain keys, a zset per thread; bytes in Redis
 // or on a shared path (see blobs.ts). Multi-key updates run as Lua scripts, so hosts racing on one clip agree.
 // Scripts touch keys they build themselves: fine on one Redis (or a replica set), not on Redis Cluster.
+import type { Actor } from "../queue/identity.ts";
 import type { Redis } from "ioredis";
 import type { Platform } from "../queue/schema.ts";
 import type { BlobBackend } from "./blobs.ts";
@@ -115,10 +116,10 @@ export class RedisClipStore extends BlobBackedStore implements ClipStore {
     return undefined;
   }
 
-  async deleteClip(id: string, byUserId: string, opts: { manager?: boolean } = {}): Promise<boolean> {
+  async deleteClip(id: string, by: Actor): Promise<boolean> {
     const rec = await this.getClip(id);
     if (!rec) return false;
-    this.assertMayDelete(rec, byUserId, opts.manager);
+    this.assertMayDelete(rec, by);
     const thread = rec.origin.threadId ? this.threadKey(rec.origin.platform, rec.origin.threadId) : "";
     const removed = await this.redis.eval(DELETE_LUA, 3, this.clipKey(id), this.clipMsgsKey(id), thread, id);
     if (removed !== 1) return false; // someone else deleted it meanwhile

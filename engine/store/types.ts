@@ -1,5 +1,6 @@
 // The clip store's contract (engine/queue/CONTRACTS.md): records with lineage, their files, and the platform
 // messages that show them. Workers write; adapters read (a reply to a message resolves to its clip).
+import type { Actor } from "../queue/identity.ts";
 import type { JobKind, Origin, Platform } from "../queue/schema.ts";
 
 export interface ClipFiles {
@@ -67,10 +68,10 @@ export interface ClipStore {
   /** Throws BlobNotFound. */
   readBlob(key: string): Promise<Buffer>;
   /**
-   * Delete a clip, its files and message links. Only its owner may, or a caller passing `manager` (the adapter checks
-   * the platform permission). Returns false when there was no such clip; throws NotClipOwner. Children keep their
-   * parentId; their lineage then starts after the gap.
+   * Delete a clip, its files and message links. Only its owner (platform + user) may, or a manager of the server it
+   * was made in (`by.manager`: the adapter checks the platform permission). Returns false when there was no such clip;
+   * throws NotClipOwner. Children keep their parentId; their lineage then starts after the gap.
    */
-  deleteClip(id: string, byUserId: string, opts?: { manager?: boolean }): Promise<boolean>;
+  deleteClip(id: string, by: Actor): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -157,7 +157,7 @@ describe("commands on a clip", () => {
     expect(queue.entries.map((e) => [e.job.kind, e.job.parentClipId])).toEqual([["reroll", "clip-1"], ["loop", "clip-1"], ["stitch", "clip-1"]]);
   });
 
-  it("delete: the maker or a manager may, a stranger may not", async () => {
+  it("delete: the maker or a manager of its server may, a stranger may not", async () => {
     const { clips, ctx } = setup();
     const stranger = ctx({ userId: "stranger" });
     await COMMANDS.delete.handle(stranger, { clip: "clip-1" });
@@ -168,6 +168,10 @@ describe("commands on a clip", () => {
     expect(owner.replies[0].key).toBe("results.deleted");
     expect(clips.clips.has("clip-1")).toBe(false);
     clips.add("clip-2", "someone");
+    const elsewhere = ctx({ userId: "mod", manager: true, serverId: "guild-2" });
+    await COMMANDS.delete.handle(elsewhere, { clip: "clip-2" });
+    expect(elsewhere.replies[0]).toMatchObject({ key: "queue.notAllowed", ephemeral: true });
+    expect(clips.clips.has("clip-2")).toBe(true);
     const mod = ctx({ userId: "mod", manager: true });
     await COMMANDS.delete.handle(mod, { clip: "clip-2" });
     expect(mod.replies[0].key).toBe("results.deleted");

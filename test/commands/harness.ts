@@ -2,6 +2,7 @@
 // clip store, and a tiny real job queue that validates with the real job schema and raises the queue's real errors.
 import type { CancelOutcome, EnqueueResult, JobStatus, QueueInfo } from "../../engine/queue/producer.ts";
 import { NotAllowed, RateLimited } from "../../engine/queue/errors.ts";
+import { mayManage, type Actor } from "../../engine/queue/identity.ts";
 import { validateJob, type ClipJob, type Platform } from "../../engine/queue/schema.ts";
 import type { ClipInfo, ClipLookup } from "../../bot/core/clips.ts";
 import { UserError } from "../../bot/core/errors.ts";
@@ -20,7 +21,7 @@ export class MapClips implements ClipLookup {
   async deleteClip(id: string) { this.clips.delete(id); }
   add(id: string, userId = "owner", extra: Partial<ClipInfo> = {}): ClipInfo {
     const c: ClipInfo = { id, rootId: id, kind: "generate", prompt: "a red ball", expandedPrompt: "a red ball bouncing", seed: 7,
-      params: {}, createdAt: "2026-01-01T00:00:00Z", origin: { platform: "discord", userId, locale: "en" }, ...extra };
+      params: {}, createdAt: "2026-01-01T00:00:00Z", origin: { platform: "discord", userId, serverId: "guild-1", locale: "en" }, ...extra };
     this.clips.set(id, c);
     return c;
   }
@@ -52,10 +53,10 @@ export class ListQueue implements JobProducer {
     return ahead < 0 ? {} : { position: ahead, etaSeconds: (ahead + 1) * 30 };
   }
 
-  async cancel(jobId: string, byUserId: string, opts: { manager?: boolean } = {}): Promise<CancelOutcome> {
+  async cancel(jobId: string, by: Actor): Promise<CancelOutcome> {
     const e = this.entries.find((x) => x.jobId === jobId);
     if (!e) return "not-found";
-    if (e.job.origin.userId !== byUserId && !opts.manager) throw new NotAllowed(`job ${jobId} belongs to someone else`);
+    if (!mayManage(e.job.origin, by)) throw new NotAllowed(`job ${jobId} belongs to someone else`);
     if (e.state === "completed") return "finished";
     this.entries = this.entries.filter((x) => x !== e);
     return e.state === "running" ? "cancelling" : "removed";

@@ -8,6 +8,9 @@ import { Producer } from "../../engine/queue/producer.ts";
 import { cleanup, job, redis, testPrefix, trivialWorker, until } from "./helpers.ts";
 
 let r: Redis;
+/** The helpers' jobs come from the playground, server-1. */
+const as = (userId: string, more: { manager?: boolean; serverId?: string; platform?: string } = {}) =>
+  ({ platform: "playground", userId, ...more });
 const prefix = testPrefix("cancel");
 let p: Producer;
 beforeAll(() => {
@@ -26,22 +29,35 @@ describe("cancel", () => {
     const b = await p.enqueue(job("bob"));
     const c = await p.enqueue(job("carol"));
     expect(c.position).toBe(2);
-    expect(await p.cancel(b.jobId, "bob")).toBe("removed");
+    expect(await p.cancel(b.jobId, as("bob"))).toBe("removed");
     expect(await p.queue.getJob(b.jobId)).toBeUndefined();
     expect(await p.status(b.jobId)).toMatchObject({ state: "cancelled" });
     expect(await p.status(a.jobId)).toMatchObject({ state: "waiting", position: 0 });
     expect(await p.status(c.jobId)).toMatchObject({ state: "waiting", position: 1 });
     // Cancelling again is harmless.
-    expect(await p.cancel(b.jobId, "bob")).toBe("finished");
-    for (const x of [a, c]) await p.cancel(x.jobId, "", { manager: true });
+    expect(await p.cancel(b.jobId, as("bob"))).toBe("finished");
+    for (const x of [a, c]) await p.cancel(x.jobId, as("", { manager: true, serverId: "server-1" }));
   });
 
-  it("refuses someone else's job unless the caller is a manager", async () => {
+  it("refuses someone else's job unless the caller manages the server it came from", async () => {
     const a = await p.enqueue(job("alice"));
-    await expect(p.cancel(a.jobId, "mallory")).rejects.toBeInstanceOf(NotAllowed);
+    await expect(p.cancel(a.jobId, as("mallory"))).rejects.toBeInstanceOf(NotAllowed);
+    // A manager right holds in its own server and platform only.
+    await expect(p.cancel(a.jobId, as("moderator", { manager: true, serverId: "server-2" }))).rejects.toBeInstanceOf(NotAllowed);
+    await expect(p.cancel(a.jobId, as("moderator", { manager: true }))).rejects.toBeInstanceOf(NotAllowed);
+    await expect(p.cancel(a.jobId, as("moderator", { manager: true, serverId: "server-1", platform: "slack" }))).rejects.toBeInstanceOf(NotAllowed);
     expect(await p.status(a.jobId)).toMatchObject({ state: "waiting" });
-    expect(await p.cancel(a.jobId, "moderator", { manager: true })).toBe("removed");
-    expect(await p.cancel("playground-no-such-job", "alice")).toBe("not-found");
+    expect(await p.cancel(a.jobId, as("moderator", { manager: true, serverId: "server-1" }))).toBe("removed");
+    expect(await p.cancel("playground-no-such-job", as("alice"))).toBe("not-found");
+  });
+
+  it("identity is platform + user: the same id on another platform is someone else", async () => {
+    const discordJob = await p.enqueue({ ...job("123456789012345678"), origin: { ...job("x").origin, platform: "discord", userId: "123456789012345678" } });
+    // A playground session may name itself anything, a Discord user's public id included.
+    await expect(p.cancel(discordJob.jobId, as("123456789012345678"))).rejects.toBeInstanceOf(NotAllowed);
+    await expect(p.cancel(discordJob.jobId, as("123456789012345678", { platform: "slack" }))).rejects.toBeInstanceOf(NotAllowed);
+    expect(await p.status(discordJob.jobId)).toMatchObject({ state: "waiting" });
+    expect(await p.cancel(discordJob.jobId, as("123456789012345678", { platform: "discord" }))).toBe("removed");
   });
 
   it("stops a running job: the worker sees the flag, the job fails as cancelled, adapters get `cancelled`", async () => {
@@ -73,8 +89,8 @@ describe("cancel", () => {
     await until(() => started);
     expect(await p.status(running.jobId)).toMatchObject({ state: "running" });
 
-    await expect(p.cancel(running.jobId, "erin")).rejects.toBeInstanceOf(NotAllowed);
-    expect(await p.cancel(running.jobId, "dave")).toBe("cancelling");
+    await expect(p.cancel(running.jobId, as("erin"))).rejects.toBeInstanceOf(NotAllowed);
+    expect(await p.cancel(running.jobId, as("dave"))).toBe("cancelling");
     await until(async () => (await p.status(running.jobId)).state === "cancelled");
     await until(() => cancelledEvents.includes(running.jobId));
     await until(() => announced.includes(running.jobId));

@@ -74,7 +74,7 @@ describe("ClipEvents", () => {
 
   it("turns removal of a waiting job into `cancelled`", async () => {
     const { jobId } = await p.enqueue(job("carol"));
-    await p.cancel(jobId, "carol");
+    await p.cancel(jobId, { platform: "playground", userId: "carol" });
     await until(() => (seen.cancelled ?? []).some((e) => e.jobId === jobId));
   });
 });

@@ -139,28 +139,32 @@ describe.each(backends)("%s store", (_name, make) => {
     expect((await s.latestInThread("slack", "T-1"))?.id).toBe("th_2");
     expect((await s.latestInThread("slack", "T-2"))?.id).toBe("th_3");
     expect(await s.latestInThread("slack", "T-3")).toBeUndefined();
-    await s.deleteClip("th_2", "bob");
+    await s.deleteClip("th_2", { platform: "slack", userId: "bob" });
     expect((await s.latestInThread("slack", "T-1"))?.id).toBe("th_1");
   });
 
-  it("deletes only for the owner or a manager, and removes record, files and links", async () => {
+  it("deletes only for the owner or a manager of its server, and removes record, files and links", async () => {
     const rec = await s.putClip(clip("alice", { id: "del_a" }), blobs("d"));
     await s.putClip(clip("alice", { id: "del_child", parentId: "del_a" }), blobs("dc"));
     await s.linkMessage("discord", "m-del", "del_a");
-    await expect(s.deleteClip("del_a", "mallory")).rejects.toBeInstanceOf(NotClipOwner);
+    await expect(s.deleteClip("del_a", { platform: "discord", userId: "mallory" })).rejects.toBeInstanceOf(NotClipOwner);
+    // Identity is platform + user; a manager right holds in its own server.
+    await expect(s.deleteClip("del_a", { platform: "playground", userId: "alice" })).rejects.toBeInstanceOf(NotClipOwner);
+    await expect(s.deleteClip("del_a", { platform: "discord", userId: "mod", manager: true, serverId: "g2" })).rejects.toBeInstanceOf(NotClipOwner);
+    await expect(s.deleteClip("del_a", { platform: "slack", userId: "mod", manager: true, serverId: "g1" })).rejects.toBeInstanceOf(NotClipOwner);
     expect(await s.getClip("del_a")).toEqual(rec);
 
-    expect(await s.deleteClip("del_a", "alice")).toBe(true);
+    expect(await s.deleteClip("del_a", { platform: "discord", userId: "alice" })).toBe(true);
     expect(await s.getClip("del_a")).toBeUndefined();
     expect(await s.clipForMessage("discord", "m-del")).toBeUndefined();
     await expect(s.readBlob(rec.files.video)).rejects.toBeInstanceOf(BlobNotFound);
     expect(await s.hasBlob(rec.files.preview!)).toBe(false);
     // The child survives; its lineage starts after the gap.
     expect((await s.lineage("del_child")).map((x) => x.id)).toEqual(["del_child"]);
-    expect(await s.deleteClip("del_a", "alice")).toBe(false);
+    expect(await s.deleteClip("del_a", { platform: "discord", userId: "alice" })).toBe(false);
 
     await s.putClip(clip("bob", { id: "del_b" }), blobs("b"));
-    expect(await s.deleteClip("del_b", "moderator", { manager: true })).toBe(true);
+    expect(await s.deleteClip("del_b", { platform: "discord", userId: "moderator", manager: true, serverId: "g1" })).toBe(true);
   });
 
   it("keeps loose blobs (conditioning frames, previews) and refuses unsafe keys", async () => {

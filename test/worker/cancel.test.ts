@@ -85,7 +85,7 @@ describe.skipIf(!TP.dir)(`engine worker: cancel and shutdown (${TP.reason})`, ()
     const next = await producer.enqueue(cheapJob());
     await until(() => denoising.has(running.jobId));
     const t0 = Date.now();
-    expect(await producer.cancel(running.jobId, "tester")).toBe("cancelling");
+    expect(await producer.cancel(running.jobId, { platform: "playground", userId: "tester" })).toBe("cancelling");
     expect(await seen.wait(running.jobId)).toEqual({ kind: "cancelled" });
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(await producer.status(running.jobId)).toMatchObject({ state: "cancelled" });
