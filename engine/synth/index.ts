@@ -23,4 +23,8 @@ export {
   ASPECT_MIX, type ShardMeta, type ShardItem, type Split, type ShardAspect,
 } from "./shards.ts";
 export { captionWords, MAX_TOKENS } from "./words.ts";
+export {
+  LAYOUT_CHANNELS, TOKEN_PX as LAYOUT_TOKEN_PX, CLIP_FRAMES as LAYOUT_CLIP_FRAMES, MAX_OBJECTS as LAYOUT_MAX_OBJECTS,
+  buildLayout, layoutTracks, objectAttrs, sceneLayout, type LayoutPoint, type LayoutAttrs,
+} from "./layout.ts";
 export { WORD_MEANINGS, KNOWN_WORDS } from "./lexicon.ts";

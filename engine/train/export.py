@@ -42,6 +42,9 @@ def model_index(src, name: str) -> dict:
             "text_motion": dit.text_motion is not None,
             "text_layers": len(te.layers), "text_heads": te.layers[0].attn.heads, "max_text_len": te.max_length,
         },
+        # CONTRACTS §8: whether the denoiser takes the layout input, and how to build it. Packs without it have null.
+        "layout": ({**src["layout"], "input": "layout"} if src.get("layout") and getattr(dit, "layout", None) is not None
+                   else None),
     }
 
 

@@ -50,13 +50,16 @@ class AspectLatents:
         """(frames, h, w) of the latents."""
         return self.z.shape[1], self.z.shape[3], self.z.shape[4]
 
-    def batch(self, idx: torch.Tensor, gen: torch.Generator, frames: int = None, p_uncond: float = 0.1):
+    def batch(self, idx: torch.Tensor, gen: torch.Generator, frames: int = None, p_uncond: float = 0.1,
+              with_window: bool = False):
         """idx long [B] on the data's device → normalized latents f32 [B,F,C,h,w], input_ids int64 [B,L] (L = longest
-        in batch). frames < F takes a random window of that length (the pipeline may ask for shorter clips)."""
+        in batch). frames < F takes a random window of that length (the pipeline may ask for shorter clips).
+        with_window: also → the frames taken, long [B, frames] (None when the whole clip), for the clips' layouts."""
         dev = self.z.device
         b = len(idx)
         z = self.z[idx]
         F = z.shape[1]
+        window = None
         if frames is not None and frames < F:
             start = torch.randint(0, F - frames + 1, (b,), generator=gen, device=dev)
             window = start[:, None] + torch.arange(frames, device=dev)[None, :]
@@ -68,6 +71,8 @@ class AspectLatents:
         ids[drop] = 0
         ids[drop, 0] = BOS_ID
         length = max(1, int((ids != 0).sum(dim=1).max()))
+        if with_window:
+            return z, ids[:, :length].contiguous(), window
         return z, ids[:, :length].contiguous()
 
 
@@ -88,7 +93,7 @@ def train_captions(root: str):
     d = os.path.join(root, "train")
     caps = []
     for fn in sorted(os.listdir(d)):
-        if fn.endswith(".json"):
+        if fn.endswith(".json") and not fn.endswith(".layout.json"):
             with open(os.path.join(d, fn)) as f:
                 caps += [c for cs in json.load(f)["captions"] for c in cs]
     return caps

@@ -33,10 +33,13 @@ def example_inputs(src):
     te, dit = src["text_encoder"], src["dit"]
     c = src["vae"].latent_channels
     ids = torch.tensor([[2, 3, 4, 5, 0], [2, 6, 0, 0, 0]], dtype=torch.int64)
+    transformer = (torch.randn(2, 3, 6, dit.patch_dim), torch.rand(2, 3), torch.randn(3, 6, dit.dim),
+                   torch.randn(2, 5, te.dim), (ids != 0).float(), torch.randn(2, te.dim))
+    if getattr(dit, "layout", None) is not None:
+        transformer += (torch.rand(2, 3, 6, dit.layout_channels),)
     return {
         "text_encoder": (ids,),
-        "transformer": (torch.randn(2, 3, 6, dit.patch_dim), torch.rand(2, 3), torch.randn(3, 6, dit.dim),
-                        torch.randn(2, 5, te.dim), (ids != 0).float(), torch.randn(2, te.dim)),
+        "transformer": transformer,
         "vae_encoder": (torch.rand(2, 3, 32, 48) * 2 - 1,),
         "vae_decoder": (torch.randn(2, c, 4, 6),),
     }
@@ -54,6 +57,14 @@ SPECS = {
 }
 
 
+def specs(src) -> dict:
+    """SPECS for this pack: a denoiser with a layout input (CONTRACTS §8) has `layout` f32 [B, F, S, C] last."""
+    if getattr(src["dit"], "layout", None) is None:
+        return SPECS
+    inputs, outputs, axes = SPECS["transformer"]
+    return {**SPECS, "transformer": (inputs + ["layout"], outputs, {**axes, "layout": {0: "B", 1: "F", 2: "S"}})}
+
+
 def torch_modules(src):
     """The exact nn.Modules that are exported, by pack folder name (parity runs these)."""
     return {
@@ -64,8 +75,8 @@ def torch_modules(src):
     }
 
 
-def export_onnx(module: nn.Module, args, path: str, name: str) -> None:
-    inputs, outputs, axes = SPECS[name]
+def export_onnx(module: nn.Module, args, path: str, name: str, spec=None) -> None:
+    inputs, outputs, axes = spec or SPECS[name]
     buf = io.BytesIO()
     with torch.no_grad():
         torch.onnx.export(module, args, buf, input_names=inputs, output_names=outputs, dynamic_axes=axes,
@@ -76,6 +87,6 @@ def export_onnx(module: nn.Module, args, path: str, name: str) -> None:
 
 
 def export_all(src, out_dir: str) -> None:
-    mods, ex = torch_modules(src), example_inputs(src)
+    mods, ex, sp = torch_modules(src), example_inputs(src), specs(src)
     for name in SPECS:
-        export_onnx(mods[name], ex[name], os.path.join(out_dir, name, "model.onnx"), name)
+        export_onnx(mods[name], ex[name], os.path.join(out_dir, name, "model.onnx"), name, sp[name])

@@ -36,7 +36,9 @@ def random_vocab(shards_root: str):
 
 
 def load_sources(vae_dir=None, dit_dir=None, random=False, seed=0, shards_root="data/shards"):
-    """→ dict(vae, text_encoder, dit, vocab, latent_mean, latent_std, info) with models in eval mode on CPU."""
+    """→ dict(vae, text_encoder, dit, vocab, latent_mean, latent_std, layout, info) with models in eval mode on CPU;
+    layout is the layout input's header (CONTRACTS §8) for a DiT that takes one, else None. dit_dir may also name
+    the training-state file itself."""
     info = {}
     if random:
         torch.manual_seed(seed)
@@ -47,21 +49,23 @@ def load_sources(vae_dir=None, dit_dir=None, random=False, seed=0, shards_root="
         dit = DiT(**DEFAULT_DIT)
         _perturb_zero_init(dit, 0.02, gen)
         mean, std = [0.0] * LATENT_CHANNELS, [1.0] * LATENT_CHANNELS
+        layout = None
         info.update(kind="random", seed=seed)
     else:
         vck = checkpoint.read(os.path.join(vae_dir, "ckpt.pt"))
         vae = VAE(vck["config"]["latent_channels"])
         vae.load_state_dict(vck["model"])
-        dck = checkpoint.read(os.path.join(dit_dir, "ckpt.pt"))
+        dck = checkpoint.read(dit_dir if os.path.isfile(dit_dir) else os.path.join(dit_dir, "ckpt.pt"))
         vocab = dck["vocab"]
         te = TextEncoder(len(vocab), **dck["config"]["text"])
         dit = DiT(**dck["config"]["dit"])
         te.load_state_dict(dck["ema"]["text_encoder"])   # EMA weights are what ships
         dit.load_state_dict(dck["ema"]["dit"])
         mean, std = dck["latent_mean"], dck["latent_std"]
+        layout = dck.get("layout")
         info.update(kind="trained", vae_step=vck["step"], dit_step=dck["step"],
                     vae_psnr=vck.get("heldout_psnr"), dit_config=dck["config"])
     for m in (vae, te, dit):
         m.eval()
     return dict(vae=vae, text_encoder=te, dit=dit, vocab=vocab, latent_mean=list(map(float, mean)),
-                latent_std=list(map(float, std)), info=info)
+                latent_std=list(map(float, std)), layout=layout, info=info)

@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from onnx_export import SPECS, torch_modules  # noqa: E402
+from onnx_export import specs, torch_modules  # noqa: E402
 from pack_sources import load_sources  # noqa: E402
 from patches import sincos_pos  # noqa: E402
 from tokenizer import encode_batch  # noqa: E402
@@ -42,10 +42,15 @@ def case_inputs(src, width, height, frames, prompts, gen):
     frames_px = torch.rand(2 * frames, 3, height, width, generator=gen) * 2 - 1
     with torch.no_grad():
         latents = src["vae"].encoder(frames_px)[0]
+    transformer = (torch.randn(2, frames, S, dit.patch_dim, generator=gen), t,
+                   sincos_pos(frames, h // 2, w // 2, dit.dim), states, mask, pooled)
+    if getattr(dit, "layout", None) is not None:
+        lay = torch.rand(2, frames, S, dit.layout_channels, generator=gen)
+        lay[1] = 0.0                                 # the unconditional row: no layout
+        transformer += (lay,)
     return {
         "text_encoder": (ids,),
-        "transformer": (torch.randn(2, frames, S, dit.patch_dim, generator=gen), t,
-                        sincos_pos(frames, h // 2, w // 2, dit.dim), states, mask, pooled),
+        "transformer": transformer,
         "vae_encoder": (frames_px,),
         "vae_decoder": (latents,),
     }
@@ -80,7 +85,7 @@ def main():
     for (label, width, height, frames), prompts in zip(SHAPES, PROMPTS):
         inputs = case_inputs(src, width, height, frames, prompts, gen)
         for model, args in inputs.items():
-            in_names, out_names, _ = SPECS[model]
+            in_names, out_names, _ = specs(src)[model]
             with torch.no_grad():
                 res = mods[model](*args)
             res = res if isinstance(res, tuple) else (res,)

@@ -97,7 +97,8 @@ def main():
     text_cfg = {"dim": index["text_hidden_size"], "heads": arch["text_heads"], "layers": arch["text_layers"]}
     dit_cfg = {"patch_dim": 4 * c, "dim": index["hidden_size"], "depth": arch["depth"], "heads": arch["heads"],
                "text_dim": index["text_hidden_size"], "mlp_ratio": arch["mlp_ratio"],
-               "text_motion": arch.get("text_motion", False)}   # packs up to DiT step 26956 have none
+               "text_motion": arch.get("text_motion", False),   # packs up to DiT step 26956 have none
+               "layout_channels": len(index["layout"]["channels"]) if index.get("layout") else 0}
     gen = torch.Generator().manual_seed(1234)
     src = {"vae": VAE(c), "text_encoder": TextEncoder(len(vocab), **text_cfg), "dit": DiT(**dit_cfg)}
     for m in src.values():
@@ -130,6 +131,7 @@ def main():
         "config": {"dit": dit_cfg, "text": text_cfg}, "vocab": vocab,
         "latent_mean": index["latent_mean"], "latent_std": index["latent_std"],
         "ema": {"dit": dit.state_dict(), "text_encoder": te.state_dict()}, "recovered_from": a.pack,
+        "layout": {k: v for k, v in index["layout"].items() if k != "input"} if index.get("layout") else None,
     })
     print(f"wrote {a.runs}/vae, {a.runs}/vae-dec and {a.runs}/dit checkpoints (DiT step {a.dit_step})")
 

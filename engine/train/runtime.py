@@ -43,10 +43,14 @@ def default_threads() -> int:
     return int(os.environ.get("TRAIN_THREADS", "0")) or (os.cpu_count() or 1)
 
 
-def lr_at(step: int, total: int, base: float, warmup: int, floor: float = 0.05) -> float:
-    """Linear warmup, then cosine down to floor·base at `total` (and held there if training runs longer)."""
+def lr_at(step: int, total: int, base: float, warmup: int, floor: float = 0.05, schedule: str = "cosine") -> float:
+    """Linear warmup, then cosine down to floor·base at `total` (and held there if training runs longer), or with
+    schedule "constant" base from then on (a run that can go on across sessions; each export takes a cool-down
+    branch, cooldown_lr, so exporting never spends the run)."""
     if step < warmup:
         return base * (step + 1) / warmup
+    if schedule == "constant":
+        return base
     p = min(1.0, (step - warmup) / max(1, total - warmup))
     return base * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p)))
 
@@ -55,3 +59,8 @@ def set_lr(opt: torch.optim.Optimizer, lr: float) -> None:
     """Every group gets lr, times the group's own "lr_scale" where it has one."""
     for g in opt.param_groups:
         g["lr"] = lr * g.get("lr_scale", 1.0)
+
+
+def cooldown_lr(step: int, start: int, length: int, base: float) -> float:
+    """A cool-down branch: from base at `start` linearly to 0 at start + length."""
+    return base * max(0.0, 1.0 - (step - start) / max(1, length))

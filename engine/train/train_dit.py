@@ -30,9 +30,11 @@ from guard import DivergenceGuard  # noqa: E402
 from latents import load_split, train_captions  # noqa: E402
 from pack_sources import DEFAULT_TEXT  # noqa: E402
 from patches import patchify, sincos_pos  # noqa: E402
-from runtime import lr_at, set_lr, setup  # noqa: E402
+from layout import load_tracks  # noqa: E402
+from runtime import cooldown_lr, lr_at, set_lr, setup  # noqa: E402
 from text_encoder import TextEncoder  # noqa: E402
 from tokenizer import build_vocab, save_tokenizer  # noqa: E402
+from train_state import generator_states, pack_optimizer, restore_generators, unpack_optimizer  # noqa: E402
 from vae import VAE  # noqa: E402
 
 
@@ -47,16 +49,17 @@ class Joint(torch.nn.Module):
         self.caption_head = CaptionHead(text_cfg["dim"], n_labels) if n_labels else None
         self.head_detached = False      # the head learns, but its gradient does not reach the encoder
 
-    def forward(self, x_t, tf, pos, ids):
+    def forward(self, x_t, tf, pos, ids, layout=None):
         states, pooled = self.text_encoder(ids)
-        v = self.dit(x_t, tf, pos, states, (ids != 0).float(), pooled)
+        v = self.dit(x_t, tf, pos, states, (ids != 0).float(), pooled, layout)
         if self.caption_head is None:
             return v, None
         return v, self.caption_head(pooled.detach() if self.head_detached else pooled)
 
 
-# Parts a checkpoint may lack: they start from their initial values (the caption head; dit.text_motion, zero).
-FRESH_PARTS = ("caption_head.", "dit.text_motion.")
+# Parts a checkpoint may lack: they start from their initial values (the caption head; dit.text_motion and
+# dit.layout, whose outputs start at zero).
+FRESH_PARTS = ("caption_head.", "dit.text_motion.", "dit.layout.")
 
 _POS = {}
 
@@ -83,12 +86,26 @@ def batch_shape(data, aspects, p_aspect, rng, a):
     return aspect, int(rng.integers(a.min_frames, F)) if rng.random() < a.short_prob else F
 
 
-def step_batch(data, aspect, frames, n, gen, device, a, dim):
+def dropped_captions(ids):
+    """Rows whose caption was dropped for CFG (only <bos> left)."""
+    return (ids != 0).sum(dim=1) <= 1
+
+
+def batch_layout(tracks, idx, window, ids, layout_gen, drop):
+    """The clips' layouts (layout.py), zero where the caption was dropped (CFG's unconditional branch has neither)
+    and on a further `drop` share of samples, drawn from `layout_gen` (a generator of its own, so turning the
+    layout on leaves the data stream of a run without it unchanged)."""
+    lay = tracks.layout(idx, window)
+    off = dropped_captions(ids) | (torch.rand(len(idx), generator=layout_gen, device=lay.device) < drop)
+    return lay * (~off).float()[:, None, None, None]
+
+
+def step_batch(data, aspect, frames, n, gen, device, a, dim, tracks=None, layout_gen=None):
     """Draws one training batch on the training device → model inputs + target + loss weight + element emphasis
-    (None unless --motion-weight) + the clips' indices (for their scene labels)."""
+    (None unless --motion-weight) + the clips' indices (for their scene labels) + the layout (None without one)."""
     ds = data[aspect]
     idx = ds.draw(n, gen)
-    z, ids = ds.batch(idx, gen, frames, a.p_uncond)
+    z, ids, window = ds.batch(idx, gen, frames, a.p_uncond, with_window=True)
     x0 = patchify(z)                                                   # [B,F,S,P]
     f, h, w = z.shape[1], z.shape[3], z.shape[4]
     t = train_times(n, gen, a.t_uniform, a.t_shift)
@@ -98,18 +115,24 @@ def step_batch(data, aspect, frames, n, gen, device, a, dim):
     if a.motion_weight > 0:
         c = z.shape[2]
         emphasis = patchify(motion_emphasis(z, a.motion_weight).expand(-1, -1, c, -1, -1))
-    return x_t, tf, pos_table(f, h // 2, w // 2, dim, device), ids, target, weight, emphasis, idx
+    layout = batch_layout(tracks[aspect], idx, window, ids, layout_gen, a.layout_drop) if tracks else None
+    return x_t, tf, pos_table(f, h // 2, w // 2, dim, device), ids, target, weight, emphasis, idx, layout
 
 
 @torch.no_grad()
-def validate(model, held, device, dim, per_aspect=16, ts=(0.2, 0.5, 0.8)):
-    """Held-out loss at fixed t with fixed noise, true captions vs captions shuffled within the batch."""
+def validate(model, held, device, dim, per_aspect=16, ts=(0.2, 0.5, 0.8), tracks=None):
+    """Held-out loss at fixed t with fixed noise, true captions vs captions shuffled within the batch (with their
+    layouts, when the model takes one); with layouts also the true captions without layout ("no-layout")."""
     model.eval()
     gen = torch.Generator(device=device).manual_seed(0)
     tot = {"true": [], "shuffled": []}
+    if tracks:
+        tot["no-layout"] = []
     for aspect, ds in sorted(held.items()):
         n = min(per_aspect, len(ds))
-        z, ids = ds.batch(torch.arange(n, device=device), gen, None, 0.0)
+        idx = torch.arange(n, device=device)
+        z, ids = ds.batch(idx, gen, None, 0.0)
+        lay = tracks[aspect].layout(idx) if tracks else None
         x0 = patchify(z)
         f, h, w = z.shape[1], z.shape[3], z.shape[4]
         pos = pos_table(f, h // 2, w // 2, dim, device)
@@ -117,13 +140,16 @@ def validate(model, held, device, dim, per_aspect=16, ts=(0.2, 0.5, 0.8)):
         perm = torch.roll(torch.arange(n, device=device), 1)
         for t in ts:
             x_t, tf, target, weight = noisy_inputs(x0, torch.full((n,), t, device=device), known, gen)
-            for name, cap in (("true", ids), ("shuffled", ids[perm])):
-                v, _ = model(x_t, tf, pos, cap)
+            runs = [("true", ids, lay), ("shuffled", ids[perm], lay[perm] if lay is not None else None)]
+            if lay is not None:
+                runs.append(("no-layout", ids, None))
+            for name, cap, cl in runs:
+                v, _ = model(x_t, tf, pos, cap, cl)
                 tot[name].append(float(flow_loss(v.float(), target, weight)))
     return {k: float(np.mean(v)) for k, v in tot.items()}
 
 
-def main():
+def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--latents", default="runs/latents")
     ap.add_argument("--vae", default="runs/vae", help="for snapshots: the VAE that made the latents")
@@ -131,7 +157,28 @@ def main():
     ap.add_argument("--steps", type=int, default=20000)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=5e-4)
-    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--warmup", type=int, default=300, help="lr warm-up steps after a fresh optimizer (not on resume)")
+    ap.add_argument("--schedule", choices=("constant", "cosine"), default="constant",
+                    help="constant: the lr stays at --lr after the warm-up, so a run goes on across sessions and each "
+                         "export takes a --cooldown branch; cosine: down to 5 %% at --steps (the schedule up to DiT "
+                         "step 45728)")
+    ap.add_argument("--state", default=None,
+                    help="the training state file (weights, EMA, fp16 Adam moments, step, schedule, data position), "
+                         "read to resume and replaced in place every --ckpt-minutes; default <out>/ckpt.pt. Kept "
+                         "between sessions as engine/train/state/dit-state.pt")
+    ap.add_argument("--cooldown", type=int, default=0,
+                    help="a cool-down branch for an export: from --state, this many steps with the lr falling "
+                         "linearly to 0, then a snapshot pack; writes <cooldown-out>/ckpt.pt, never the state")
+    ap.add_argument("--cooldown-out", default=None, help="--cooldown: where the branch's checkpoint and pack go")
+    ap.add_argument("--cooldown-weights", choices=("ema", "live"), default="ema",
+                    help="--cooldown: which weights the branch's pack ships")
+    ap.add_argument("--layout", action="store_true",
+                    help="give the DiT the layout input (CONTRACTS §8; tracks from engine/synth/layout-cli.ts beside "
+                         "the latents); a state that has it keeps it")
+    ap.add_argument("--layout-drop", type=float, default=0.2,
+                    help="share of samples trained without layout besides those whose caption is dropped (with "
+                         "--p-uncond 0.1: 28 %% in all), so free text, image-to-video and extend work without one")
+    ap.add_argument("--layout-lr", type=float, default=10.0, help="the layout projection's lr, times the run's")
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--clip", type=float, default=1.0)
@@ -187,7 +234,11 @@ def main():
                     help="data-parallel CPU processes (gloo), each --threads threads and 1/procs of every batch: on "
                          "the 2-core box two 1-thread processes ran ~2x the samples/s of one 2-thread process")
     ap.add_argument("--port", type=int, default=29517, help="--procs > 1: local rendezvous port")
-    a = ap.parse_args()
+    return ap.parse_args(argv)
+
+
+def main():
+    a = parse_args()
     if a.procs > 1:
         import torch.multiprocessing as mp
         mp.spawn(_ddp_process, args=(a,), nprocs=a.procs, join=True)
@@ -223,9 +274,16 @@ def train(a, rank: int = 0, world: int = 1):
     lead = rank == 0
     device = setup(a.threads, a.seed + rank)
     os.makedirs(a.out, exist_ok=True)
-    log = checkpoint.Log(os.path.join(a.out, "train.log")) if lead else (lambda msg: None)
-    ckpt_path = os.path.join(a.out, "ckpt.pt")
+    ckpt_path = a.state or os.path.join(a.out, "ckpt.pt")
     state = checkpoint.load(ckpt_path)
+    if a.cooldown:
+        # A branch: it starts from the state and never writes it, so the run goes on from where it was.
+        if not state or not a.cooldown_out:
+            raise SystemExit("--cooldown needs an existing training state (--state) and --cooldown-out")
+        os.makedirs(a.cooldown_out, exist_ok=True)
+        ckpt_path = os.path.join(a.cooldown_out, "ckpt.pt")
+    log_dir = a.cooldown_out if a.cooldown else a.out
+    log = checkpoint.Log(os.path.join(log_dir, "train.log")) if lead else (lambda msg: None)
     with open(os.path.join(a.latents, "stats.json")) as f:
         stats = json.load(f)
     if state:
@@ -243,6 +301,17 @@ def train(a, rank: int = 0, world: int = 1):
     held = load_split(a.latents, "heldout", vocab, mean, std, device)
     any_ds = next(iter(data.values()))
     cfg["dit"]["patch_dim"] = 4 * any_ds.z.shape[2]
+    tracks = held_tracks = layout_header = None
+    if a.layout or cfg["dit"].get("layout_channels"):
+        tracks = load_tracks(a.latents, "train", list(data), device)
+        held_tracks = load_tracks(a.latents, "heldout", list(held), device)
+        if tracks is None:
+            raise SystemExit(f"--layout: no tracks beside {a.latents}: npx tsx engine/synth/layout-cli.ts --latents {a.latents}")
+        spec = next(iter(tracks.values())).spec
+        if state and state.get("layout") and state["layout"]["channels"] != spec.channels:
+            raise SystemExit("the state's layout channels differ from the tracks' (engine/synth/layout.ts changed?)")
+        layout_header = spec.header()
+        cfg["dit"]["layout_channels"] = len(spec.channels)
     labels, names = {}, []
     if any(ds.scenes is None for ds in data.values()) and (a.caption_aux > 0 or a.translation_weight != 1.0 or a.multi_object_weight != 1.0):
         log("latents without scenes (an old encode_latents.py): --caption-aux and the draw weights off")
@@ -267,11 +336,13 @@ def train(a, rank: int = 0, world: int = 1):
         log(f"grew the DiT from {old_depth} to {a.grow_depth} blocks: new blocks {grown} (identity at first)")
     model = Joint(len(vocab), cfg["dit"], cfg["text"], len(names)).to(device)
     ema = EMA(model, a.ema)
-    decay, no_decay, head, new = [], [], [], []
+    decay, no_decay, head, new, lay = [], [], [], [], []
     new_prefixes = tuple(f"dit.blocks.{j}." for j in grown)
     for n_, p in model.named_parameters():
         if n_.startswith("caption_head."):
             head.append(p)
+        elif n_.startswith("dit.layout."):
+            lay.append(p)
         elif n_.startswith(new_prefixes):           # () when nothing was grown: never
             new.append(p)
         else:
@@ -284,6 +355,9 @@ def train(a, rank: int = 0, world: int = 1):
     if new:
         # Grown blocks start at zero gates and must catch up; the trained ones only need nudging.
         groups.append({"params": new, "weight_decay": a.weight_decay, "lr_scale": a.grown_lr})
+    if lay:
+        # A new input on a trained model: it starts at zero and must catch up within a CPU session.
+        groups.append({"params": lay, "weight_decay": a.weight_decay, "lr_scale": a.layout_lr})
     opt = torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.99))
     step = 0
     if state:
@@ -298,8 +372,10 @@ def train(a, rank: int = 0, world: int = 1):
         lr_restart = state.get("lr_restart", 0)
         saved_groups = state["opt"]["param_groups"] if "opt" in state else []
         if [len(g["params"]) for g in saved_groups] == [len(g["params"]) for g in opt.param_groups]:
-            opt.load_state_dict(state["opt"])
-            log(f"resumed at step {step}")
+            opt.load_state_dict(unpack_optimizer(state["opt"]))
+            for g in opt.param_groups:      # the scales are this run's (a resumed run may change --layout-lr)
+                g["lr_scale"] = next((x.get("lr_scale", 1.0) for x in groups if x["params"][0] is g["params"][0]), 1.0)
+            log(f"resumed at step {step} with its optimizer state")
         else:   # recovered from a shipped pack (recover_pack.py), or parts added or removed: fresh Adam
             lr_restart = step
             log(f"resumed at step {step} from {state.get('recovered_from', 'weights only')}, fresh optimizer")
@@ -308,6 +384,13 @@ def train(a, rank: int = 0, world: int = 1):
     # A restart (fresh optimizer) warms the learning rate up again and runs its own cosine from there to --steps.
     gen = torch.Generator(device=device).manual_seed(a.seed * 1000003 + step + 7919 * rank)
     rng = np.random.default_rng(a.seed * 1000003 + step)           # the same on every process: batch_shape
+    layout_gen = torch.Generator(device=device).manual_seed(a.seed * 1000003 + step + 104729 + 7919 * rank)
+    gens = {"batch": gen, "layout": layout_gen}
+    saved_gens = (state or {}).get("generators")
+    if saved_gens and world == 1 and state.get("seed") == a.seed:
+        # The data stream goes on where it stopped (a different --seed asks for a new one).
+        fresh = restore_generators(saved_gens, gens, rng)
+        log("data position restored" + (f"; fresh generators: {fresh}" if fresh else ""))
     # On a GPU the matmuls run in bf16 (autocast; weights, optimizer and EMA stay fp32); on CPU everything is fp32.
     cuda = device.type == "cuda"
     if cuda:
@@ -332,18 +415,23 @@ def train(a, rank: int = 0, world: int = 1):
 
     def save():
         checkpoint.save(ckpt_path, {
-            "model": model.state_dict(), "ema_model": ema.model.state_dict(), "opt": opt.state_dict(),
+            "model": model.state_dict(), "ema_model": ema.model.state_dict(), "opt": pack_optimizer(opt.state_dict()),
             "step": step, "lr_restart": lr_restart, "config": cfg, "vocab": vocab, "latent_mean": mean, "latent_std": std,
-            "caption_labels": names, "grown_blocks": grown,
+            "caption_labels": names, "grown_blocks": grown, "layout": layout_header,
+            "schedule": {"name": a.schedule, "lr": a.lr, "warmup": a.warmup}, "seed": a.seed,
+            "generators": generator_states(gens, rng), "data": {k: len(v) for k, v in data.items()},
             # what pack_sources / export.py read:
             "ema": {"dit": ema.model.dit.state_dict(), "text_encoder": ema.model.text_encoder.state_dict()},
         })
 
     def snapshot():
-        res = validate(ema.model, held or data, device, a.dim)
-        hi = validate(ema.model, held or data, device, a.dim, ts=(0.95,))
+        vt = held_tracks if held else tracks
+        res = validate(ema.model, held or data, device, a.dim, tracks=vt)
+        hi = validate(ema.model, held or data, device, a.dim, ts=(0.95,), tracks=vt)
+        no_layout = f" | no-layout loss {res['no-layout']:.5f} (t=0.95 {hi['no-layout']:.5f})" if vt else ""
         log(f"val step {step} loss {res['true']:.5f} shuffled-captions {res['shuffled']:.5f} "
-            f"gap {res['shuffled'] - res['true']:.5f} | t=0.95 loss {hi['true']:.5f} gap {hi['shuffled'] - hi['true']:.5f}")
+            f"gap {res['shuffled'] - res['true']:.5f} | t=0.95 loss {hi['true']:.5f} gap {hi['shuffled'] - hi['true']:.5f}"
+            + no_layout)
         save()
         vae_ck = os.path.join(a.vae, "ckpt.pt")
         if not os.path.exists(vae_ck):
@@ -356,11 +444,11 @@ def train(a, rank: int = 0, world: int = 1):
         te = ema.model.text_encoder.to("cpu")
         dt = ema.model.dit.to("cpu")
         src = {"vae": vae.eval(), "text_encoder": te, "dit": dt, "vocab": vocab, "latent_mean": list(map(float, mean)),
-               "latent_std": list(map(float, std)),
+               "latent_std": list(map(float, std)), "layout": layout_header,
                "info": {"kind": "trained", "vae_step": vck["step"], "dit_step": step,
                         "vae_psnr": vck.get("heldout_psnr")}}
         t0 = time.time()
-        out_dir = a.snapshot_dir or os.path.join(a.out, "snapshot")
+        out_dir = a.snapshot_dir or os.path.join(log_dir, "snapshot")
         write_pack(src, out_dir, "tiny-sora-default")
         with open(os.path.join(out_dir, "SNAPSHOT.json"), "w") as f:
             json.dump({"step": step, "val_loss": res["true"], "val_loss_shuffled": res["shuffled"],
@@ -370,17 +458,29 @@ def train(a, rank: int = 0, world: int = 1):
 
     every = checkpoint.Every(a.ckpt_minutes * 60)
     guard = DivergenceGuard(model, opt, ema)
+    cool_start = step
+    if a.cooldown:
+        a.steps, a.minutes = step + a.cooldown, 0
+        log(f"cool-down branch: steps {step} -> {a.steps}, lr {a.lr:.2e} -> 0, into {a.cooldown_out}")
+
+    def lr_now():
+        if a.cooldown:
+            return cooldown_lr(step, cool_start, a.cooldown, a.lr)
+        return lr_at(step - lr_restart, a.steps - lr_restart, a.lr, a.warmup, schedule=a.schedule)
+
+    if a.minutes:
+        a.steps = max(a.steps, step + 1000)     # until the budget's first estimate (step 60) sets the end
     budget = StepBudget(a.minutes, step, world, device) if a.minutes else None
     model.train()
     agg, agg_aux, n_agg, t_last = 0.0, 0.0, 0, time.time()
     while step < a.steps:
-        set_lr(opt, lr_at(step - lr_restart, a.steps - lr_restart, a.lr, a.warmup) * guard.lr_scale)
+        set_lr(opt, lr_now() * guard.lr_scale)
         model.head_detached = step - lr_restart < a.head_warmup
         aspect, frames = batch_shape(data, aspects, p_aspect, rng, a)
-        x_t, tf, pos, ids, target, weight, emphasis, idx = step_batch(data, aspect, frames, bsz[aspect], gen, device,
-                                                                      a, a.dim)
+        x_t, tf, pos, ids, target, weight, emphasis, idx, layout = step_batch(
+            data, aspect, frames, bsz[aspect], gen, device, a, a.dim, tracks, layout_gen)
         with torch.autocast("cuda", dtype=torch.bfloat16) if cuda else contextlib.nullcontext():
-            v, logits = net(x_t, tf, pos, ids)
+            v, logits = net(x_t, tf, pos, ids, layout)
         loss = flow_loss(v.float(), target, weight, emphasis)
         if logits is not None:
             aux = caption_loss(logits.float(), labels[aspect][idx], (ids != 0).sum(dim=1) > 1)
@@ -413,6 +513,16 @@ def train(a, rank: int = 0, world: int = 1):
             log(f"step {step} loss {agg / n_agg:.5f}{aux_note} grad {float(gnorm):.3f} "
                 f"lr {opt.param_groups[0]['lr']:.2e} s/step {dt:.3f}")
             agg, agg_aux, n_agg, t_last = 0.0, 0.0, 0, time.time()
+        if a.cooldown and step == a.steps:
+            vt = held_tracks if held else tracks
+            live = validate(model, held or data, device, a.dim, tracks=vt)
+            avg = validate(ema.model, held or data, device, a.dim, tracks=vt)
+            model.train()
+            log(f"cool-down end: val loss live weights {live['true']:.5f}, EMA {avg['true']:.5f}" +
+                (f" (no layout: {live['no-layout']:.5f}, {avg['no-layout']:.5f})" if "no-layout" in live else "")
+                + f"; shipping {a.cooldown_weights}")
+            if a.cooldown_weights == "live":
+                ema.model.load_state_dict(model.state_dict())
         if step % a.snapshot_every == 0 or step == a.steps:
             snapshot()
             t_last = time.time()
