@@ -25,6 +25,8 @@ export interface GenerateArgs {
   condition?: ConditionSpec;
   model?: string;
   expand: boolean;
+  /** false: `--layout off`, the denoiser without its layout input. */
+  layout: boolean;
   preview: boolean;
   json: boolean;
 }
@@ -45,6 +47,7 @@ const OPTIONS = {
   strength: { type: "string" },
   model: { type: "string" },
   "no-expand": { type: "boolean" },
+  layout: { type: "string" },
   preview: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
@@ -112,6 +115,10 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs {
     throw new UsageError(`choose one of --image, --extend, --interpolate, --loop, --remix (got ${conditions.map((c) => c.kind).join(" and ")})`);
   }
 
+  if (values.layout !== undefined && values.layout !== "on" && values.layout !== "off") {
+    throw new UsageError(`--layout must be "on" or "off" (got "${values.layout}")`);
+  }
+
   return {
     prompt,
     output: values.output ?? "clip.mp4",
@@ -124,6 +131,7 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs {
     condition: conditions[0],
     model: values.model,
     expand: !values["no-expand"],
+    layout: values.layout !== "off",
     preview: Boolean(values.preview),
     json: Boolean(values.json),
   };

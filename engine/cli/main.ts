@@ -12,7 +12,7 @@ import { progressBar } from "./progress.ts";
 const USAGE = `usage:
   sora generate "prompt" [-o clip.mp4] [--seed N] [--steps N] [--guidance W] [--neg "text"] [--ar 16:9|1:1|9:16]
                 [--seconds S] [--image in.png | --extend parent.mp4 [--backward] | --interpolate a.png b.png
-                | --loop | --remix parent.mp4 [--strength 0.6]] [--model DIR] [--no-expand] [--preview] [--json]
+                | --loop | --remix parent.mp4 [--strength 0.6]] [--model DIR] [--no-expand] [--layout off] [--preview] [--json]
   sora demo [--out DIR]      render a few example prompts
 environment: SORA_MODEL (model pack dir), SORA_DEVICE (cpu|cuda), SORA_THREADS, SORA_PRECISION (auto|fp32|int8)`;
 
@@ -42,7 +42,7 @@ async function generate(argv: string[]): Promise<void> {
     const bar = args.json ? undefined : progressBar(process.stderr);
     const result = await pipeline.generate({
       prompt: args.prompt, negativePrompt: args.negativePrompt, seed: args.seed, steps: args.steps,
-      guidance: args.guidance, aspect, frames: framesFor(args, info.fps), expand: args.expand, condition,
+      guidance: args.guidance, aspect, frames: framesFor(args, info.fps), expand: args.expand, layout: args.layout, condition,
       onProgress: bar?.update,
     });
     bar?.done();
@@ -71,6 +71,7 @@ function report(args: GenerateArgs, r: GenerateResult, files: { video: string; p
   const summary = {
     ...files, prompt: r.prompt, expandedPrompt: r.expandedPrompt, unknownWords: r.unknownWords, seed: r.seed,
     frames: r.clip.frames.length, width: r.clip.width, height: r.clip.height, fps: r.clip.fps, precision, timings: r.timings,
+    layout: r.layout,
   };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -80,6 +81,9 @@ function report(args: GenerateArgs, r: GenerateResult, files: { video: string; p
     `wrote ${files.video} (${summary.frames} frames, ${r.clip.width}×${r.clip.height} model size, ${r.clip.fps} fps, seed ${r.seed})`,
   ];
   if (r.expandedPrompt !== r.prompt) lines.push(`expanded prompt: ${r.expandedPrompt}`);
+  if (r.layout) {
+    lines.push(`layout: ${r.layout.objects.map((o) => `${o.color} ${o.shape} at (${o.start.join(", ")})`).join("; ")}`);
+  }
   if (r.unknownWords.length) lines.push(`words the model does not know (ignored by it): ${r.unknownWords.join(", ")}`);
   if (files.preview) lines.push(`preview ${files.preview}, thumbnail ${files.thumbnail}`);
   lines.push(`took ${Math.round(r.timings.totalMs)} ms (text ${Math.round(r.timings.textMs)}, denoise ${Math.round(r.timings.denoiseMs)}, decode ${Math.round(r.timings.decodeMs)})`);

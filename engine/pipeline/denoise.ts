@@ -6,7 +6,8 @@ import type { ModelPack } from "./pack.ts";
 import { sincos3d } from "./positions.ts";
 import { gaussianNoise } from "./rng.ts";
 import { cfgCombine, eulerStep, noisyStart, sigmaSchedule } from "./scheduler.ts";
-import type { TextBatch } from "./text.ts";
+import { branchesFor, type TextBatch } from "./text.ts";
+import { layoutBatch } from "./layout.ts";
 
 export interface PassGrid {
   /** Tokens per frame. */
@@ -23,6 +24,11 @@ export interface PassOptions {
   stream: number;
   steps: number;
   guidance: number;
+  /**
+   * The pass's layout [F, S, C] for the conditional row (CONTRACTS §8), or null for none. Only read when the pack's
+   * denoiser takes a layout (the unconditional row always gets zeros: guidance pushes towards text and layout).
+   */
+  layout?: Float32Array | null;
   /**
    * After each step's model call. `estimate(f)` is the model's current guess of the clean frame f (x₀ = x_t − σ·v,
    * from v = ε − x₀), computed only when asked: previews decode it.
@@ -55,6 +61,12 @@ export async function runPass(pack: ModelPack, plan: PassPlan, grid: PassGrid, t
   const textStates = new ort.Tensor("float32", text.states, [B, text.length, text.dim]);
   const textMask = new ort.Tensor("float32", text.mask, [B, text.length]);
   const pooled = new ort.Tensor("float32", text.pooled, [B, text.dim]);
+  const spec = pack.index.layout;
+  const layout = spec
+    ? new ort.Tensor("float32", layoutBatch(branchesFor(opt.guidance), opt.layout ?? null, F * S * spec.channels.length),
+      [B, F, S, spec.channels.length])
+    : undefined;
+  if (layout && branchesFor(opt.guidance).length !== B) throw new Error(`text batch of ${B} rows for guidance ${opt.guidance}`);
   const tokens = new Float32Array(B * F * frameSize);
   const timesteps = new Float32Array(B * F);
 
@@ -72,6 +84,7 @@ export async function runPass(pack: ModelPack, plan: PassPlan, grid: PassGrid, t
       text_states: textStates,
       text_mask: textMask,
       pooled,
+      ...(layout ? { layout } : {}),
     });
     const velocity = out.velocity.data as Float32Array;
     if (velocity.length !== tokens.length) throw new Error(`transformer gave ${velocity.length} values, expected ${tokens.length}`);

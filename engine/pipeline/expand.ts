@@ -1,13 +1,17 @@
 // Prompt expansion. The model only ever read captions written by engine/synth, so a prompt ("a red ball") is
 // rewritten into that caption style with what the captions state ("a red ball staying still over a solid
 // black background"), the defaults coming from synth's describeScene. `expand: false` keeps it as written.
-import { continueScene, describeScene, parsePrompt, type DetailLevel, type PartialScene } from "../synth/index.ts";
+import {
+  completeScene, continueScene, describeScene, parsePrompt, type DetailLevel, type PartialScene, type Scene,
+} from "../synth/index.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 export interface Expansion {
   expandedPrompt: string;
   /** Words of the prompt, or of its expansion, that are not in the model's vocabulary (they became `<unk>`). */
   unknownWords: string[];
+  /** The complete scene the rewrite describes (what the layout places); absent when the prompt was not rewritten. */
+  scene?: Scene;
 }
 
 /**
@@ -43,16 +47,19 @@ export interface ExpandOptions {
 
 export async function expandPrompt(prompt: string, tokenizer: Tokenizer, opts: ExpandOptions = {}): Promise<Expansion> {
   let expandedPrompt = prompt;
+  let complete: Scene | undefined;
   if (opts.expand !== false) {
     const parsed = parsePrompt(prompt);
     const scene = opts.parentPrompt ? continueScene(parsePrompt(opts.parentPrompt), parsed) : parsed;
     if (shouldExpand(scene)) {
-      expandedPrompt = describeScene({ objects: scene.objects, background: scene.background }, rewriteLevel(scene));
+      const partial = { objects: scene.objects, background: scene.background };
+      expandedPrompt = describeScene(partial, rewriteLevel(scene));
+      complete = completeScene(partial);   // describeScene's own completion: the scene its caption states
     }
   }
   // Report both: words the user typed that the model cannot read (even if the rewrite replaced them, the user
   // should know they were not understood) and any word of the rewrite itself that is missing from the vocabulary.
   const unknown = [...tokenizer.encode(prompt).unknownWords];
   for (const w of tokenizer.encode(expandedPrompt).unknownWords) if (!unknown.includes(w)) unknown.push(w);
-  return { expandedPrompt, unknownWords: unknown };
+  return { expandedPrompt, unknownWords: unknown, ...(complete ? { scene: complete } : {}) };
 }

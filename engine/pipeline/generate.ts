@@ -7,6 +7,7 @@ import {
 } from "./conditioning.ts";
 import { previewFrame, runPass, type PassGrid } from "./denoise.ts";
 import { expandPrompt } from "./expand.ts";
+import { closingLayout, layoutFrames, summarize, type RequestLayout } from "./layout.ts";
 import type { ModelPack } from "./pack.ts";
 import { tokenGrid } from "./patchify.ts";
 import { encodeText, type TextBatch } from "./text.ts";
@@ -47,6 +48,8 @@ interface Run {
   totalSteps: number;
   progress: (p: Progress) => void;
   onPass?: PassObserver;
+  /** The layout input's scene (CONTRACTS §8), or null when this run has none. */
+  layout: RequestLayout | null;
 }
 
 /** Sees every pass's plan and its final latents (tests use it to check masks and pinned frames). */
@@ -60,9 +63,11 @@ export interface GeneratorOptions {
   onPass?: PassObserver;
 }
 
-async function pass(run: Run, segments: Segment[], startSigma = 1): Promise<LatentFrames> {
+/** `layout`: the pass's layout tensor, or null (none, or a pack without the input). */
+async function pass(run: Run, segments: Segment[], startSigma = 1, layout: Float32Array | null = null): Promise<LatentFrames> {
   const plan = buildPass(segments, run.frameSize, startSigma);
   const x = await runPass(run.pack, plan, run.grid, run.text, {
+    layout,
     seed: run.job.seed,
     stream: run.stream++,
     steps: run.job.steps,
@@ -84,9 +89,10 @@ async function pass(run: Run, segments: Segment[], startSigma = 1): Promise<Late
 /**
  * `count` new frames after `before`, one chunk at a time; each chunk sees up to `overlap` frames of what precedes it
  * (the tail of `before`, then of the frames already made). With `remix`, new frames start from the parent's
- * latents at σ = strength (SDEdit) instead of from pure noise.
+ * latents at σ = strength (SDEdit) instead of from pure noise. `timeline`: where `before`'s first frame sits on the
+ * layout's timeline, so every chunk's layout continues the objects' tracks (undefined: no layout).
  */
-async function forward(run: Run, before: LatentFrames, overlap: number, count: number, remix?: { source: LatentFrames; strength: number }): Promise<LatentFrames> {
+async function forward(run: Run, before: LatentFrames, overlap: number, count: number, remix?: { source: LatentFrames; strength: number }, timeline?: number): Promise<LatentFrames> {
   const made: LatentFrames[] = [];
   let done = 0;
   for (const chunk of chunkLayout(count, run.passFrames, overlap, before.count)) {
@@ -94,7 +100,9 @@ async function forward(run: Run, before: LatentFrames, overlap: number, count: n
     const segments: Segment[] = [];
     if (chunk.context > 0) segments.push({ known: sliceFrames(pool, pool.count - chunk.context, pool.count) });
     segments.push({ generate: chunk.fresh, init: remix ? sliceFrames(remix.source, done, done + chunk.fresh) : undefined });
-    made.push(await pass(run, segments, remix?.strength ?? 1));
+    const layout = run.layout && timeline !== undefined
+      ? layoutFrames(run.layout, timeline + pool.count - chunk.context, chunk.context + chunk.fresh) : null;
+    made.push(await pass(run, segments, remix?.strength ?? 1, layout));
     done += chunk.fresh;
   }
   return concatFrames(made, run.frameSize);
@@ -137,6 +145,7 @@ export class Generator {
       modelDir: pack.dir, name: pack.index.name, device: pack.device, threads: pack.threads, precision: pack.precision, fps: pack.index.fps,
       sizes: limits.sizes, defaultFrames: limits.defaultFrames, passFrames: limits.passFrames, maxFrames: limits.maxFrames,
       defaultSteps: limits.defaultSteps, defaultGuidance: limits.defaultGuidance, vocabularySize: pack.tokenizer.vocab.size,
+      layout: Boolean(pack.index.layout),
     };
   }
 
@@ -150,7 +159,7 @@ export class Generator {
     const { pack } = this;
     const progress = (p: Progress) => req.onProgress?.(p);
 
-    const { expandedPrompt, unknownWords } = await expandPrompt(job.prompt, pack.tokenizer, {
+    const { expandedPrompt, unknownWords, scene } = await expandPrompt(job.prompt, pack.tokenizer, {
       expand: job.expand, parentPrompt: job.parentPrompt,
     });
     progress({ stage: "text", step: 0, steps: 1 });
@@ -170,6 +179,10 @@ export class Generator {
       totalSteps: passCount(job, this.limits.passFrames) * job.steps,
       progress,
       onPass: this.onPass,
+      // The layout places the rewritten prompt's objects; conditioned kinds other than loops already show where
+      // things are (their own frames), so they run without one for now.
+      layout: pack.index.layout && job.layout && scene && (job.plan.kind === "none" || job.plan.kind === "loop")
+        ? { scene, width: job.width, height: job.height } : null,
     };
     const none = latentFrames(0, run.frameSize);
 
@@ -189,7 +202,7 @@ export class Generator {
     const p = job.plan;
     switch (p.kind) {
       case "none": {
-        fresh = await forward(run, none, DEFAULT_OVERLAP, p.frames);
+        fresh = await forward(run, none, DEFAULT_OVERLAP, p.frames, undefined, 0);
         assemble = (d) => d;
         break;
       }
@@ -220,12 +233,12 @@ export class Generator {
         break;
       }
       case "loop": {
-        const clip = await forward(run, none, DEFAULT_OVERLAP, p.clip);
+        const clip = await forward(run, none, DEFAULT_OVERLAP, p.clip, undefined, 0);
         const bridge = await pass(run, [
           { known: sliceFrames(clip, clip.count - p.context, clip.count) },
           { generate: p.bridge },
           { known: sliceFrames(clip, 0, p.context) },
-        ]);
+        ], 1, run.layout ? closingLayout(run.layout, p.clip, p.context, p.bridge) : null);
         fresh = concatFrames([clip, bridge], run.frameSize);
         assemble = (d) => d;
         break;
@@ -251,6 +264,7 @@ export class Generator {
       unknownWords,
       seed: job.seed,
       timings: { textMs: t1 - t0, encodeMs, denoiseMs: t2 - t1 - encodeMs, decodeMs: t3 - t2, totalMs: t3 - t0 },
+      layout: run.layout ? summarize(run.layout) : null,
     };
   }
 }

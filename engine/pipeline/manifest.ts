@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AspectRatio } from "../types.ts";
 import { ASPECT_RATIOS } from "../types.ts";
+import { layoutMismatch, type LayoutSpec } from "./layout.ts";
 
 export const FORMAT_VERSION = 1;
 
@@ -23,6 +24,8 @@ export interface ModelIndex {
   hidden_size: number;
   text_hidden_size: number;
   pos_embed: { type: string; theta: number };
+  /** The denoiser's layout input (CONTRACTS §8); null or absent in packs without one. */
+  layout?: LayoutSpec | null;
 }
 
 export interface SchedulerConfig {
@@ -106,6 +109,10 @@ export function readManifest(dir: string): { index: ModelIndex; scheduler: Sched
   const pe = idx.pos_embed as { type?: unknown; theta?: unknown } | undefined;
   if (!pe || pe.type !== "sincos3d" || !(typeof pe.theta === "number" && pe.theta > 0)) bad("pos_embed", `{ "type": "sincos3d", "theta": > 0 }`);
   if (Math.floor((idx.hidden_size as number) / 6) < 1) bad("hidden_size", "at least 6");
+  if (idx.layout !== undefined && idx.layout !== null) {
+    const why = typeof idx.layout === "object" ? layoutMismatch(idx.layout as LayoutSpec, cell) : "not an object";
+    if (why) bad("layout", `null or this engine's layout (${why})`);
+  }
 
   const sch = readJson(dir, PACK_FILES.scheduler);
   const sbad = (field: string, want: string): never => {

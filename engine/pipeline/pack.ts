@@ -136,7 +136,7 @@ const IO = {
   vaeDecoder: { inputs: ["latents"], outputs: ["frames"] },
 } as const;
 
-async function openSession(dir: string, key: keyof typeof IO, opts: ort.InferenceSession.SessionOptions, device: Device, file: string = PACK_FILES[key]): Promise<ort.InferenceSession> {
+async function openSession(dir: string, key: keyof typeof IO, opts: ort.InferenceSession.SessionOptions, device: Device, file: string = PACK_FILES[key], extraInputs: string[] = []): Promise<ort.InferenceSession> {
   const path = join(dir, file);
   let session: ort.InferenceSession;
   try {
@@ -146,7 +146,7 @@ async function openSession(dir: string, key: keyof typeof IO, opts: ort.Inferenc
     if (device === "cuda") throw new PackError(`${CUDA_HELP}\n(onnxruntime said: ${msg})`);
     throw new PackError(`cannot load ${path}: ${msg}`);
   }
-  const want = IO[key];
+  const want = { inputs: [...IO[key].inputs, ...extraInputs], outputs: IO[key].outputs };
   const missingIn = want.inputs.filter((n) => !session.inputNames.includes(n));
   const missingOut = want.outputs.filter((n) => !session.outputNames.includes(n));
   if (missingIn.length + missingOut.length > 0) {
@@ -175,7 +175,9 @@ export async function loadPack(options: PackOptions = {}): Promise<ModelPack> {
     // One at a time: the text encoder failing on a bad provider should not leave three sessions half-built.
     const textEncoder = await openSession(dir, "textEncoder", opts, device);
     opened.push(textEncoder);
-    const transformer = await openSession(dir, "transformer", opts, device, precision === "int8" ? OPTIONAL_PACK_FILES.transformerInt8 : PACK_FILES.transformer);
+    // A denoiser with a layout input (CONTRACTS §8) must have it; older packs run without.
+    const transformer = await openSession(dir, "transformer", opts, device, precision === "int8" ? OPTIONAL_PACK_FILES.transformerInt8 : PACK_FILES.transformer,
+      index.layout ? ["layout"] : []);
     opened.push(transformer);
     const vaeEncoder = await openSession(dir, "vaeEncoder", opts, device);
     opened.push(vaeEncoder);

@@ -1,5 +1,6 @@
 // The pipeline's public types (CONTRACTS §7). Plain data only, so requests and results cross a worker boundary.
 import type { AspectRatio, Clip, RgbFrame } from "../types.ts";
+import type { LayoutSummary } from "./layout.ts";
 
 export type Condition =
   | { kind: "image"; image: RgbFrame }
@@ -32,6 +33,12 @@ export interface GenerateRequest {
   frames?: number;
   /** Prompt expansion (default true). */
   expand?: boolean;
+  /**
+   * The layout input (CONTRACTS §8), where the pack has one (default true): the objects of the rewritten prompt's
+   * scene placed on every frame. false runs the denoiser without it (`--layout off`). Used for text-to-video and
+   * loops; a prompt the rewrite does not read, and image-to-video, extend, interpolate and remix, run without one.
+   */
+  layout?: boolean;
   /**
    * The expanded prompt of the clip this render continues (extend, remix, interpolate, loop of a clip): the rewrite
    * fills what the new prompt leaves unsaid from that clip's scene, so "now it moves left" keeps its blue star on grass.
@@ -67,6 +74,8 @@ export interface GenerateResult {
   unknownWords: string[];
   seed: number;
   timings: Timings;
+  /** The objects the layout input placed, or null when the denoiser ran without one. */
+  layout: LayoutSummary | null;
 }
 
 export interface LoadPipelineOptions {
@@ -102,6 +111,8 @@ export interface PipelineInfo {
   defaultSteps: number;
   defaultGuidance: number;
   vocabularySize: number;
+  /** Whether the pack's denoiser takes the layout input (CONTRACTS §8). */
+  layout: boolean;
 }
 
 export interface Pipeline {

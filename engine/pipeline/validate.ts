@@ -36,6 +36,8 @@ export interface Job {
   width: number;
   height: number;
   expand: boolean;
+  /** false: no layout input even where the pack has one. */
+  layout: boolean;
   parentPrompt?: string;
   plan: JobPlan;
 }
@@ -102,6 +104,7 @@ export function validateRequest(req: GenerateRequest, limits: Limits): Job {
   }
   if (req.aspect !== undefined && !ASPECT_RATIOS.includes(req.aspect)) fail(`aspect must be one of ${ASPECT_RATIOS.join(", ")}, got ${String(req.aspect)}`);
   if (req.expand !== undefined && typeof req.expand !== "boolean") fail("expand must be true or false");
+  if (req.layout !== undefined && typeof req.layout !== "boolean") fail("layout must be true or false");
   const parentPrompt = optionalText(req.parentPrompt, "parentPrompt", "parent prompt") || undefined;
 
   // The conditioning media fix the size; the aspect, when given too, must agree with it.
@@ -167,5 +170,5 @@ export function validateRequest(req: GenerateRequest, limits: Limits): Job {
     }
   }
   const [width, height] = limits.sizes[aspect];
-  return { prompt, negativePrompt, seed, steps, guidance, aspect, width, height, expand: req.expand ?? true, parentPrompt, previewEvery, plan };
+  return { prompt, negativePrompt, seed, steps, guidance, aspect, width, height, expand: req.expand ?? true, layout: req.layout ?? true, parentPrompt, previewEvery, plan };
 }

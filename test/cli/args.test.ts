@@ -20,6 +20,13 @@ describe("sora generate flags", () => {
     expect(args.aspect).toBeUndefined();
   });
 
+  it("reads --layout on / off (on by default)", () => {
+    expect(parseGenerateArgs(["a star"]).layout).toBe(true);
+    expect(parseGenerateArgs(["a star", "--layout", "off"]).layout).toBe(false);
+    expect(parseGenerateArgs(["a star", "--layout", "on"]).layout).toBe(true);
+    expect(() => parseGenerateArgs(["a star", "--layout", "no"])).toThrow(/--layout must be "on" or "off"/);
+  });
+
   it("reads each conditioning mode", () => {
     expect(parseGenerateArgs(["p", "--image", "in.png"]).condition).toEqual({ kind: "image", file: "in.png" });
     expect(parseGenerateArgs(["p", "--extend", "a.mp4", "--backward"]).condition)

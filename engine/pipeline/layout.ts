@@ -1,0 +1,82 @@
+// The denoiser's layout input (CONTRACTS §8) for a request: the scene the prompt rewrite completed (parsed prompt →
+// completeScene, the same scene the rewritten caption describes), its objects' tracks on the clip's timeline, and
+// the per-pass tensor built from them by engine/synth/layout.ts, the code training used.
+import { LAYOUT_CHANNELS, buildLayout, layoutTracks, objectAttrs, type LayoutPoint, type Scene, type SceneObject } from "../synth/index.ts";
+
+/** model_index.json's "layout" (null or absent: the pack's denoiser has no layout input). */
+export interface LayoutSpec {
+  input: "layout";
+  channels: string[];
+  token_px: number;
+  samples: number;
+  clip_frames: number;
+  max_objects: number;
+}
+
+/** Why a pack's layout cannot be built by this engine, or null when it can. */
+export function layoutMismatch(spec: LayoutSpec, cell: number): string | null {
+  if (spec.input !== "layout") return `"input" must be "layout"`;
+  if (!Array.isArray(spec.channels) || spec.channels.join() !== LAYOUT_CHANNELS.join()) {
+    return `channels [${String(spec.channels)}] differ from this engine's [${LAYOUT_CHANNELS.join()}] (engine/synth/layout.ts)`;
+  }
+  if (spec.token_px !== cell) return `token_px ${spec.token_px} differs from the pack's ${cell}-pixel tokens`;
+  if (spec.clip_frames !== 17 || spec.max_objects !== 3) return "clip_frames must be 17 and max_objects 3";
+  return null;
+}
+
+/** The layout a request runs with. */
+export interface RequestLayout {
+  scene: Scene;
+  width: number;
+  height: number;
+}
+
+/** What the result reports: the objects the layout placed (GenerateResult.layout, the CLI's --json). */
+export type LayoutSummary = { objects: Array<Pick<SceneObject, "color" | "shape" | "size" | "motion" | "speed" | "start"> & { diagonal?: string }> };
+
+export function summarize(layout: RequestLayout): LayoutSummary {
+  return {
+    objects: layout.scene.objects.map((o) => ({
+      color: o.color, shape: o.shape, size: o.size, motion: o.motion, speed: o.speed,
+      ...(o.diagonal ? { diagonal: o.diagonal } : {}),
+      start: [Number(o.start[0].toFixed(3)), Number(o.start[1].toFixed(3))] as [number, number],
+    })),
+  };
+}
+
+/** The layout of `frames` frames of the clip's timeline from `first` on ([F, S, C]). */
+export function layoutFrames(layout: RequestLayout, first: number, frames: number): Float32Array {
+  return buildLayout(layoutTracks(layout.scene, frames, first), objectAttrs(layout.scene), layout.width, layout.height);
+}
+
+/**
+ * A loop's bridge pass [clip's last `context` frames | `bridge` new frames | clip's first `context` frames]: the
+ * known frames where the clip had its objects, and in between each object going straight back from where the clip
+ * ended to where it began, so the tracks close.
+ */
+export function closingLayout(layout: RequestLayout, clipFrames: number, context: number, bridge: number): Float32Array {
+  const tail = layoutTracks(layout.scene, context, clipFrames - context);
+  const head = layoutTracks(layout.scene, context, 0);
+  const end = layoutTracks(layout.scene, 1, clipFrames - 1)[0];
+  const start = layoutTracks(layout.scene, 1, 0)[0];
+  const middle: LayoutPoint[][] = [];
+  for (let j = 1; j <= bridge; j++) {
+    const u = j / (bridge + 1);
+    middle.push(end.map((p, o) => ({
+      x: p.x + (start[o].x - p.x) * u, y: p.y + (start[o].y - p.y) * u, r: p.r + (start[o].r - p.r) * u,
+    })));
+  }
+  return buildLayout([...tail, ...middle, ...head], objectAttrs(layout.scene), layout.width, layout.height);
+}
+
+/** The transformer's `layout` input for B rows: the conditional row gets the layout, the unconditional one zeros. */
+export function layoutBatch(rows: Array<"cond" | "uncond">, layout: Float32Array | null, size: number): Float32Array {
+  const out = new Float32Array(rows.length * size);
+  rows.forEach((row, b) => {
+    if (row === "cond" && layout) {
+      if (layout.length !== size) throw new Error(`layout has ${layout.length} values, the pass needs ${size}`);
+      out.set(layout, b * size);
+    }
+  });
+  return out;
+}
