@@ -15,6 +15,7 @@ const USAGE = `usage: npm run eval -- [options]
   --steps K       sampling steps (default: the pack's, 20)
   --guidance W    CFG scale (default: the pack's)
   --no-expand     the model reads each prompt as written (default: rewritten into its caption style, as the product does)
+  --no-layout     a pack with the layout input runs without it (as for prompts the parser cannot read)
   --temporal T    items that also get an extension (seam) and a loop (closure), model row only (default 4)
   --extend F      new frames per extension (default 8)
   --threads T     intra-op threads per ONNX session
@@ -36,6 +37,7 @@ function main(): void {
       steps: { type: "string" },
       guidance: { type: "string" },
       "no-expand": { type: "boolean", default: false },
+      "no-layout": { type: "boolean", default: false },
       temporal: { type: "string", default: "4" },
       extend: { type: "string", default: "8" },
       threads: { type: "string" },
@@ -73,6 +75,7 @@ function main(): void {
     steps: int("steps", values.steps),
     guidance: int("guidance", values.guidance),
     expand: !values["no-expand"],
+    layout: !values["no-layout"],
     modelDir: values.model,
     floorDir: values.floor,
     skipFloor: values["no-floor"],

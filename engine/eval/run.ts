@@ -20,6 +20,8 @@ export interface EvalOptions {
   guidance?: number;
   /** false: the model reads each held-out prompt as written, not the pipeline's rewrite of it (expand.ts). */
   expand?: boolean;
+  /** false: a pack with the layout input (CONTRACTS §8) runs without it. */
+  layout?: boolean;
   /** Model pack for the model row (default: the pipeline's default pack). */
   modelDir?: string;
   /** Untrained pack for the floor row (default runs/random-pack). */
@@ -92,8 +94,9 @@ export async function modelRow(
   if (missing) return { name, source: modelDir, metrics: null, note: missing, seconds: 0, items: [] };
   const pipe = await pipelineModule.loadPipeline({ modelDir, ...(opts.threads ? { threads: opts.threads } : {}) });
   // Which denoiser ran (SORA_PRECISION): the int8 and float ones score alike, but not identically.
-  const source = `${modelDir} (${pipe.info.precision}${opts.expand === false ? ", prompts as written" : ""})`;
-  const common = { steps: opts.steps, guidance: opts.guidance, expand: opts.expand };
+  const source = `${modelDir} (${pipe.info.precision}${opts.expand === false ? ", prompts as written" : ""}` +
+    `${pipe.info.layout ? (opts.layout === false ? ", layout off" : ", layout") : ""})`;
+  const common = { steps: opts.steps, guidance: opts.guidance, expand: opts.expand, layout: opts.layout };
   const results: ItemResult[] = [];
   const moving = new Set(items.flatMap((item, i) => (item.scene.objects.some(isTranslation) ? [i] : []))
     .slice(0, opts.temporalItems));
@@ -130,7 +133,7 @@ export async function modelRow(
 /** Extends the model's own clip forward; the output is parent + new frames, so the seam is at the parent's length. */
 async function extensionSeam(
   pipe: Pipeline, prompt: string, seed: number, parent: Clip, opts: EvalOptions,
-  common: { steps?: number; guidance?: number; expand?: boolean },
+  common: { steps?: number; guidance?: number; expand?: boolean; layout?: boolean },
 ): Promise<number> {
   const res = await pipe.generate({
     prompt, seed: seed + 1000, frames: opts.extendFrames, condition: { kind: "extend", parent, direction: "forward" }, ...common,
