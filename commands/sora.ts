@@ -1,7 +1,8 @@
 // /sora: a new clip from a prompt (inline flags allowed), or, with an image attached, that image brought to life.
 import { PARAM_LIMITS, TEXT_LIMITS } from "../engine/queue/limits.ts";
 import { ASPECT_RATIOS, type AspectRatio } from "../engine/types.ts";
-import { MOTIONS, RENDER_OPTIONS, type Motion, type PromptOptions } from "../bot/core/flags.ts";
+import { UserError } from "../bot/core/errors.ts";
+import { checkOptionValue, MOTIONS, RENDER_OPTIONS, type PromptOptions } from "../bot/core/flags.ts";
 import type { CommandContext } from "./context.ts";
 import { attachmentArg, define, numberArg, option, stringArg, type Args, type Command } from "./definition.ts";
 import { guarded } from "./respond.ts";
@@ -22,18 +23,23 @@ export const definition = define("sora", [
   option("sora", "image", "attachment"),
 ]);
 
-/** Slash-command options in the shape of inline flags. Platforms enforce choices and ranges; flags.ts re-checks text. */
+/**
+ * Slash-command options in the shape of inline flags. Discord enforces choices and ranges itself, but Slack and the
+ * playground pass typed text: a choice or switch that is not one is refused by name (`aspect: 0:0`, `raw: maybe`),
+ * never silently dropped.
+ */
 export function explicitOptions(args: Args): PromptOptions {
-  const aspect = stringArg(args, "aspect");
-  const motion = stringArg(args, "motion");
+  const aspect = stringArg(args, "aspect")?.trim();
+  const motion = stringArg(args, "motion")?.trim();
+  if (args.raw !== undefined && typeof args.raw !== "boolean") throw new UserError("errors.badBoolean", { flag: "raw", value: String(args.raw) });
   return {
-    aspect: ASPECT_RATIOS.includes(aspect as AspectRatio) ? (aspect as AspectRatio) : undefined,
+    aspect: aspect ? checkOptionValue("aspect", aspect, "aspect") : undefined,
     seconds: numberArg(args, "seconds"),
     seed: numberArg(args, "seed"),
     steps: numberArg(args, "steps"),
     guidance: numberArg(args, "guidance"),
     negativePrompt: stringArg(args, "negative")?.trim() || undefined,
-    motion: MOTIONS.includes(motion as Motion) ? (motion as Motion) : undefined,
+    motion: motion ? checkOptionValue("motion", motion, "motion") : undefined,
     raw: args.raw === true ? true : undefined,
   };
 }

@@ -3,6 +3,7 @@
 // same things the same way.
 import { TEXT_LIMITS } from "../engine/queue/limits.ts";
 import type { ClipJob, JobKind } from "../engine/queue/schema.ts";
+import { isBlank } from "../engine/text.ts";
 import type { ClipInfo } from "../bot/core/clips.ts";
 import { UserError } from "../bot/core/errors.ts";
 import { applyMotion, parseInlineFlags, type OptionName, type PromptOptions } from "../bot/core/flags.ts";
@@ -34,17 +35,25 @@ export function checkPrompt(ctx: CommandContext, input: PromptInput): CheckedPro
   const parsed = parseInlineFlags(input.text, input.allowed);
   const options: PromptOptions = { ...parsed.options };
   for (const [k, v] of Object.entries(input.explicit ?? {})) if (v !== undefined) (options as Record<string, unknown>)[k] = v;
-  if (input.required && !parsed.prompt) throw new UserError("errors.emptyPrompt");
-  moderate(ctx.blocklist, [parsed.prompt, options.negativePrompt],
+  // Only invisible characters (zero-width spaces, direction marks) is no text at all.
+  const words = isBlank(parsed.prompt) ? "" : parsed.prompt;
+  if (input.required && !words) throw new UserError("errors.emptyPrompt");
+  if (options.negativePrompt !== undefined && isBlank(options.negativePrompt)) delete options.negativePrompt;
+  moderate(ctx.blocklist, [words, options.negativePrompt],
     { platform: ctx.platform, userId: ctx.user.id, serverId: ctx.server?.id }, ctx.log);
-  const prompt = applyMotion(parsed.prompt, options.motion);
+  const prompt = applyMotion(words, options.motion);
   if (prompt.length > TEXT_LIMITS.prompt) throw new UserError("errors.promptTooLong", { length: prompt.length, max: TEXT_LIMITS.prompt });
   return { prompt, options };
 }
 
+/** What a clip id looks like (engine/store/naming.ts). */
+const CLIP_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
 /** The parent clip a command names, or a UserError the user understands. */
 export async function requireClip(ctx: CommandContext, clipId: string | undefined): Promise<ClipInfo> {
-  const id = clipId?.trim();
+  const id = clipId?.trim() ?? "";
+  // Clip ids become store keys: anything else is refused here, by name, before the store sees it.
+  if (id && !CLIP_ID.test(id)) throw new UserError("errors.badClipId", { value: id.length > 40 ? `${id.slice(0, 39)}…` : id });
   const clip = id ? await ctx.clips.getClip(id) : undefined;
   if (!clip) throw new UserError("errors.unknownClip");
   return clip;

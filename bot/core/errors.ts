@@ -29,5 +29,7 @@ export function fromQueueError(err: unknown): UserError | undefined {
   if ((e.name === "NotAllowed" || e.name === "JobValidationError") && typeof e.userMessageKey === "string") {
     return new UserError(e.userMessageKey);
   }
+  // The store refuses an id or key that could never name anything it holds (engine/store/naming.ts).
+  if (e.name === "BadStoreInput") return new UserError("errors.unknownClip");
   return undefined;
 }

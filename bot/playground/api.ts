@@ -20,7 +20,12 @@ export interface ApiResult {
   body: unknown;
 }
 
-const str = (v: unknown, max = 4000): string => (typeof v === "string" ? v.slice(0, max) : "");
+/**
+ * Ids and small fields, cut to `max`. What people type is taken whole (the body is bounded): a length error must
+ * count what they wrote, not a cut copy.
+ */
+const str = (v: unknown, max: number): string => (typeof v === "string" ? v.slice(0, max) : "");
+const typedText = (v: unknown): string => (typeof v === "string" ? v : "");
 
 export class PlaygroundApi {
   constructor(
@@ -36,7 +41,7 @@ export class PlaygroundApi {
   async message(b: Body): Promise<ApiResult> {
     const session = this.session(b.session);
     if (!session) return bad();
-    const text = str(b.text);
+    const text = typedText(b.text);
     const image = this.attachment(b.attachments);
     const asked = session.post({ author: "user", kind: "text", text, ...(image ? { image: image.url } : {}) });
     const ctx = new PlaygroundContext(this.deps, session, { locale: b.locale, eventId: b.eventId, messageId: asked.id });
@@ -57,7 +62,7 @@ export class PlaygroundApi {
     const session = this.session(b.session);
     const replyTo = str(b.replyTo, 200);
     if (!session || !replyTo) return bad();
-    const text = str(b.text);
+    const text = typedText(b.text);
     const image = this.attachment(b.attachments);
     const asked = session.post({ author: "user", kind: "text", text, replyTo, ...(image ? { image: image.url } : {}) });
     const ctx = new PlaygroundContext(this.deps, session, { locale: b.locale, eventId: b.eventId, messageId: asked.id });
@@ -99,7 +104,7 @@ export class PlaygroundApi {
     const form = session.messages.get(str(b.messageId, 200));
     if (form?.kind === "modal") session.remove(form.id);
     const ctx = new PlaygroundContext(this.deps, session, { locale: b.locale, eventId: b.eventId, messageId: form?.replyTo });
-    await COMMANDS.remix.handle(ctx, { clip: decoded.target, prompt: str(b.prompt), strength: str(b.strength, 20) });
+    await COMMANDS.remix.handle(ctx, { clip: decoded.target, prompt: typedText(b.prompt), strength: str(b.strength, 20) });
     return done(ctx, []);
   }
 

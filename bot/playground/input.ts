@@ -34,7 +34,11 @@ function namedOptions(def: CommandDef, text: string): Args | undefined {
 /** Slash options arrive typed on the platforms; here they are text, so convert the way the platform would. */
 function typed(def: CommandDef, name: string, raw: string): string | number | boolean {
   const opt = def.options.find((o) => o.name === name)!;
-  if (opt.type === "boolean") return /^(true|yes|1|on)$/i.test(raw);
+  if (opt.type === "boolean") {
+    if (/^(true|yes|1|on)$/i.test(raw)) return true;
+    if (/^(false|no|0|off)$/i.test(raw)) return false;
+    throw new UserError("errors.badBoolean", { flag: name, value: raw });
+  }
   if (opt.type === "integer" || opt.type === "number") {
     const n = Number(raw.replace(",", "."));
     const ok = Number.isFinite(n) && (opt.type === "number" || Number.isInteger(n));

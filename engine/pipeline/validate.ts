@@ -1,6 +1,7 @@
 // Request validation: every check that can fail because of what a user typed or uploaded happens here, before any
 // model runs, and fails with a RequestError whose message can be shown to that user as is.
 import type { AspectRatio, Clip, RgbFrame } from "../types.ts";
+import { isBlank } from "../text.ts";
 import { ASPECT_RATIOS } from "../types.ts";
 import { DEFAULT_OVERLAP, loopLayout } from "./conditioning.ts";
 import { randomSeed } from "./rng.ts";
@@ -90,7 +91,7 @@ function optionalText(value: unknown, field: string, label: string): string {
 
 export function validateRequest(req: GenerateRequest, limits: Limits): Job {
   if (!req || typeof req !== "object") fail("request must be an object");
-  if (typeof req.prompt !== "string" || req.prompt.trim() === "") fail("prompt is empty");
+  if (typeof req.prompt !== "string" || isBlank(req.prompt)) fail("prompt is empty");
   const prompt = req.prompt.trim();
   if (prompt.length > MAX_PROMPT_CHARS) fail(`prompt is ${prompt.length} characters; the limit is ${MAX_PROMPT_CHARS}`);
   const negativePrompt = optionalText(req.negativePrompt, "negativePrompt", "negative prompt");

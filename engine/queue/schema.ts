@@ -1,6 +1,7 @@
 // The clip job: one schema for every adapter, checked on enqueue and again in the worker (a job written by an older
 // or buggy producer must fail fast with a reason, never half-run). Limits come from limits.ts, shared with commands/.
 import { z } from "zod";
+import { isBlank } from "../text.ts";
 import { ASPECT_RATIOS, type AspectRatio } from "../types.ts";
 import { JobValidationError, type ValidationIssue } from "./errors.ts";
 import { PARAM_LIMITS, TEXT_LIMITS } from "./limits.ts";
@@ -99,7 +100,7 @@ export const clipJobSchema = jobFields.superRefine((job, ctx) => {
     }
   }
   const needsPrompt = rule.needsPrompt || (job.kind === "loop" && job.parentClipId === undefined);
-  if (needsPrompt && job.prompt.trim() === "") {
+  if (needsPrompt && isBlank(job.prompt)) {
     ctx.addIssue({ code: "custom", path: ["prompt"], message: `must not be empty for ${job.kind}` });
   }
   if (job.kind === "interpolate" && job.parentClipId !== undefined && job.parentClipId === job.otherClipId) {

@@ -12,7 +12,7 @@ function setup(o: { locale?: string; userId?: string; manager?: boolean; perUser
   const queue = new ListQueue(o.perUser);
   const clips = new MapClips();
   clips.add("clip-1", "owner");
-  const ctx = (more: Partial<{ locale: string; userId: string; manager: boolean; eventId: string }> = {}) =>
+  const ctx = (more: Partial<{ locale: string; userId: string; manager: boolean; eventId: string; serverId: string }> = {}) =>
     new RecordingContext({ producer: queue, clips, locale: o.locale, userId: o.userId, manager: o.manager, ...more });
   return { queue, clips, ctx };
 }
@@ -288,5 +288,53 @@ describe("definitions", () => {
     expect(sora.options.find((o) => o.name === "aspect")!.choices!.map((c) => c.value)).toEqual(["1:1", "16:9", "9:16"]);
     expect(sora.options.find((o) => o.name === "prompt")).toMatchObject({ required: true, maxLength: 1000 });
     expect(localizeDefinition(COMMANDS.queue.definition).nameLocalizations).toMatchObject({ ja: "キュー", fr: "file" });
+  });
+});
+
+describe("bad input gets a named, localized refusal and queues nothing", () => {
+  it("a prompt of invisible characters is empty", async () => {
+    const { queue, ctx } = setup({ locale: "de" });
+    for (const prompt of ["\u200b\u200b", "\u200d \u2060\ufeff", "\u202e\u200e", "\u3164"]) {
+      const c = ctx();
+      await COMMANDS.sora.handle(c, { prompt });
+      expect(c.replies.map((r) => r.key)).toEqual(["errors.emptyPrompt"]);
+      expect(c.replies[0].text).toMatch(/leer/);
+    }
+    // A negative prompt of nothing visible is no negative prompt.
+    await COMMANDS.sora.handle(ctx(), { prompt: "a red ball", negative: "\u200b" });
+    expect(queue.entries.map((e) => e.job.negativePrompt)).toEqual([undefined]);
+  });
+
+  it("an option that is not one of its choices is refused, not ignored", async () => {
+    const { queue, ctx } = setup();
+    const aspect = ctx();
+    await COMMANDS.sora.handle(aspect, { prompt: "a red ball", aspect: "0:0" });
+    expect(aspect.replies[0]).toMatchObject({ key: "errors.badChoice", params: { flag: "aspect", value: "0:0" } });
+    const motion = ctx();
+    await COMMANDS.sora.handle(motion, { prompt: "a red ball", motion: "warp" });
+    expect(motion.replies[0]).toMatchObject({ key: "errors.badChoice", params: { flag: "motion" } });
+    const raw = ctx();
+    await COMMANDS.sora.handle(raw, { prompt: "a red ball", raw: "maybe" });
+    expect(raw.replies[0]).toMatchObject({ key: "errors.badBoolean", params: { flag: "raw", value: "maybe" } });
+    expect(raw.replies[0].text).toBe("raw must be true or false (got “maybe”).");
+    expect(queue.entries).toEqual([]);
+  });
+
+  it("a clip id that could never be one is named, without reaching the store", async () => {
+    const { queue, ctx } = setup({ locale: "fr" });
+    for (const clip of ["../../etc/passwd", "clip 1", "http://x/y", "clips/a/video.mp4"]) {
+      const c = ctx();
+      await COMMANDS.extend.handle(c, { clip, prompt: "on" });
+      expect(c.replies[0]).toMatchObject({ key: "errors.badClipId", params: { value: clip } });
+      expect(c.replies[0].text).toContain("identifiant de clip");
+    }
+    expect(queue.entries).toEqual([]);
+  });
+
+  it("the length error counts every character written", async () => {
+    const { ctx } = setup();
+    const c = ctx();
+    await COMMANDS.sora.handle(c, { prompt: "x".repeat(4321) });
+    expect(c.replies[0]).toMatchObject({ key: "errors.promptTooLong", params: { length: 4321, max: 1000 } });
   });
 });

@@ -91,7 +91,17 @@ describe("bad input", () => {
     const cmd = await api(tp.base, "/api/message", { session, locale: "ja", text: "/nope" });
     expect(cmd.replies[0]).toEqual({ key: "playground.unknownCommand", text: t("ja", "playground.unknownCommand", { name: "nope" }) });
 
-    for (const r of [empty, flag, cmd]) expect(r.jobs).toEqual([]);
+    const aspect = await api(tp.base, "/api/message", { session, locale: "en", text: "/sora prompt: a red ball aspect: 0:0" });
+    expect(aspect.replies[0]).toEqual({ key: "errors.badChoice", text: "aspect must be one of 1:1, 16:9, 9:16 (got “0:0”)." });
+    const raw = await api(tp.base, "/api/message", { session, locale: "en", text: "/sora prompt: a red ball raw: maybe" });
+    expect(raw.replies[0]).toEqual({ key: "errors.badBoolean", text: "raw must be true or false (got “maybe”)." });
+    const invisible = await api(tp.base, "/api/message", { session, locale: "en", text: "/sora \u200b\u200d\u2060" });
+    expect(invisible.replies[0].key).toBe("errors.emptyPrompt");
+    // The whole text is counted, not a cut copy of it.
+    const long = await api(tp.base, "/api/message", { session, locale: "en", text: `/sora ${"x".repeat(5000)}` });
+    expect(long.replies[0]).toEqual({ key: "errors.promptTooLong", text: t("en", "errors.promptTooLong", { length: 5000, max: 1000 }) });
+
+    for (const r of [empty, flag, cmd, aspect, raw, invisible, long]) expect(r.jobs).toEqual([]);
     const c = await queueCounts();
     expect(c.waiting + c.prioritized + c.active + c.completed).toBe(0);
   });
