@@ -22,11 +22,10 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-# Dependencies first, so that editing the source does not reinstall them. `npm install` rather than `npm ci`, as in
-# .ci/run: it installs the locked versions and tolerates optional per-platform packages missing from the lock file.
+# Dependencies first, so that editing the source does not reinstall them; `npm ci` installs exactly the lock file.
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm \
-    npm install --omit=dev --no-audit --no-fund \
+    npm ci --omit=dev --no-audit --no-fund \
  && find node_modules/onnxruntime-node/bin/napi-v6 -mindepth 2 -maxdepth 2 \
          ! -path "*/linux/$(node -p process.arch)" -exec rm -rf {} +
 

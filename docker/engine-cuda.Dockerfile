@@ -39,12 +39,12 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-# .npmrc says onnxruntime-node-install=skip for CPU machines; the command line and ONNXRUNTIME_NODE_INSTALL (which the
-# install script reads first) override it here. If this npm did not run the install script (npm 11 runs dependency
-# scripts only when allowed), run it by hand; then insist the CUDA provider is really there.
+# package.json's allowScripts denies onnxruntime-node's install script (on CPU machines it would download CUDA
+# libraries for nothing), so npm 11 and 12 do not run it: here it is run by hand with ONNXRUNTIME_NODE_INSTALL=cuda12
+# (older npm that runs it anyway reads the same variable); then the CUDA provider must really be there.
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm \
-    ONNXRUNTIME_NODE_INSTALL=cuda12 npm install --omit=dev --no-audit --no-fund --onnxruntime-node-install=cuda12 \
+    ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci --omit=dev --no-audit --no-fund \
  && ort=node_modules/onnxruntime-node \
  && bin="$ort/bin/napi-v6/linux/x64" \
  && if [ ! -f "$bin/libonnxruntime_providers_cuda.so" ]; then \

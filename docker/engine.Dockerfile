@@ -24,7 +24,7 @@ WORKDIR /app
 
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm \
-    npm install --omit=dev --no-audit --no-fund \
+    npm ci --omit=dev --no-audit --no-fund \
  && find node_modules/onnxruntime-node/bin/napi-v6 -mindepth 2 -maxdepth 2 \
          ! -path "*/linux/$(node -p process.arch)" -exec rm -rf {} +
 
