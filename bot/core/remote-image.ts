@@ -2,6 +2,9 @@
 // (a URL anywhere else could point the bot at internal services, or carry a bot token there), never following
 // redirects, capped in size while it streams (a declared size can lie), and checked by its first bytes to really be
 // an image before it goes into the store.
+import { MAX_IMAGE_PIXELS } from "../../engine/config/limits.ts";
+import { readSetting } from "../../engine/config/settings.ts";
+import { pictureDimensions } from "../../engine/video/index.ts";
 import { UserError } from "./errors.ts";
 import { isImage, type Attachment } from "./replies.ts";
 
@@ -37,6 +40,20 @@ export function sniffImage(b: Buffer): ImageExt | undefined {
   if (b.length >= 6 && /^GIF8[79]a$/.test(b.subarray(0, 6).toString("latin1"))) return "gif";
   if (b.length >= 12 && b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP") return "webp";
   return undefined;
+}
+
+/**
+ * The checks every uploaded picture passes before it is stored: its first bytes say it is an image we animate, and
+ * its header says it is at most SORA_MAX_IMAGE_PIXELS (nothing is decoded to find out). Returns its type.
+ */
+export function checkPicture(data: Buffer, maxPixels = readSetting(MAX_IMAGE_PIXELS)): ImageExt {
+  const ext = sniffImage(data);
+  const size = ext && pictureDimensions(data);
+  if (!ext || !size) throw new UserError("errors.notImage");
+  if (size.width * size.height > maxPixels) {
+    throw new UserError("errors.imageTooManyPixels", { width: size.width, height: size.height, max: Math.floor(maxPixels / 1e6) });
+  }
+  return ext;
 }
 
 /** Throws UserError("errors.attachmentHost") unless the URL is https on an allowed host (http only on loopback, for tests). */
@@ -85,7 +102,5 @@ export async function importRemoteImage(a: Attachment, opts: RemoteImageOptions)
     opts.log(`${opts.platform}: image fetch failed (${url.host}${url.pathname}): ${(err as Error)?.message ?? err}`);
     throw new UserError("errors.attachmentFetch");
   }
-  const ext = sniffImage(data);
-  if (!ext) throw new UserError("errors.notImage");
-  return opts.store.putBlob(data, ext, "frame");
+  return opts.store.putBlob(data, checkPicture(data), "frame");
 }

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { UserError } from "../core/errors.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, type Attachment } from "../core/replies.ts";
-import { IMAGE_TYPES, mib, sniffImage as sniffBytes } from "../core/remote-image.ts";
+import { checkPicture, IMAGE_TYPES, mib, sniffImage as sniffBytes } from "../core/remote-image.ts";
 
 interface Upload {
   data: Buffer;
@@ -35,8 +35,8 @@ export class Uploads {
   /** Keep an uploaded image; throws the user's error for one that is too large or not an image. */
   add(data: Buffer, name: string): Attachment {
     if (data.length > this.maxBytes) throw new UserError("errors.imageTooLarge", { max: maxImageLabel(this.maxBytes) });
-    const kind = sniffImage(data);
-    if (!kind) throw new UserError("errors.notImage");
+    const ext = checkPicture(data);
+    const kind = { ext, type: IMAGE_TYPES[ext] };
     this.prune();
     const id = randomUUID();
     const safeName = name.replace(/[^\p{L}\p{N}._ -]/gu, "").slice(0, 100) || `image.${kind.ext}`;

@@ -3,12 +3,12 @@
 import { setting } from "./settings.ts";
 
 export const FFMPEG_TIMEOUT_MS = setting({
-  name: "SORA_FFMPEG_TIMEOUT_MS", default: 120_000, min: 1000,
+  name: "SORA_FFMPEG_TIMEOUT_MS", default: 120_000, min: 1,
   about: "wall-clock limit of one ffmpeg or ffprobe run (encode, decode, concat, preview), in ms",
 });
 
 export const INFERENCE_TIMEOUT_MS = setting({
-  name: "SORA_INFERENCE_TIMEOUT_MS", default: 60_000, min: 1000,
+  name: "SORA_INFERENCE_TIMEOUT_MS", default: 60_000, min: 1,
   about: "wall-clock limit of one onnxruntime call (one text-encoder, denoiser or VAE run), in ms",
 });
 

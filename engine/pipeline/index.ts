@@ -3,8 +3,10 @@
 import { Worker } from "node:worker_threads";
 import { PackError } from "./manifest.ts";
 import type { FromWorker, ToWorker, WireError } from "./worker.ts";
+import { INFERENCE_TIMEOUT_MS } from "../config/limits.ts";
+import { readSetting } from "../config/settings.ts";
 import {
-  GenerateAborted, RequestError, type GenerateRequest, type GenerateResult, type LoadPipelineOptions, type Pipeline, type PipelineInfo,
+  GenerateAborted, InferenceTimeoutError, RequestError, type GenerateRequest, type GenerateResult, type LoadPipelineOptions, type Pipeline, type PipelineInfo,
   type Progress,
 } from "./types.ts";
 
@@ -30,18 +32,10 @@ interface Pending {
   onProgress?: (p: Progress) => void;
 }
 
-export async function loadPipeline(opts: LoadPipelineOptions = {}): Promise<Pipeline> {
+/** A model thread: started, then ready with the pack loaded (or failed). */
+function startThread(opts: LoadPipelineOptions): { worker: Worker; ready: Promise<PipelineInfo> } {
   const worker = new Worker(new URL("./worker-entry.mjs", import.meta.url));
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  let dead: Error | undefined;
-  let closing: Promise<void> | undefined;
-
-  // Hold the process open only while work is in flight, so a script that forgets close() can still exit.
-  const refresh = () => (pending.size > 0 || closing ? worker.ref() : worker.unref());
-  const send = (m: ToWorker) => worker.postMessage(m);
-
-  const info = await new Promise<PipelineInfo>((resolve, reject) => {
+  const ready = new Promise<PipelineInfo>((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`pipeline worker exited (code ${code}) while loading the model`));
     worker.once("error", reject);
     worker.once("exit", onExit);
@@ -52,47 +46,108 @@ export async function loadPipeline(opts: LoadPipelineOptions = {}): Promise<Pipe
       else if (m.type === "failed") reject(fromWire(m.error));
       else reject(new Error(`pipeline worker sent ${m.type} before ready`));
     });
-    send({ type: "init", options: opts });
-  }).catch(async (e) => {
-    await worker.terminate();
+    worker.postMessage({ type: "init", options: opts } satisfies ToWorker);
+  });
+  return { worker, ready };
+}
+
+export async function loadPipeline(opts: LoadPipelineOptions = {}): Promise<Pipeline> {
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let dead: Error | undefined;
+  let closing: Promise<void> | undefined;
+  /** The wall-clock limit between two signs of life of the thread while it works; read per call (tests change it). */
+  const stallMs = () => opts.callTimeoutMs ?? readSetting(INFERENCE_TIMEOUT_MS);
+
+  const first = startThread(opts);
+  const info = await first.ready.catch(async (e) => {
+    await first.worker.terminate();
     throw e;
   });
+  let worker = first.worker;
+  /** Set while a replacement thread loads: calls wait for it. */
+  let restarting: Promise<void> | undefined;
+  let watchdog: NodeJS.Timeout | undefined;
 
+  // Hold the process open only while work is in flight, so a script that forgets close() can still exit.
+  const refresh = () => (pending.size > 0 || closing || restarting ? worker.ref() : worker.unref());
   const failAll = (e: Error) => {
-    dead ??= e;
     for (const p of pending.values()) p.reject(e);
     pending.clear();
     refresh();
   };
-  worker.on("error", (e) => failAll(e instanceof Error ? e : new Error(String(e))));
-  worker.on("exit", (code) => failAll(new Error(`pipeline worker exited (code ${code})`)));
-  worker.on("message", (m: FromWorker) => {
-    if (m.type === "progress") {
-      pending.get(m.id)?.onProgress?.(m.progress);
-    } else if (m.type === "result" || m.type === "error") {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
+  // The thread works on one request at a time and reports after every model step: silence longer than the limit
+  // while requests are pending means one onnxruntime call is stuck. session.run cannot be interrupted, so the thread
+  // is abandoned (terminated; it ends once the native call returns) and a fresh one takes over.
+  const arm = () => {
+    clearTimeout(watchdog);
+    watchdog = undefined;
+    if (pending.size === 0 || closing || dead) return;
+    const ms = stallMs();
+    watchdog = setTimeout(() => void stalled(ms), ms);
+    watchdog.unref();
+  };
+  const stalled = async (ms: number) => {
+    failAll(new InferenceTimeoutError(`the model made no progress for ${ms} ms; its thread was restarted`));
+    const old = worker;
+    old.removeAllListeners();
+    old.on("error", () => undefined);
+    void old.terminate();
+    const next = startThread(opts);
+    worker = next.worker;
+    restarting = next.ready.then(() => attach(next.worker), (e: Error) => {
+      dead ??= new Error(`the model thread could not be restarted: ${e.message}`);
+      void next.worker.terminate();
+    }).finally(() => {
+      restarting = undefined;
       refresh();
-      if (!p) return;
-      if (m.type === "result") p.resolve(m.value);
-      else p.reject(fromWire(m.error));
-    }
-  });
+    });
+    refresh();
+  };
+
+  const attach = (w: Worker) => {
+    w.on("error", (e) => {
+      dead ??= e instanceof Error ? e : new Error(String(e));
+      failAll(dead);
+    });
+    w.on("exit", (code) => {
+      dead ??= new Error(`pipeline worker exited (code ${code})`);
+      failAll(dead);
+    });
+    w.on("message", (m: FromWorker) => {
+      if (m.type === "progress" || m.type === "beat") {
+        arm();
+        if (m.type === "progress") pending.get(m.id)?.onProgress?.(m.progress);
+      } else if (m.type === "result" || m.type === "error") {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        refresh();
+        arm();
+        if (!p) return;
+        if (m.type === "result") p.resolve(m.value);
+        else p.reject(fromWire(m.error));
+      }
+    });
+  };
+  attach(worker);
   refresh();
 
-  const call = <T>(make: (id: number) => ToWorker, onProgress?: (p: Progress) => void): Promise<T> => {
-    if (dead) return Promise.reject(dead);
-    if (closing) return Promise.reject(new Error("pipeline is closed"));
+  const call = async <T>(make: (id: number) => ToWorker, onProgress?: (p: Progress) => void): Promise<T> => {
+    if (restarting) await restarting;
+    if (dead) throw dead;
+    if (closing) throw new Error("pipeline is closed");
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
       refresh();
+      if (pending.size === 1) arm();
       try {
-        send(make(id));
+        worker.postMessage(make(id));
       } catch (e) {
         // e.g. a request holding something structured clone cannot copy
         pending.delete(id);
         refresh();
+        arm();
         reject(new RequestError(`request cannot be sent to the pipeline: ${(e as Error).message}`));
       }
     });
@@ -118,18 +173,22 @@ export async function loadPipeline(opts: LoadPipelineOptions = {}): Promise<Pipe
     },
     close(): Promise<void> {
       if (closing) return closing;
-      closing = new Promise<void>((resolve) => {
-        if (dead) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        // Let queued work finish and the sessions be released, then make sure the thread is gone.
-        worker.on("message", (m: FromWorker) => {
-          if (m.type === "closed") void worker.terminate().then(() => resolve());
+      clearTimeout(watchdog);
+      closing = (async () => {
+        await restarting;
+        await new Promise<void>((resolve) => {
+          if (dead) {
+            void worker.terminate().then(() => resolve());
+            return;
+          }
+          // Let queued work finish and the sessions be released, then make sure the thread is gone.
+          worker.on("message", (m: FromWorker) => {
+            if (m.type === "closed") void worker.terminate().then(() => resolve());
+          });
+          worker.once("exit", () => resolve());
+          worker.postMessage({ type: "close" } satisfies ToWorker);
         });
-        worker.once("exit", () => resolve());
-        send({ type: "close" });
-      });
+      })();
       refresh(); // keeps the process alive until the worker has released the sessions
       return closing;
     },

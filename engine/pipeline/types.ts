@@ -91,6 +91,11 @@ export interface LoadPipelineOptions {
   maxFrames?: number;
   /** The same limit in seconds at the pack's fps; `maxFrames` wins when both are given. */
   maxSeconds?: number;
+  /**
+   * Longest silence of the model thread while it works (one onnxruntime call), in ms; default SORA_INFERENCE_TIMEOUT_MS,
+   * read at each call. Past it the request fails with InferenceTimeoutError and the thread is replaced.
+   */
+  callTimeoutMs?: number;
 }
 
 /** What a loaded pipeline can do, for callers that build requests (sizes, limits, defaults). */
@@ -134,4 +139,12 @@ export class GenerateAborted extends Error {
 /** Raised for requests that cannot be run as given; the message is safe to show to the person who asked. */
 export class RequestError extends Error {
   override name = "RequestError";
+}
+
+/**
+ * One onnxruntime call ran past its wall-clock limit (SORA_INFERENCE_TIMEOUT_MS). The model thread was given up and a
+ * fresh one loaded, so the pipeline keeps serving; the request that stalled fails with this.
+ */
+export class InferenceTimeoutError extends Error {
+  override name = "InferenceTimeoutError";
 }

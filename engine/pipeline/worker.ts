@@ -30,6 +30,8 @@ export type FromWorker =
   | { type: "ready"; info: PipelineInfo }
   | { type: "failed"; error: WireError }
   | { type: "progress"; id: number; progress: Progress }
+  /** A step finished (progress nobody asked to see): the thread is alive. */
+  | { type: "beat"; id: number }
   | { type: "result"; id: number; value: unknown }
   | { type: "error"; id: number; error: WireError }
   | { type: "closed" };
@@ -68,12 +70,13 @@ function serve(port: MessagePort): void {
           try {
             checkAbort(); // aborted while queued behind another request
             // The generator calls onProgress after every denoise step and VAE batch: the natural place to stop.
+            // Every step reports, wanted or not: it is also the host's sign of life (its stall watchdog in index.ts).
             const result = await gen!.generate({
               ...msg.request,
-              onProgress: msg.wantProgress || abort ? (progress) => {
+              onProgress: (progress) => {
                 checkAbort();
-                if (msg.wantProgress) post({ type: "progress", id: msg.id, progress });
-              } : undefined,
+                post(msg.wantProgress ? { type: "progress", id: msg.id, progress } : { type: "beat", id: msg.id });
+              },
             });
             // Frames are moved, not copied, to the host thread.
             const buffers = result.clip.frames.map((f) => f.data.buffer as ArrayBuffer);

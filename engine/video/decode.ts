@@ -10,6 +10,7 @@ import { probe, type ProbeResult } from "./probe.ts";
 import { runToBuffer } from "./run.ts";
 import { isWebp, webpInfo } from "./containers/webp.ts";
 import { ACCEPTED_CODECS, SUPPORTED_DESCRIPTION as SUPPORTED, fileInputOptions } from "./inputs.ts";
+import { checkPixels, fileDimensions } from "./pixels.ts";
 
 export type Fit = "cover" | "contain" | "fill";
 
@@ -44,6 +45,9 @@ function fitFilter(fit: Fit, w: number, h: number): string {
 async function checkInput(file: string): Promise<ProbeResult> {
   const isFile = await stat(file).then((st) => st.isFile(), () => false);
   if (!isFile) throw new VideoDecodeError(`cannot decode ${file}: no such file`);
+  // A picture's size is in its header: refuse a huge one before ffprobe or ffmpeg touch it.
+  const header = await fileDimensions(file);
+  if (header) checkPixels(header, `cannot decode ${file}: it`);
   let info: ProbeResult;
   try {
     info = await probe(file, { countFrames: false });
@@ -52,6 +56,7 @@ async function checkInput(file: string): Promise<ProbeResult> {
     const why = err.message.replace(`cannot read ${file}: `, "");
     throw new VideoDecodeError(`cannot decode ${file}: not ${SUPPORTED} (ffprobe: ${why})`, { cause: err });
   }
+  checkPixels(info, `cannot decode ${file}: its frames are`);
   if (!ACCEPTED_CODECS.has(info.codec)) {
     const found = `${info.codec || "no known codec"} in ${info.format || "an unknown container"}`;
     throw new VideoDecodeError(`cannot decode ${file}: not ${SUPPORTED} (ffmpeg sees ${found})`);

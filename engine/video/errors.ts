@@ -23,3 +23,10 @@ export class VideoAbortedError extends VideoError {}
 
 /** ffmpeg or ffprobe ran past its wall-clock limit (SORA_FFMPEG_TIMEOUT_MS) and was killed; no partial file is left. */
 export class VideoTimeoutError extends VideoError {}
+
+/** A picture or video frame larger than SORA_MAX_IMAGE_PIXELS, refused from its header before decoding. */
+export class PictureTooLargeError extends VideoDecodeError {
+  constructor(message: string, readonly width: number, readonly height: number, readonly maxPixels: number) {
+    super(message);
+  }
+}

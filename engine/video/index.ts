@@ -10,4 +10,5 @@ export { concatClips, type ConcatInput, type ConcatOptions } from "./concat.ts";
 export { fitVideo } from "./fit.ts";
 export { provenanceTags, readMetadata, DEFAULT_SOFTWARE, type Provenance, type FileMetadata } from "./metadata.ts";
 export { scaledSize, type ScaleOption } from "./frames.ts";
-export { VideoError, FfmpegNotFoundError, VideoDecodeError, VideoEncodeError, VideoAbortedError, VideoTimeoutError } from "./errors.ts";
+export { VideoError, FfmpegNotFoundError, VideoDecodeError, VideoEncodeError, VideoAbortedError, VideoTimeoutError, PictureTooLargeError } from "./errors.ts";
+export { pictureDimensions, checkPixels, type Dimensions } from "./pixels.ts";

@@ -4,6 +4,7 @@
 import { UnrecoverableError } from "bullmq";
 import { JobValidationError, permanentFailure } from "../queue/errors.ts";
 import { RequestError } from "../pipeline/types.ts";
+import { VideoTimeoutError } from "../video/errors.ts";
 import { BadStoreInput, BlobNotFound, ClipNotFound } from "../store/errors.ts";
 
 /** A problem with the job itself, found while preparing it; `userMessageKey` is a locales/ key. */
@@ -23,6 +24,10 @@ export function classify(err: unknown): Error {
   if (err instanceof RequestError) return permanentFailure("queue.invalidJob", err.message);
   if (err instanceof ClipNotFound || err instanceof BlobNotFound) return permanentFailure("queue.unknownClip", err.message);
   if (err instanceof BadStoreInput) return permanentFailure("queue.invalidJob", err.message);
+  // A run that hit its wall-clock limit would hit it again: tell the user now rather than after three tries.
+  if (err instanceof VideoTimeoutError || (err instanceof Error && err.name === "InferenceTimeoutError")) {
+    return permanentFailure("queue.timedOut", err.message);
+  }
   return err instanceof Error ? err : new Error(String(err));
 }
 

@@ -6,7 +6,7 @@ import type { PipelineInfo } from "../pipeline/types.ts";
 import { nearestAspect } from "../pipeline/request.ts";
 import type { ClipRecord, ClipStore } from "../store/index.ts";
 import type { AspectRatio, Clip, RgbFrame } from "../types.ts";
-import { decodeImage, decodeToFrames, probe, VideoDecodeError } from "../video/index.ts";
+import { decodeImage, decodeToFrames, PictureTooLargeError, probe, VideoDecodeError } from "../video/index.ts";
 import { BadJob } from "./failures.ts";
 
 /** The model size nearest to a stored clip's shape (stitched videos are stored at display size). */
@@ -46,6 +46,7 @@ export async function loadImage(
     const [width, height] = info.sizes[chosen];
     return { image: await decodeImage(file, { width, height }, { signal }), aspect: chosen };
   } catch (err) {
+    if (err instanceof PictureTooLargeError) throw new BadJob("queue.pictureTooLarge", err.message);
     if (err instanceof VideoDecodeError) throw new BadJob("errors.notImage", `the stored image ${key} cannot be read: ${err.message}`);
     throw err;
   }

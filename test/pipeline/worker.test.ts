@@ -1,7 +1,7 @@
 // loadPipeline(): inference in a worker thread, so the host's event loop keeps running during a generation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Generator } from "../../engine/pipeline/generate.ts";
-import { loadPipeline, PackError, RequestError, type Pipeline, type Progress } from "../../engine/pipeline/index.ts";
+import { InferenceTimeoutError, loadPipeline, PackError, RequestError, type Pipeline, type Progress } from "../../engine/pipeline/index.ts";
 import { loadPack } from "../../engine/pipeline/pack.ts";
 import { findTestPack } from "./test-pack.ts";
 
@@ -104,5 +104,25 @@ describe.skipIf(!TP.dir)(`pipeline worker (${TP.reason})`, () => {
     expect(b.seed).toBe(6);
     await p2.close();
     await expect(p2.generate(req)).rejects.toThrow(/closed|exited/);
+  });
+});
+
+describe.skipIf(!TP.dir)("a stuck model call", () => {
+  it("fails its request with InferenceTimeoutError, and a fresh thread serves the next one", async () => {
+    const pipeline = await loadPipeline({ modelDir: TP.dir!, threads: 1 });
+    try {
+      // No denoiser call finishes in 1 ms on a CPU: every one of them looks stuck under this limit.
+      process.env.SORA_INFERENCE_TIMEOUT_MS = "1";
+      const t0 = performance.now();
+      const err = await pipeline.generate({ prompt: "a red ball", seed: 1, steps: 4 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InferenceTimeoutError);
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      delete process.env.SORA_INFERENCE_TIMEOUT_MS;
+      const ok = await pipeline.generate({ prompt: "a red ball", seed: 1, steps: 2 });
+      expect(ok.clip.frames.length).toBeGreaterThan(0);
+    } finally {
+      delete process.env.SORA_INFERENCE_TIMEOUT_MS;
+      await pipeline.close();
+    }
   });
 });

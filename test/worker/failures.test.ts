@@ -9,6 +9,7 @@ import type { ClipJob } from "../../engine/queue/schema.ts";
 import type { ClipBlobs, ClipStore, NewClip } from "../../engine/store/index.ts";
 import { startEngineWorker, type EngineWorker } from "../../engine/worker/index.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
+import { hugePngHeader } from "../security/pictures.ts";
 import { cheapJob, cleanup, completedClip, outcomes, redis, tempStore, testPrefix, type TempStore } from "./helpers.ts";
 
 const TP = findTestPack();
@@ -128,5 +129,31 @@ describe.skipIf(!TP.dir)(`engine worker: failures (${TP.reason})`, () => {
     expect(j?.attemptsStarted).toBe(2);
     expect(logs.some((l) => l.includes(jobId) && l.includes("will retry"))).toBe(true);
     expect(logs.some((l) => l.includes(jobId) && l.includes("already stored"))).toBe(true);
+  });
+});
+
+describe.skipIf(!TP.dir)(`engine worker: bounded work (${TP.reason})`, () => {
+  it("a stuck model call or ffmpeg run fails its job once with a clear reason, and the worker goes on", async () => {
+    for (const variable of ["SORA_INFERENCE_TIMEOUT_MS", "SORA_FFMPEG_TIMEOUT_MS"]) {
+      process.env[variable] = "1";
+      try {
+        const { jobId } = await producer.enqueue(cheapJob({ prompt: `a stuck ball (${variable})` }));
+        expect(await seen.wait(jobId), variable).toMatchObject({ kind: "failed", userMessageKey: "queue.timedOut" });
+        expect((await producer.queue.getJob(jobId))?.attemptsMade, "no retries").toBe(1);
+      } finally {
+        delete process.env[variable];
+      }
+      await completedClip(seen.wait((await producer.enqueue(cheapJob({ prompt: "a free ball" }))).jobId));
+    }
+  });
+
+  it("a picture over the pixel limit is refused from its header, before any decode", async () => {
+    // A valid 20000×20000 PNG header and nothing else: decoding it would take 1.2 GB.
+    const png = hugePngHeader(20_000, 20_000);
+    const key = await ts.store.putBlob(png, "png", "frame");
+    const { jobId } = await producer.enqueue(cheapJob({ kind: "animate", prompt: "", imageRef: key }));
+    const o = await seen.wait(jobId);
+    expect(o).toMatchObject({ kind: "failed", userMessageKey: "queue.pictureTooLarge" });
+    expect(o.kind === "failed" && o.reason).toMatch(/20000×20000 pixels/);
   });
 });
