@@ -56,3 +56,13 @@ export const MAX_CLIP_SECONDS = setting({
   name: "SORA_MAX_CLIP_SECONDS", default: 60, min: 1, max: 600,
   about: "longest clip or stitched lineage a job may ask for, in seconds",
 });
+
+export const STORE_ACTIVE_HOURS = setting({
+  name: "SORA_STORE_ACTIVE_HOURS", default: 24, min: 0, integer: false,
+  about: "a conversation (lineage or thread) with a clip this recent is never trimmed for size",
+});
+
+export const STORE_SWEEP_MINUTES = setting({
+  name: "SORA_STORE_SWEEP_MINUTES", default: 60, min: 1, integer: false,
+  about: "how often one engine worker applies the store's retention (a Redis lock keeps it to one at a time)",
+});

@@ -4,6 +4,7 @@
 import type { BlobBackend } from "./blobs.ts";
 import { mayManage, type Actor } from "../queue/identity.ts";
 import { ClipNotFound, NotClipOwner } from "./errors.ts";
+import { recordBlobKeys } from "./lineage.ts";
 import { checkExt, looseBlobKey } from "./naming.ts";
 import { buildRecord, clipIdFor, writeClipBlobs } from "./record.ts";
 import type { ClipBlobs, ClipRecord, LooseBlobKind, NewClip } from "./types.ts";
@@ -50,7 +51,24 @@ export abstract class BlobBackedStore {
     return this.blobs.read(key);
   }
 
-  protected assertMayDelete(rec: ClipRecord, by: Actor): void {
+  /** Record, message links, thread entry and files: each backend removes its own way. False when already gone. */
+  protected abstract removeClip(rec: ClipRecord): Promise<boolean>;
+
+  async deleteClip(id: string, by: Actor): Promise<boolean> {
+    const rec = await this.getClip(id);
+    if (!rec) return false;
     if (!mayManage(rec.origin, by)) throw new NotClipOwner(rec.id);
+    return this.removeClip(rec);
+  }
+
+  async expireClip(id: string): Promise<boolean> {
+    const rec = await this.getClip(id);
+    return rec ? this.removeClip(rec) : false;
+  }
+
+  async clipBytes(rec: ClipRecord): Promise<number> {
+    let total = 0;
+    for (const key of recordBlobKeys(rec)) total += await this.blobs.size(key);
+    return total;
   }
 }

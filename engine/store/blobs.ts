@@ -14,6 +14,8 @@ export interface BlobBackend {
   /** Throws BlobNotFound. */
   read(key: string): Promise<Buffer>;
   remove(keys: string[]): Promise<void>;
+  /** Bytes the blob takes; 0 when there is none. */
+  size(key: string): Promise<number>;
 }
 
 /**
@@ -74,6 +76,10 @@ export class FsBlobs implements BlobBackend {
   async remove(keys: string[]): Promise<void> {
     await Promise.all(keys.map((k) => rm(this.path(k), { force: true })));
   }
+
+  async size(key: string): Promise<number> {
+    return (await stat(this.path(key)).catch(() => undefined))?.size ?? 0;
+  }
 }
 
 /** How often one folder of expiring files is swept, at most. */
@@ -106,5 +112,9 @@ export class RedisBlobs implements BlobBackend {
 
   async remove(keys: string[]): Promise<void> {
     if (keys.length) await this.redis.del(...keys.map((k) => this.k(k)));
+  }
+
+  size(key: string): Promise<number> {
+    return this.redis.strlen(this.k(key));
   }
 }

@@ -2,7 +2,6 @@
 // "write a temporary file, then rename or link it into place", so several worker processes on the host never see a
 // half-written file, and no file is read-modified-written (a thread index is one empty file per clip), so they never
 // lose each other's updates.
-import type { Actor } from "../queue/identity.ts";
 import { randomUUID } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -113,10 +112,17 @@ export class FsClipStore extends BlobBackedStore implements ClipStore {
     return undefined;
   }
 
-  async deleteClip(id: string, by: Actor): Promise<boolean> {
-    const rec = await this.getClip(id);
-    if (!rec) return false;
-    this.assertMayDelete(rec, by);
+  async *listClips(): AsyncIterable<ClipRecord> {
+    const names = await readdir(join(this.dir, "meta")).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.endsWith(".json")) continue;
+      const rec = await this.getClip(name.slice(0, -5)).catch(() => undefined);
+      if (rec) yield rec;
+    }
+  }
+
+  protected async removeClip(rec: ClipRecord): Promise<boolean> {
+    const id = rec.id;
     // The record goes first: once it is gone the clip is gone for every reader, whatever cleanup follows.
     await rm(this.metaPath(id), { force: true });
     const marks = this.clipMessagesDir(id);

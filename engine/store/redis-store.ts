@@ -1,7 +1,6 @@
 // The many-hosts backend: records in Redis hashes, message links as plain keys, a zset per thread; bytes in Redis
 // or on a shared path (see blobs.ts). Multi-key updates run as Lua scripts, so hosts racing on one clip agree.
 // Scripts touch keys they build themselves: fine on one Redis (or a replica set), not on Redis Cluster.
-import type { Actor } from "../queue/identity.ts";
 import type { Redis } from "ioredis";
 import type { Platform } from "../queue/schema.ts";
 import type { BlobBackend } from "./blobs.ts";
@@ -116,10 +115,22 @@ export class RedisClipStore extends BlobBackedStore implements ClipStore {
     return undefined;
   }
 
-  async deleteClip(id: string, by: Actor): Promise<boolean> {
-    const rec = await this.getClip(id);
-    if (!rec) return false;
-    this.assertMayDelete(rec, by);
+  async *listClips(): AsyncIterable<ClipRecord> {
+    // SCAN, not KEYS: the sweep must not block Redis for everyone else. The ids come back from the key names.
+    const head = `${this.prefix}:clip:`;
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${head}*`, "COUNT", 500);
+      cursor = next;
+      for (const key of keys) {
+        const rec = await this.getClip(key.slice(head.length)).catch(() => undefined);
+        if (rec) yield rec;
+      }
+    } while (cursor !== "0");
+  }
+
+  protected async removeClip(rec: ClipRecord): Promise<boolean> {
+    const id = rec.id;
     const thread = rec.origin.threadId ? this.threadKey(rec.origin.platform, rec.origin.threadId) : "";
     const removed = await this.redis.eval(DELETE_LUA, 3, this.clipKey(id), this.clipMsgsKey(id), thread, id);
     if (removed !== 1) return false; // someone else deleted it meanwhile

@@ -73,5 +73,11 @@ export interface ClipStore {
    * throws NotClipOwner. Children keep their parentId; their lineage then starts after the gap.
    */
   deleteClip(id: string, by: Actor): Promise<boolean>;
+  /** Every clip record, in no particular order (the retention sweep reads them all). */
+  listClips(): AsyncIterable<ClipRecord>;
+  /** Bytes the clip's files take in the blob backend. */
+  clipBytes(rec: ClipRecord): Promise<number>;
+  /** Remove a clip as deleteClip does, for the operator's retention (no owner check). False when it was gone. */
+  expireClip(id: string): Promise<boolean>;
   close(): Promise<void>;
 }

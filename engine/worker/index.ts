@@ -13,6 +13,7 @@ import type { ClipJob, JobKind } from "../queue/schema.ts";
 import type { ClipStore } from "../store/index.ts";
 import { workerTuning } from "./config.ts";
 import { clipProcessor } from "./processor.ts";
+import { scheduleRetention } from "./retention.ts";
 
 export interface EngineWorkerOptions {
   /** Default: REDIS_URL or redis://127.0.0.1:6379 (engine/queue connectRedis). */
@@ -79,6 +80,7 @@ export async function startEngineWorker(opts: EngineWorkerOptions): Promise<Engi
     worker.cancelJob(jobId, "cancel");
   });
   const running = worker.run().catch((err: Error) => log(`worker loop ended: ${err.message}`));
+  const retention = scheduleRetention({ store: opts.store, redis, prefix, log });
   await worker.waitUntilReady();
   log(`ready: model ${pipeline.info.name} on ${pipeline.info.device} (${pipeline.info.precision}), queue ${prefix}:${QUEUE_NAME}, ` +
     `${worker.concurrency} slot(s), lock ${tuning.lockMs} ms, stalled check every ${tuning.stalledMs} ms`);
@@ -89,6 +91,7 @@ export async function startEngineWorker(opts: EngineWorkerOptions): Promise<Engi
     close() {
       closing ??= (async () => {
         // After the grace period, running jobs are aborted and handed back to the queue (processor.ts).
+        retention.stop();
         const timer = setTimeout(() => shutdown.abort(), tuning.graceMs);
         try {
           await worker.close();
