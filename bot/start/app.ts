@@ -1,6 +1,7 @@
 // Everything one machine runs, wired in one place: Redis (found or started), the clip store, the queue's producer and
 // events, an engine worker (unless this host only serves bots), the platform adapters whose tokens are set, and the
 // playground with /health and /metrics. close() takes it all down in reverse order.
+import { checkSettings, SettingError } from "../../engine/config/settings.ts";
 import { ClipEvents } from "../../engine/queue/events.ts";
 import { connectRedis } from "../../engine/queue/connection.ts";
 import { Producer } from "../../engine/queue/producer.ts";
@@ -57,6 +58,9 @@ export async function startApp(o: AppOptions): Promise<App> {
   const env = o.env ?? process.env;
   const log = o.log ?? ((line: string) => console.log(line));
   const locale = logLocale(env);
+  // Every limit the loaded modules declare, checked before anything starts: a typo is one clear line, not a crash later.
+  const bad = checkSettings(env);
+  if (bad.length) throw new SettingError(bad.join("\n"));
   const closers: { name: string; close: () => Promise<unknown> }[] = [];
   const close = async () => {
     for (const c of closers.splice(0).reverse()) {

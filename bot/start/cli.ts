@@ -4,6 +4,7 @@
 import { t } from "../core/i18n.ts";
 import { logLocale, startApp, type App } from "./app.ts";
 import { RedisUnavailable } from "./redis.ts";
+import { SettingError } from "../../engine/config/settings.ts";
 
 const SHUTDOWN_LIMIT_MS = 20_000;
 const locale = logLocale(process.env);
@@ -33,7 +34,7 @@ process.on("SIGTERM", () => void stop());
 try {
   app = await startApp({ worker: !process.argv.slice(2).includes("--no-worker"), log });
 } catch (err) {
-  console.error(err instanceof RedisUnavailable ? err.message : (err as Error)?.stack ?? String(err));
+  console.error(err instanceof RedisUnavailable || err instanceof SettingError ? err.message : (err as Error)?.stack ?? String(err));
   process.exit(1);
 }
 if (stopping) {

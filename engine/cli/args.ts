@@ -1,6 +1,7 @@
 // Parses `sora generate …` arguments into a checked request. Pure: no files are touched here, so every usage error
 // is found before any work starts and nothing partial is ever written.
 import { parseArgs } from "node:util";
+import { PARAM_LIMITS } from "../queue/limits.ts";
 import { ASPECT_RATIOS, type AspectRatio } from "../types.ts";
 
 export class UsageError extends Error {}
@@ -52,8 +53,8 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-/** Upper bound on a whole stitched video, as in the product: clips strung together up to 60 s. */
-export const MAX_SECONDS = 60;
+/** Upper bound on a clip, as in the product (SORA_MAX_CLIP_SECONDS, default 60). */
+export const MAX_SECONDS = PARAM_LIMITS.seconds.max;
 
 function number(name: string, raw: string | undefined, min: number, max: number, integer = false): number | undefined {
   if (raw === undefined) return undefined;

@@ -1,13 +1,15 @@
 // Every limit a job must respect, in one place: the job schema enforces them, and `commands/` imports the same
 // constants to describe options (min/max in slash-command definitions) and to word refusals. Change a number here and
-// both sides move together.
+// both sides move together. What an operator may change comes from the environment (engine/config/limits.ts).
+import { MAX_CLIP_SECONDS, RATE_SERVER_MAX, RATE_SERVER_WINDOW_S, RATE_USER_MAX, RATE_USER_WINDOW_S } from "../config/limits.ts";
+import { readSetting } from "../config/settings.ts";
 
 /** Numeric job parameters: inclusive ranges. */
 export const PARAM_LIMITS = {
   steps: { min: 1, max: 100 },
   guidance: { min: 0, max: 20 },
-  /** Requested clip length. The engine may round to whole frames at its fps. */
-  seconds: { min: 0.5, max: 60 },
+  /** Requested clip length (SORA_MAX_CLIP_SECONDS, default 60). The engine may round to whole frames at its fps. */
+  seconds: { min: 0.5, max: readSetting(MAX_CLIP_SECONDS) },
   /** Remix (SDEdit) strength: 0 would return the parent unchanged, so it is excluded. */
   strength: { min: 0.01, max: 1 },
   /** Seeds are unsigned 32-bit, as the pipeline takes them. */
@@ -41,13 +43,17 @@ export interface RateLimits {
 }
 
 /**
- * Defaults for a shared GPU running clips of tens of seconds each: ten clips per person per ten minutes keeps one
- * person from filling an hour of queue; a server gets ten people's worth.
+ * The operator's limits (SORA_RATE_*). Defaults for a shared GPU running clips of tens of seconds each: ten clips per
+ * person per ten minutes keeps one person from filling an hour of queue; a server gets ten people's worth.
  */
-export const DEFAULT_RATE_LIMITS: RateLimits = {
-  user: { max: 10, windowSeconds: 600 },
-  server: { max: 100, windowSeconds: 600 },
-};
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimits {
+  return {
+    user: { max: readSetting(RATE_USER_MAX, env), windowSeconds: readSetting(RATE_USER_WINDOW_S, env) },
+    server: { max: readSetting(RATE_SERVER_MAX, env), windowSeconds: readSetting(RATE_SERVER_WINDOW_S, env) },
+  };
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = rateLimitsFromEnv({});
 
 /** How long finished jobs stay in Redis (seconds); `status()` and duplicate-event answers rely on them until then. */
 export const RETENTION = {

@@ -6,7 +6,7 @@ import { connectRedis } from "./connection.ts";
 import { mayManage, type Actor } from "./identity.ts";
 import { JobValidationError, NotAllowed, parseFailureReason, RateLimited, CANCELLED_REASON } from "./errors.ts";
 import { jobIdForEvent, ownKeys, queuePrefix, userKey } from "./keys.ts";
-import { DEFAULT_RATE_LIMITS, RETENTION, type RateLimits } from "./limits.ts";
+import { rateLimitsFromEnv, RETENTION, type RateLimits } from "./limits.ts";
 import { asClipJobResult, asJobProgress, type JobProgress } from "./progress.ts";
 import { openQueue, type ClipQueue } from "./queue.ts";
 import { validateJob, type ClipJob, type Platform } from "./schema.ts";
@@ -94,7 +94,7 @@ export class Producer {
     this.ownsRedis = !opts.redis;
     this.redis = opts.redis ?? connectRedis();
     this.keys = ownKeys(this.prefix);
-    this.limits = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
+    this.limits = opts.rateLimits ?? rateLimitsFromEnv();
     this.queue = openQueue(this.redis, this.prefix);
     // Without a listener, an 'error' event would throw and end the process on the first Redis hiccup.
     const onError = opts.onError ?? warnOnChange();

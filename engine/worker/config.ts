@@ -1,3 +1,5 @@
+import { readSetting, setting } from "../config/settings.ts";
+
 // Worker tuning from the environment, read once at start. Every value has a default that suits one GPU (or CPU) host;
 // tests shorten the lock and stalled intervals so crash recovery takes seconds instead of a minute.
 
@@ -21,21 +23,20 @@ export interface WorkerTuning {
   previewEvery: number;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
-  return n;
-}
+const CONCURRENCY = setting({ name: "SORA_WORKER_CONCURRENCY", default: 1, min: 1, about: "jobs one engine worker renders at once" });
+const LOCK_MS = setting({ name: "SORA_WORKER_LOCK_MS", default: 30_000, min: 100, about: "a running job's lock without renewal, in ms (a crashed worker's job is retaken after it)" });
+const STALLED_MS = setting({ name: "SORA_WORKER_STALLED_MS", default: 30_000, min: 100, about: "time between stalled-job checks, in ms" });
+const MAX_STALLED = setting({ name: "SORA_WORKER_MAX_STALLED", default: 2, min: 0, about: "worker crashes one job may survive before it fails" });
+const GRACE_MS = setting({ name: "SORA_WORKER_GRACE_MS", default: 30_000, min: 0, about: "on shutdown, how long running jobs may finish before they go back to the queue, in ms" });
+const PREVIEW_EVERY = setting({ name: "SORA_PREVIEW_EVERY", default: 5, min: 0, about: "a progress preview every this many denoise steps (0: none)" });
 
 export function workerTuning(env: NodeJS.ProcessEnv = process.env): WorkerTuning {
   return {
-    concurrency: int(env, "SORA_WORKER_CONCURRENCY", 1, 1),
-    lockMs: int(env, "SORA_WORKER_LOCK_MS", 30_000, 100),
-    stalledMs: int(env, "SORA_WORKER_STALLED_MS", 30_000, 100),
-    maxStalled: int(env, "SORA_WORKER_MAX_STALLED", 2, 0),
-    graceMs: int(env, "SORA_WORKER_GRACE_MS", 30_000, 0),
-    previewEvery: int(env, "SORA_PREVIEW_EVERY", 5, 0),
+    concurrency: readSetting(CONCURRENCY, env),
+    lockMs: readSetting(LOCK_MS, env),
+    stalledMs: readSetting(STALLED_MS, env),
+    maxStalled: readSetting(MAX_STALLED, env),
+    graceMs: readSetting(GRACE_MS, env),
+    previewEvery: readSetting(PREVIEW_EVERY, env),
   };
 }

@@ -2,12 +2,16 @@
 // REDIS_URL / SORA_QUEUE_PREFIX, model from SORA_MODEL / SORA_DEVICE / SORA_THREADS / SORA_PRECISION, tuning from SORA_WORKER_*
 // (config.ts). SIGTERM or SIGINT: finish the running jobs (or give them back after SORA_WORKER_GRACE_MS), then exit;
 // a second signal exits at once (the jobs' locks then expire and another worker takes them).
+import { checkSettings, SettingError } from "../config/settings.ts";
 import { openStore } from "../store/index.ts";
-import { startEngineWorker } from "./index.ts";
+import { startEngineWorker, workerTuning } from "./index.ts";
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} [engine] ${line}\n`);
 
 async function main(): Promise<void> {
+  workerTuning(); // declares the worker's settings, so the check below covers them too
+  const bad = checkSettings(process.env);
+  if (bad.length) throw new SettingError(bad.join("\n"));
   const store = openStore(process.env);
   const worker = await startEngineWorker({ store, log });
 
@@ -35,6 +39,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  log(`cannot start: ${err.stack ?? err.message}`);
+  log(`cannot start: ${err instanceof SettingError ? err.message : (err.stack ?? err.message)}`);
   process.exit(1);
 });

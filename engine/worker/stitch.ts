@@ -7,12 +7,13 @@ import { nearestAspect } from "../pipeline/request.ts";
 import type { ClipRecord, ClipStore } from "../store/index.ts";
 import type { Clip } from "../types.ts";
 import { concatClips, decodeToFrames, type Provenance } from "../video/index.ts";
+import { PARAM_LIMITS } from "../queue/limits.ts";
 import { BadJob } from "./failures.ts";
 import { blobToFile } from "./media.ts";
 import { timeline } from "./timeline.ts";
 
-/** The product's limit on a stitched video, as on a single clip. */
-export const MAX_STITCH_SECONDS = 60;
+/** The product's limit on a stitched video, as on a single clip (SORA_MAX_CLIP_SECONDS). */
+export const MAX_STITCH_SECONDS = PARAM_LIMITS.seconds.max;
 
 export interface Stitched {
   /** The MP4, written in the job's folder. */
