@@ -11,7 +11,9 @@ import { t } from "../core/i18n.ts";
 import type { Attachment } from "../core/replies.ts";
 import { PlaygroundContext, type PlaygroundDeps } from "./context.ts";
 import { parseInput } from "./input.ts";
-import { SESSION_ID, type PageMessage, type Session, type Sessions } from "./sessions.ts";
+import type { Readable } from "node:stream";
+import type { SessionIds } from "./session-ids.ts";
+import type { PageMessage, Session, Sessions } from "./sessions.ts";
 
 export type Body = Record<string, unknown>;
 
@@ -31,10 +33,22 @@ export class PlaygroundApi {
   constructor(
     private readonly deps: PlaygroundDeps,
     private readonly sessions: Sessions,
+    private readonly ids: SessionIds,
   ) {}
 
+  /** A new session id, issued here (session-ids.ts): the page asks for one when it has none the server accepts. */
+  newSession(): string {
+    return this.ids.issue();
+  }
+
+  /** The id, when this deployment issued it. */
+  sessionId(id: unknown): string | undefined {
+    return this.ids.valid(id) ? id : undefined;
+  }
+
   session(id: unknown): Session | undefined {
-    return typeof id === "string" && SESSION_ID.test(id) ? this.sessions.get(id) : undefined;
+    const valid = this.sessionId(id);
+    return valid ? this.sessions.get(valid) : undefined;
   }
 
   /** The composer: `/sora …`, `/queue`, plain text (Slack-style), optionally with an image for /sora. */
@@ -42,7 +56,7 @@ export class PlaygroundApi {
     const session = this.session(b.session);
     if (!session) return bad();
     const text = typedText(b.text);
-    const image = this.attachment(b.attachments);
+    const image = this.attachment(b.attachments, session);
     const asked = session.post({ author: "user", kind: "text", text, ...(image ? { image: image.url } : {}) });
     const ctx = new PlaygroundContext(this.deps, session, { locale: b.locale, eventId: b.eventId, messageId: asked.id });
     try {
@@ -63,7 +77,7 @@ export class PlaygroundApi {
     const replyTo = str(b.replyTo, 200);
     if (!session || !replyTo) return bad();
     const text = typedText(b.text);
-    const image = this.attachment(b.attachments);
+    const image = this.attachment(b.attachments, session);
     const asked = session.post({ author: "user", kind: "text", text, replyTo, ...(image ? { image: image.url } : {}) });
     const ctx = new PlaygroundContext(this.deps, session, { locale: b.locale, eventId: b.eventId, messageId: asked.id });
     const taken = await handleReply(ctx, { text, attachments: image ? [image] : [], replyToMessageId: replyTo });
@@ -108,31 +122,35 @@ export class PlaygroundApi {
     return done(ctx, []);
   }
 
-  /** An image for a later message. Refusals are shown in the thread like any other error. */
-  upload(sessionId: unknown, locale: unknown, data: Buffer | "too-large", name: string): ApiResult {
+  /** An image for a later message, streamed to disk. Refusals are shown in the thread like any other error. */
+  async upload(sessionId: unknown, locale: unknown, body: Readable, declared: number | undefined, name: string): Promise<ApiResult> {
     const session = this.session(sessionId);
-    if (!session) return bad();
+    if (!session) {
+      body.resume();
+      return bad();
+    }
     const lng = typeof locale === "string" ? locale : undefined;
     try {
-      if (data === "too-large") throw new UserError("errors.imageTooLarge", { max: `${Math.floor(this.deps.uploads.maxBytes / (1024 * 1024))} MiB` });
-      return { status: 200, body: { attachment: this.deps.uploads.add(data, name) } };
+      return { status: 200, body: { attachment: await this.deps.uploads.receive(session.id, body, declared, name) } };
     } catch (err) {
       if (!isUserError(err)) throw err;
       const text = t(lng, err.key, err.params);
       session.post({ author: "bot", kind: "text", key: err.key, text, error: true, ephemeral: true });
-      return { status: data === "too-large" ? 413 : 415, body: { error: { key: err.key, text } } };
+      const tooMuch = ["errors.imageTooLarge", "playground.uploadQuota", "playground.uploadsFull"].includes(err.key);
+      const status = tooMuch ? 413 : 415;
+      return { status, body: { error: { key: err.key, text } } };
     }
   }
 
   /** Only our own uploads count as attachments (the "file host" check every adapter makes). */
-  private attachment(v: unknown): Attachment | undefined {
+  private attachment(v: unknown, session: Session): Attachment | undefined {
     const first = Array.isArray(v) ? v[0] : undefined;
     const url = typeof first === "object" && first !== null ? str((first as Body).url, 200) : "";
     if (!url) return undefined;
-    const up = this.deps.uploads.get(url);
+    const up = this.deps.uploads.get(url, session.id);
     // An expired upload still goes through as an image, so importImage answers with its "upload expired" message
     // rather than the reply resolver calling it "not an image".
-    return { url, name: up?.name ?? "image", contentType: up?.contentType ?? "image/png", size: up?.data.length };
+    return { url, name: up?.name ?? "image", contentType: up?.contentType ?? "image/png", size: up?.bytes };
   }
 }
 

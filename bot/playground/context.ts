@@ -21,9 +21,11 @@ export interface PlaygroundDeps {
   log: (line: string) => void;
   jobs: PlaygroundJobs;
   uploads: Uploads;
-  /** Per-server /defaults. The playground has no server, so it never applies them; it is here for parity. */
+  /** Per-server /defaults; the playground is one "server" whose visitors manage nothing, so none are ever set. */
   defaults?: ServerDefaults;
 }
+
+export const PLAYGROUND_SERVER = "playground";
 
 /** Client event ids make a double-submitted form one job (the queue deduplicates by event id). */
 const EVENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -40,6 +42,11 @@ export class PlaygroundContext implements CommandContext {
   readonly model: string;
   readonly log: (line: string) => void;
   readonly defaults?: ServerDefaults;
+  /**
+   * The whole playground is one server: its jobs share the per-server rate limit (SORA_RATE_SERVER_*), so opening
+   * new sessions cannot multiply what one visitor may queue.
+   */
+  readonly server = { id: PLAYGROUND_SERVER };
   /** What this request answered, for the HTTP response (tests read it; the page gets everything over SSE). */
   readonly answered: PageMessage[] = [];
   readonly replies: Reply[] = [];
@@ -65,7 +72,7 @@ export class PlaygroundContext implements CommandContext {
 
   async reply(r: Reply): Promise<void> {
     this.replies.push(r);
-    const error = /^(errors|queue)\./.test(r.key) || r.key === "playground.unknownCommand" || r.key === "playground.uploadExpired";
+    const error = /^(errors|queue)\./.test(r.key) || /^playground\.(unknownCommand|upload)/.test(r.key);
     this.answered.push(this.session.post({
       author: "bot", kind: "text", text: r.text, key: r.key, error, ephemeral: r.ephemeral, replyTo: this.where.messageId,
     }));
@@ -84,6 +91,6 @@ export class PlaygroundContext implements CommandContext {
   }
 
   importImage(attachment: Attachment): Promise<string> {
-    return this.deps.uploads.importImage(this.deps.store, attachment);
+    return this.deps.uploads.importImage(this.deps.store, attachment, this.session.id);
   }
 }

@@ -1,28 +1,32 @@
-// The playground's HTTP server: the page and its two static files, the API the page calls, the SSE stream, clip
-// blobs for <video>, and the operator's /health and /metrics. node:http alone: a dozen routes need no framework.
+// The playground's routes on the process's HTTP server (bot/http): the page and its two static files, the API the
+// page calls, the SSE stream, clip blobs for <video>, uploads, and /metrics. startPlayground gives it a server of its
+// own (tests, tools); the product mounts it on the shared one (bot/start/app.ts).
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Redis } from "ioredis";
 import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { Producer } from "../../engine/queue/producer.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { loadBlocklist, type Blocklist } from "../core/moderation.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
+import type { AdapterHealth } from "../http/health.ts";
+import { mountHealth } from "../http/ops.ts";
+import { contentType, readJson, sendBytes, sendJson, sendText } from "../http/respond.ts";
+import { HttpServer } from "../http/server.ts";
+import { accessGate } from "./access.ts";
 import { PlaygroundApi, type ApiResult } from "./api.ts";
-import { checkHealth } from "./health.ts";
-import { BodyTooLarge, contentType, readBody, readJson, sendBytes, sendJson, sendText } from "./http.ts";
 import { PlaygroundJobs } from "./jobs.ts";
 import { createMetrics, type PlaygroundMetrics } from "./metrics.ts";
+import { SessionIds } from "./session-ids.ts";
 import { Sessions } from "./sessions.ts";
 import { pageStrings } from "./strings.ts";
-import { Uploads } from "./uploads.ts";
+import { uploadLimitsFromEnv, Uploads, type UploadLimits } from "./uploads.ts";
 
 export interface PlaygroundOptions {
   producer: Producer;
   events: ClipEvents;
   store: ClipStore;
-  /** A client for health pings (shared; the playground does not close it). */
+  /** A client for health pings and the session secret (shared; the playground does not close it). */
   redis: Redis;
   redisUrl: string;
   /** The model the workers serve, for /info, /health and the page header. */
@@ -34,19 +38,27 @@ export interface PlaygroundOptions {
   host?: string;
   log?: (line: string) => void;
   maxImageBytes?: number;
+  /** Upload quotas; default from PLAYGROUND_UPLOAD_* (uploads.ts). */
+  uploadLimits?: Partial<UploadLimits>;
   editIntervalMs?: number;
   /** Per-server /defaults, shared with the chat adapters. */
   defaults?: ServerDefaults;
+  /** PLAYGROUND_TOKEN: when set, every playground route wants it (access.ts). */
+  token?: string;
   /** Slack in HTTP mode: Bolt's handler for POST /slack/events (it reads the raw body itself to check signatures). */
   slackHttpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
-export interface Playground {
-  readonly url: string;
-  readonly port: number;
+export interface PlaygroundRoutes {
   readonly sessions: Sessions;
   readonly metrics: PlaygroundMetrics;
+  readonly uploads: Uploads;
   close(): Promise<void>;
+}
+
+export interface Playground extends PlaygroundRoutes {
+  readonly url: string;
+  readonly port: number;
 }
 
 const PAGE_DIR = new URL("./page/", import.meta.url);
@@ -58,11 +70,12 @@ const STATIC: Record<string, { data: Buffer; type: string }> = Object.fromEntrie
 /** Clips and their previews may be shown; uploaded conditioning frames stay private to the job. */
 const PUBLIC_BLOBS = /^(clips|previews)\//;
 
-export async function startPlayground(o: PlaygroundOptions): Promise<Playground> {
+/** The playground's routes on `http`. */
+export async function mountPlayground(http: HttpServer, o: PlaygroundOptions): Promise<PlaygroundRoutes> {
   const log = o.log ?? ((line: string) => console.log(line));
-  const startedAt = Date.now();
   const sessions = new Sessions();
-  const uploads = new Uploads(o.maxImageBytes);
+  const ids = await SessionIds.open(o.redis, `${o.producer.prefix}:playground:secret`);
+  const uploads = await Uploads.open({ ...uploadLimitsFromEnv(o.maxImageBytes), ...o.uploadLimits });
   const jobs = new PlaygroundJobs({
     sessions, store: o.store, events: o.events, log, editIntervalMs: o.editIntervalMs, status: (jobId) => o.producer.status(jobId),
   });
@@ -72,63 +85,56 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
       producer: o.producer, store: o.store, blocklist: o.blocklist ?? loadBlocklist(), model: o.model, log, jobs, uploads,
       ...(o.defaults ? { defaults: o.defaults } : {}),
     },
-    sessions,
+    sessions, ids,
   );
+  const gate = accessGate(o.token);
+  const gated = (fn: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void) =>
+    (req: IncomingMessage, res: ServerResponse, url: URL) => (gate.check(req, res, url) ? fn(req, res, url) : undefined);
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://playground");
-    const path = url.pathname;
+  http.mount(["GET", "HEAD"], "/metrics", async (_req, res) => sendText(res, 200, await metrics.registry.metrics(), metrics.registry.contentType));
+  for (const path of Object.keys(STATIC)) {
+    http.mount(["GET", "HEAD"], path, gated((req, res) => {
+      const file = STATIC[path]!;
+      // The page loads only its own script, style, clips and uploads: an injected tag could do nothing.
+      res.setHeader("content-security-policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self'; object-src 'none'; base-uri 'none'");
+      sendBytes(req, res, file.data, file.type, "no-cache");
+    }));
+  }
+  http.mount(["GET"], "/api/strings", gated((_req, res, url) => sendJson(res, 200, pageStrings(url.searchParams.get("locale") ?? undefined, o.model))));
+  http.mount(["GET"], "/api/events", gated((_req, res, url) => {
+    const session = api.session(url.searchParams.get("session"));
+    if (!session) return sendJson(res, 400, { error: { key: "playground.badRequest" } });
+    session.attach(res);
+  }));
+  http.mount(["GET", "HEAD"], "/blobs/", gated((req, res, url) => blob(req, res, url.pathname.slice("/blobs/".length))));
+  http.mount(["GET", "HEAD"], "/uploads/", gated(async (req, res, url) => {
+    // Only for the session that sent it: the page names its session in the query.
+    const up = uploads.get(url.pathname, api.sessionId(url.searchParams.get("session")));
+    const data = up && (await uploads.read(up).catch(() => undefined));
+    return data ? sendBytes(req, res, data, up.contentType, "private, max-age=1800") : sendText(res, 404, "not found");
+  }));
+  // The page's session: the one it holds when this deployment issued it, else a new one.
+  http.mount(["POST"], "/api/session", gated(async (req, res) => {
+    const held = (await readJson(req).catch(() => undefined))?.session;
+    sendJson(res, 200, { session: api.sessionId(held) ?? api.newSession() });
+  }));
+  http.mount(["POST"], "/api/upload", gated(async (req, res, url) => {
     const q = url.searchParams;
-    if (req.method === "POST" && path === "/slack/events" && o.slackHttpHandler) return o.slackHttpHandler(req, res);
-    if (req.method === "GET" || req.method === "HEAD") {
-      const file = STATIC[path];
-      if (file) {
-        // The page loads only its own script, style, clips and uploads: an injected tag could do nothing.
-        res.setHeader("content-security-policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self'; object-src 'none'; base-uri 'none'");
-        return sendBytes(req, res, file.data, file.type, "no-cache");
-      }
-      if (path === "/health") {
-        const h = await checkHealth({ redis: o.redis, redisUrl: o.redisUrl, queue: o.producer.queue, model: o.model, startedAt });
-        return sendJson(res, h.status === "down" ? 503 : 200, h);
-      }
-      if (path === "/metrics") return sendText(res, 200, await metrics.registry.metrics(), metrics.registry.contentType);
-      if (path === "/api/strings") return sendJson(res, 200, pageStrings(q.get("locale") ?? undefined, o.model));
-      if (path === "/api/events") {
-        const session = api.session(q.get("session"));
-        if (!session) return sendJson(res, 400, { error: { key: "playground.badRequest" } });
-        return session.attach(res);
-      }
-      if (path.startsWith("/blobs/")) return blob(req, res, path.slice("/blobs/".length));
-      if (path.startsWith("/uploads/")) {
-        const up = uploads.get(path);
-        return up ? sendBytes(req, res, up.data, up.contentType, "private, max-age=1800") : sendText(res, 404, "not found");
-      }
-      return sendText(res, 404, "not found");
-    }
-    if (req.method === "POST") {
-      if (path === "/api/upload") {
-        let data: Buffer | "too-large";
-        try {
-          data = await readBody(req, uploads.maxBytes);
-        } catch (err) {
-          if (!(err instanceof BodyTooLarge)) throw err;
-          data = "too-large";
-        }
-        return reply(res, api.upload(q.get("session"), q.get("locale"), data, q.get("name") ?? ""));
-      }
-      const handlers: Record<string, ((b: Record<string, unknown>) => Promise<ApiResult>) | undefined> = {
-        "/api/message": (b) => api.message(b),
-        "/api/reply": (b) => api.reply(b),
-        "/api/button": (b) => api.button(b),
-        "/api/remix": (b) => api.remix(b),
-      };
-      const handler = handlers[path];
-      if (!handler) return sendText(res, 404, "not found");
+    const declared = Number(req.headers["content-length"] ?? NaN);
+    reply(res, await api.upload(q.get("session"), q.get("locale"), req, Number.isFinite(declared) ? declared : undefined, q.get("name") ?? ""));
+  }));
+  const handlers: Record<string, (b: Record<string, unknown>) => Promise<ApiResult>> = {
+    "/api/message": (b) => api.message(b),
+    "/api/reply": (b) => api.reply(b),
+    "/api/button": (b) => api.button(b),
+    "/api/remix": (b) => api.remix(b),
+  };
+  for (const [path, handler] of Object.entries(handlers)) {
+    http.mount(["POST"], path, gated(async (req, res) => {
       const body = await readJson(req).catch(() => undefined);
       if (!body) return sendJson(res, 400, { error: { key: "playground.badRequest" } });
-      return reply(res, await handler(body));
-    }
-    res.writeHead(405, { allow: "GET, HEAD, POST" }).end();
+      reply(res, await handler(body));
+    }));
   }
 
   async function blob(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
@@ -150,30 +156,31 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
     sendBytes(req, res, data, contentType(key), "private, max-age=86400, immutable");
   }
 
-  const server: Server = createServer((req, res) => {
-    route(req, res).catch((err) => {
-      log(`playground: ${req.method} ${req.url}: ${(err as Error)?.stack ?? err}`);
-      if (!res.headersSent) sendJson(res, 500, { error: { key: "errors.internal" } });
-      else res.end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(o.port ?? 8080, o.host ?? "127.0.0.1", () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address === "0.0.0.0" ? "127.0.0.1" : addr.address;
-  const url = `http://${shownHost}:${addr.port}/`;
-
   return {
-    url, port: addr.port, sessions, metrics,
+    sessions, metrics, uploads,
     async close() {
       jobs.close();
       sessions.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Idle keep-alive connections would hold close() open for seconds.
-      server.closeAllConnections();
-      await closed;
+      await uploads.close();
+    },
+  };
+}
+
+/** The playground on an HTTP server of its own, with /health (and Slack's route when given). */
+export async function startPlayground(o: PlaygroundOptions & { adapters?: () => Record<string, AdapterHealth> }): Promise<Playground> {
+  const http = new HttpServer(o.log);
+  mountHealth(http, { redis: o.redis, redisUrl: o.redisUrl, queue: o.producer.queue, model: o.model, adapters: o.adapters });
+  if (o.slackHttpHandler) {
+    const slack = o.slackHttpHandler;
+    http.mount(["POST"], "/slack/events", (req, res) => slack(req, res));
+  }
+  const routes = await mountPlayground(http, o);
+  await http.listen(o.port ?? 8080, o.host ?? "127.0.0.1");
+  return {
+    ...routes, url: http.url, port: http.port,
+    async close() {
+      await routes.close();
+      await http.close();
     },
   };
 }

@@ -45,8 +45,6 @@ export interface PageMessage {
   jobId?: string;
 }
 
-/** Session ids come from the browser (localStorage) and become user and thread ids: keep them plain. */
-export const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const MAX_MESSAGES = 300;
 const MAX_SESSIONS = 1000;
 

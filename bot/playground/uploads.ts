@@ -1,68 +1,164 @@
 // The playground's file host. The page uploads an image first (POST /api/upload) and then names it as an attachment,
-// like a chat platform's CDN URL. importImage only takes attachments from here, checks the size and that the bytes
-// really are an image (a name or a browser-given type proves nothing), and stores them as a conditioning frame.
+// like a chat platform's CDN URL. Uploads are streamed to a private folder on disk as they arrive (a body is never
+// held in memory), refused past the size cap while streaming, bound to the session that sent them (no other session
+// can see or use one), counted against that session's and the server's quotas, and deleted once their time is up.
+// importImage then checks the bytes really are a picture of acceptable size and stores them as a conditioning frame.
 import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { readSetting } from "../../engine/config/settings.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { UserError } from "../core/errors.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, type Attachment } from "../core/replies.ts";
-import { checkPicture, IMAGE_TYPES, mib, sniffImage as sniffBytes } from "../core/remote-image.ts";
+import { checkPicture, IMAGE_TYPES, mib } from "../core/remote-image.ts";
+import { UPLOAD_SESSION_MIB, UPLOAD_TOTAL_MIB, UPLOAD_TTL_MINUTES } from "./settings.ts";
 
 interface Upload {
-  data: Buffer;
+  id: string;
+  session: string;
+  file: string;
+  bytes: number;
   name: string;
   contentType: string;
   at: number;
 }
 
-const URL_PREFIX = "/uploads/";
-/** Long enough to type a prompt after attaching; short enough that abandoned uploads do not pile up. */
-const TTL_MS = 30 * 60 * 1000;
-const MAX_UPLOADS = 200;
-
-/** The image format from the first bytes, or undefined when it is none we animate. */
-export function sniffImage(data: Buffer): { ext: string; type: string } | undefined {
-  const ext = sniffBytes(data);
-  return ext ? { ext, type: IMAGE_TYPES[ext] } : undefined;
+export interface UploadLimits {
+  /** One file. */
+  maxBytes: number;
+  /** Everything one session holds at once. */
+  sessionBytes: number;
+  /** Everything all sessions hold at once. */
+  totalBytes: number;
+  ttlMs: number;
 }
 
-export const maxImageLabel = mib;
+export function uploadLimitsFromEnv(maxBytes = DEFAULT_MAX_IMAGE_BYTES, env: NodeJS.ProcessEnv = process.env): UploadLimits {
+  return {
+    maxBytes,
+    sessionBytes: readSetting(UPLOAD_SESSION_MIB, env) * 1024 * 1024,
+    totalBytes: readSetting(UPLOAD_TOTAL_MIB, env) * 1024 * 1024,
+    ttlMs: readSetting(UPLOAD_TTL_MINUTES, env) * 60_000,
+  };
+}
+
+const URL_PREFIX = "/uploads/";
+const UPLOAD_ID = /^[0-9a-f-]{36}$/;
+
+class TooLarge extends Error {}
 
 export class Uploads {
   private readonly items = new Map<string, Upload>();
+  /** Bytes held or being received, per session and in total (a reservation is taken before a body is read). */
+  private readonly bySession = new Map<string, number>();
+  private total = 0;
+  private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly maxBytes = DEFAULT_MAX_IMAGE_BYTES) {}
+  private constructor(private readonly dir: string, readonly limits: UploadLimits, private readonly now: () => number) {
+    this.timer = setInterval(() => void this.prune(), Math.min(60_000, limits.ttlMs));
+    this.timer.unref();
+  }
 
-  /** Keep an uploaded image; throws the user's error for one that is too large or not an image. */
-  add(data: Buffer, name: string): Attachment {
-    if (data.length > this.maxBytes) throw new UserError("errors.imageTooLarge", { max: maxImageLabel(this.maxBytes) });
-    const ext = checkPicture(data);
-    const kind = { ext, type: IMAGE_TYPES[ext] };
-    this.prune();
+  static async open(limits: UploadLimits, now: () => number = Date.now): Promise<Uploads> {
+    return new Uploads(await mkdtemp(join(tmpdir(), "sora-playground-uploads-")), limits, now);
+  }
+
+  get maxBytes(): number {
+    return this.limits.maxBytes;
+  }
+
+  /** Bytes held now (tests, metrics). */
+  get heldBytes(): number {
+    return this.total;
+  }
+
+  /**
+   * Stream one upload to disk for `session`; throws the user's error for one that is too large, over a quota, or not
+   * a picture. `declared` is the request's content-length, when it gave one.
+   */
+  async receive(session: string, body: Readable, declared: number | undefined, name: string): Promise<Attachment> {
+    const max = this.limits.maxBytes;
+    if (declared !== undefined && declared > max) throw new UserError("errors.imageTooLarge", { max: mib(max) });
+    await this.prune();
+    // Reserve the most this body may be, so concurrent uploads cannot all pass the check and then overflow it.
+    const reserve = Math.min(max, declared ?? max);
+    if ((this.bySession.get(session) ?? 0) + reserve > this.limits.sessionBytes) {
+      throw new UserError("playground.uploadQuota", { max: mib(this.limits.sessionBytes) });
+    }
+    if (this.total + reserve > this.limits.totalBytes) throw new UserError("playground.uploadsFull");
+    this.hold(session, reserve);
     const id = randomUUID();
-    const safeName = name.replace(/[^\p{L}\p{N}._ -]/gu, "").slice(0, 100) || `image.${kind.ext}`;
-    this.items.set(id, { data, name: safeName, contentType: kind.type, at: Date.now() });
-    return { url: `${URL_PREFIX}${id}`, name: safeName, contentType: kind.type, size: data.length };
+    const file = join(this.dir, id);
+    let bytes = 0;
+    try {
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          bytes += chunk.length;
+          cb(bytes > max ? new TooLarge() : null, chunk);
+        },
+      });
+      await pipeline(body, counter, createWriteStream(file, { flags: "wx", mode: 0o600 }));
+      const ext = checkPicture(await readFile(file));
+      const safeName = name.replace(/[^\p{L}\p{N}._ -]/gu, "").slice(0, 100) || `image.${ext}`;
+      const up: Upload = { id, session, file, bytes, name: safeName, contentType: IMAGE_TYPES[ext], at: this.now() };
+      this.items.set(id, up);
+      this.hold(session, bytes - reserve);
+      return { url: `${URL_PREFIX}${id}`, name: up.name, contentType: up.contentType, size: bytes };
+    } catch (err) {
+      this.hold(session, -reserve);
+      body.resume();
+      await rm(file, { force: true });
+      if (err instanceof TooLarge) throw new UserError("errors.imageTooLarge", { max: mib(max) });
+      throw err;
+    }
   }
 
-  get(url: string): Upload | undefined {
+  /** The upload behind a page URL, only for the session that sent it. */
+  get(url: string, session: string | undefined): Upload | undefined {
     const id = url.startsWith(URL_PREFIX) ? url.slice(URL_PREFIX.length) : "";
-    return this.items.get(id);
+    const up = UPLOAD_ID.test(id) ? this.items.get(id) : undefined;
+    return up && up.session === session && this.now() - up.at <= this.limits.ttlMs ? up : undefined;
   }
 
-  /** CommandContext.importImage for the playground. */
-  async importImage(store: ClipStore, a: Attachment): Promise<string> {
+  read(up: Upload): Promise<Buffer> {
+    return readFile(up.file);
+  }
+
+  /** CommandContext.importImage for the playground: only the session's own, unexpired uploads. */
+  async importImage(store: ClipStore, a: Attachment, session: string): Promise<string> {
     if (!a.url.startsWith(URL_PREFIX)) throw new UserError("errors.notImage");
-    const up = this.get(a.url);
+    const up = this.get(a.url, session);
     if (!up) throw new UserError("playground.uploadExpired");
-    if (up.data.length > this.maxBytes) throw new UserError("errors.imageTooLarge", { max: maxImageLabel(this.maxBytes) });
-    const kind = sniffImage(up.data);
-    if (!kind) throw new UserError("errors.notImage");
-    return store.putBlob(up.data, kind.ext, "frame");
+    const data = await this.read(up).catch(() => undefined);
+    if (!data) throw new UserError("playground.uploadExpired");
+    return store.putBlob(data, checkPicture(data), "frame");
   }
 
-  private prune(): void {
-    const now = Date.now();
-    for (const [id, u] of this.items) if (now - u.at > TTL_MS) this.items.delete(id);
-    while (this.items.size >= MAX_UPLOADS) this.items.delete(this.items.keys().next().value!);
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.items.clear();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Unused uploads past their time are deleted from disk and from the quotas. */
+  private async prune(): Promise<void> {
+    const now = this.now();
+    for (const up of [...this.items.values()]) {
+      if (now - up.at <= this.limits.ttlMs) continue;
+      this.items.delete(up.id);
+      this.hold(up.session, -up.bytes);
+      await rm(up.file, { force: true });
+    }
+  }
+
+  private hold(session: string, delta: number): void {
+    const next = (this.bySession.get(session) ?? 0) + delta;
+    if (next > 0) this.bySession.set(session, next);
+    else this.bySession.delete(session);
+    this.total += delta;
   }
 }

@@ -10,8 +10,11 @@ import { t } from "../core/i18n.ts";
 import { loadBlocklist } from "../core/moderation.ts";
 import { DeliveryBook } from "../core/deliveries.ts";
 import { RedisServerDefaults } from "../core/server-defaults.ts";
-import { startPlayground } from "../playground/index.ts";
-import { startAdapters } from "./adapters.ts";
+import { mountHealth } from "../http/ops.ts";
+import { sendJson } from "../http/respond.ts";
+import { HttpServer } from "../http/server.ts";
+import { mountPlayground } from "../playground/server.ts";
+import { startAdapters, type Adapters } from "./adapters.ts";
 import { configuredModelName } from "./model.ts";
 import { ensureRedis } from "./redis.ts";
 
@@ -25,6 +28,8 @@ export interface AppOptions {
 export interface App {
   /** The playground's address; undefined in a Discord shard process other than shard 0's (see servesHttp). */
   url: string | undefined;
+  /** The chat platforms and where each stands (absent in a shard process without HTTP, before start-up ends). */
+  adapters?: Adapters;
   close(): Promise<void>;
 }
 
@@ -114,21 +119,39 @@ export async function startApp(o: AppOptions): Promise<App> {
     // adopted at once elsewhere.
     const deliveries = new DeliveryBook(client, { prefix: `${prefix}:delivery` });
     closers.push({ name: "deliveries", close: () => deliveries.stop({ release: true }) });
-    const adapters = await startAdapters({ env, locale, log, producer, events, store, blocklist, model, defaults, deliveries });
-    closers.push({ name: "adapters", close: () => adapters.close() });
+    // The HTTP server comes up before any platform login: the playground and /health answer while Discord or Slack
+    // connect, or cannot be reached (bot/start/adapters.ts retries them in the background).
+    let adapters: Adapters | undefined;
+    let http: HttpServer | undefined;
+    if (servesHttp(env)) {
+      const server = new HttpServer(log);
+      http = server;
+      mountHealth(server, { redis: client, redisUrl: redis.url, queue: producer.queue, model, adapters: () => adapters?.status() ?? {} });
+      server.mount(["POST"], "/slack/events", (req, res) => {
+        const handler = adapters?.slackHttpHandler();
+        if (handler) return handler(req, res);
+        req.resume();
+        sendJson(res, 503, { error: "slack is not connected yet" });
+      });
+      const token = env.PLAYGROUND_TOKEN?.trim() || undefined;
+      const routes = await mountPlayground(server, {
+        producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log, defaults, token,
+      });
+      closers.push({ name: "playground", close: () => routes.close() });
+      await server.listen(intEnv(env.PORT, 8080) ?? 8080, env.HOST?.trim() || undefined);
+      closers.push({ name: "http server", close: () => server.close() });
+      if (server.public && !token) log(t(locale, "startup.playgroundOpen", { url: server.url }));
+    }
+    const started = await startAdapters({ env, locale, log, producer, events, store, blocklist, model, defaults, deliveries });
+    adapters = started;
+    closers.push({ name: "adapters", close: () => started.close() });
 
-    if (!servesHttp(env)) {
+    if (!http) {
       log(t(locale, "startup.shardNoHttp", { shards: env.SHARDS ?? "" }));
       return { url: undefined, close };
     }
-    const playground = await startPlayground({
-      producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log, defaults,
-      ...(adapters.slackHttpHandler ? { slackHttpHandler: adapters.slackHttpHandler } : {}),
-      port: intEnv(env.PORT, 8080), host: env.HOST?.trim() || undefined,
-    });
-    closers.push({ name: "playground", close: () => playground.close() });
-    log(t(locale, adapters.running.length ? "startup.playground" : "startup.noTokens", { url: playground.url }));
-    return { url: playground.url, close };
+    log(t(locale, started.configured.length ? "startup.playground" : "startup.noTokens", { url: http.url }));
+    return { url: http.url, adapters: started, close };
   } catch (err) {
     await close();
     throw err;

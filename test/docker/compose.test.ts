@@ -324,13 +324,13 @@ function composeConfig(extraArgs: string[] = [], env: Record<string, string> = {
   return JSON.parse(r.stdout);
 }
 
-function ports(service: Json): { target: number; published: string }[] {
+function ports(service: Json): { target: number; published: string; host: string }[] {
   return (service.ports ?? []).map((p: Json) => {
     if (typeof p === "string") {
       const parts = p.split(":");
-      return { target: Number(parts.at(-1)), published: parts.at(-2) ?? "" };
+      return { target: Number(parts.at(-1)), published: parts.at(-2) ?? "", host: parts.length > 2 ? parts[0]! : "" };
     }
-    return { target: Number(p.target), published: String(p.published ?? "") };
+    return { target: Number(p.target), published: String(p.published ?? ""), host: String(p.host_ip ?? "") };
   });
 }
 
@@ -382,7 +382,8 @@ describe.skipIf(!compose.ok)(`docker compose config${skipReason}`, () => {
 
     // Bot: `npm run bot` on 8080.
     expect(command(s.bot)).toEqual(["npm", "run", "bot"]);
-    expect(ports(s.bot)).toContainEqual({ target: 8080, published: "8080" });
+    // The playground is published on loopback only unless the operator asks (and sets PLAYGROUND_TOKEN).
+    expect(ports(s.bot)).toContainEqual({ target: 8080, published: "8080", host: "127.0.0.1" });
     expect(dependsOn(s.bot).redis).toBe("service_healthy");
     expect(String(s.bot.environment.PORT)).toBe("8080");
   });
@@ -414,7 +415,7 @@ describe.skipIf(!compose.ok)(`docker compose config${skipReason}`, () => {
   it("scales engines, passes platform tokens through and can keep clip bytes in Redis", () => {
     const s = composeConfig([], { SORA_ENGINES: "3", SORA_PORT: "9090", DISCORD_TOKEN: "token-from-shell", SORA_STORE_BLOB_DIR: "" }).services;
     expect(Number(s.engine.deploy.replicas)).toBe(3);
-    expect(ports(s.bot)).toContainEqual({ target: 8080, published: "9090" });
+    expect(ports(s.bot)).toContainEqual({ target: 8080, published: "9090", host: "127.0.0.1" });
     expect(s.bot.environment.DISCORD_TOKEN).toBe("token-from-shell");
     expect(s.bot.environment.SORA_STORE_BLOB_DIR ?? "").toBe("");
   });

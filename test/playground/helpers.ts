@@ -12,6 +12,8 @@ import { FsClipStore } from "../../engine/store/index.ts";
 import { parseBlocklist } from "../../bot/core/moderation.ts";
 import { startPlayground, type Playground } from "../../bot/playground/index.ts";
 import type { PageMessage } from "../../bot/playground/sessions.ts";
+import type { UploadLimits } from "../../bot/playground/uploads.ts";
+import type { RateLimits } from "../../engine/queue/limits.ts";
 import { cleanup } from "../queue/helpers.ts";
 
 export interface TestPlayground {
@@ -25,19 +27,22 @@ export interface TestPlayground {
   close(): Promise<void>;
 }
 
-export async function startTestPlayground(opts: { maxImageBytes?: number } = {}): Promise<TestPlayground> {
+export async function startTestPlayground(opts: {
+  maxImageBytes?: number; uploadLimits?: Partial<UploadLimits>; token?: string; rateLimits?: RateLimits; host?: string;
+} = {}): Promise<TestPlayground> {
   const prefix = `sora-pgtest-${randomUUID().slice(0, 8)}`;
   const dir = await mkdtemp(join(tmpdir(), "sora-pg-"));
   const redis = connectRedis();
   const eventsRedis = connectRedis();
   const store = new FsClipStore(dir);
-  const producer = new Producer({ redis, prefix, store });
+  const producer = new Producer({ redis, prefix, store, ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}) });
   const events = new ClipEvents({ redis: eventsRedis, prefix });
   await events.ready();
   const logs: string[] = [];
   const pg = await startPlayground({
     producer, events, store, redis, redisUrl: redisUrl(), model: "test-model", port: 0, log: (l) => void logs.push(l),
     blocklist: parseBlocklist("nude\n", "test"), editIntervalMs: 20, maxImageBytes: opts.maxImageBytes,
+    uploadLimits: opts.uploadLimits, token: opts.token, host: opts.host,
   });
   return {
     pg, base: pg.url.replace(/\/$/, ""), prefix, redis, store, producer, logs,
@@ -116,6 +121,8 @@ export class SseReader {
   }
 }
 
-export function newSession(): string {
-  return `t-${randomUUID()}`;
+/** A session id as the page gets one: issued by the server. */
+export async function newSession(base: string): Promise<string> {
+  const res = await fetch(`${base}/api/session`, { method: "POST" });
+  return ((await res.json()) as { session: string }).session;
 }

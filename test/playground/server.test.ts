@@ -79,7 +79,7 @@ describe("playground page and operator endpoints", () => {
 
 describe("bad input", () => {
   it("answers an empty prompt, an unknown flag and an unknown command in the reader's language, queuing nothing", async () => {
-    const session = newSession();
+    const session = await newSession(tp.base);
     const empty = await api(tp.base, "/api/message", { session, locale: "fr", text: "/sora" });
     expect(empty.replies).toEqual([{ key: "errors.emptyPrompt", text: t("fr", "errors.emptyPrompt") }]);
     expect(empty.messages.at(-1)).toMatchObject({ author: "bot", error: true, ephemeral: true, text: t("fr", "errors.emptyPrompt") });
@@ -106,20 +106,31 @@ describe("bad input", () => {
     expect(c.waiting + c.prioritized + c.active + c.completed).toBe(0);
   });
 
-  it("refuses requests without a valid session", async () => {
+  it("refuses requests without a session the server issued", async () => {
     expect((await api(tp.base, "/api/message", { session: "../x", text: "/sora a ball" })).status).toBe(400);
+    // A session id chosen by the browser — a Discord user's public id, or one shaped like ours — is nobody's.
+    for (const chosen of ["123456789012345678", "t-0f4c1b52-7a9e-4c1e-9a55-d8e1f0a7b6c3", "A".repeat(44)]) {
+      expect((await api(tp.base, "/api/message", { session: chosen, text: "/sora a ball" })).status, chosen).toBe(400);
+    }
+    const issued = await newSession(tp.base);
+    expect(issued).toMatch(/^[A-Za-z0-9_-]{44}$/);
+    expect(await newSession(tp.base)).not.toBe(issued);
+    // The page keeps its session across reloads: a held, issued id comes back as it is.
+    const again = await fetch(`${tp.base}/api/session`, { method: "POST", body: JSON.stringify({ session: issued }) });
+    expect((await again.json()).session).toBe(issued);
     expect((await fetch(`${tp.base}/api/events?session=no`)).status).toBe(400);
     expect((await fetch(`${tp.base}/blobs/frames/x.png`)).status).toBe(404);
   });
 });
 
 describe("a job from prompt to posted clip", () => {
-  const session = newSession();
+  let session = "";
   let sse: SseReader;
   let clipMessageId = "";
   let clipId = "";
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    session = await newSession(tp.base);
     sse = new SseReader(`${tp.base}/api/events?session=${session}`);
   });
   afterAll(async () => {

@@ -61,8 +61,9 @@ describe("adapters", () => {
       producer: {} as never, events: { on: () => undefined, off: () => undefined } as never, store: {} as never,
       blocklist: parseBlocklist("", "x"), model: "m", deliveries: {} as never,
     });
-    expect(a.running).toEqual([]);
-    expect(a.slackHttpHandler).toBeUndefined();
+    expect(a.configured).toEqual([]);
+    expect(a.slackHttpHandler()).toBeUndefined();
+    expect(a.status()).toEqual({});
     await a.close();
   });
 });
@@ -95,6 +96,47 @@ describe("npm run bot (no worker)", () => {
       await app.close();
     }
     await expect(fetch(`${app.url}health`)).rejects.toThrow();
+  });
+
+  it("serves HTTP before any platform login; an unreachable platform is named in /health and retried", async () => {
+    dir = await mkdtemp(join(tmpdir(), "sora-app-"));
+    const lines: string[] = [];
+    const closedPort = await sparePort();
+    const t0 = Date.now();
+    const app = await startApp({
+      worker: false, log: (l) => void lines.push(l),
+      env: {
+        PORT: "0", SORA_QUEUE_PREFIX: prefix, SORA_STORE_DIR: dir, SORA_LOG_LOCALE: "en",
+        DISCORD_TOKEN: "x.y.z", DISCORD_API_BASE: `http://127.0.0.1:${closedPort}/api`,
+      },
+    });
+    try {
+      expect(Date.now() - t0, "start-up does not wait for Discord").toBeLessThan(10_000);
+      const page = await fetch(app.url!);
+      expect(page.status).toBe(200);
+      let h = await (await fetch(`${app.url}health`)).json();
+      for (let i = 0; i < 50 && !h.adapters.discord.error; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        h = await (await fetch(`${app.url}health`)).json();
+      }
+      expect(h).toMatchObject({ status: "degraded", adapters: { discord: { state: "connecting", error: expect.stringMatching(/ECONNREFUSED|fetch failed|connect/i) } } });
+      expect(lines.some((l) => /^discord: not connected .*trying again in 5 s$/.test(l))).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("warns once at start when the playground is reachable from other machines without PLAYGROUND_TOKEN", async () => {
+    dir = await mkdtemp(join(tmpdir(), "sora-app-"));
+    for (const [env, warned] of [[{ HOST: "0.0.0.0" }, true], [{ HOST: "0.0.0.0", PLAYGROUND_TOKEN: "t" }, false], [{}, false]] as const) {
+      const lines: string[] = [];
+      const app = await startApp({
+        worker: false, log: (l) => void lines.push(l),
+        env: { PORT: "0", SORA_QUEUE_PREFIX: prefix, SORA_STORE_DIR: dir, SORA_LOG_LOCALE: "en", ...env },
+      });
+      await app.close();
+      expect(lines.some((l) => l.includes("has no PLAYGROUND_TOKEN")), JSON.stringify(env)).toBe(warned);
+    }
   });
 
   it("in a Discord shard process other than shard 0's, no HTTP server is started (they would all want PORT)", async () => {

@@ -9,8 +9,8 @@ const textBox = $("#text");
 const langSelect = $("#lang");
 const statusEl = $("#status");
 
-const session = localStorage.getItem("sora.session") || newId();
-localStorage.setItem("sora.session", session);
+/** Issued by the server, which signs its ids: a stored one it no longer accepts comes back replaced. */
+let session = localStorage.getItem("sora.session") ?? "";
 let locale = localStorage.getItem("sora.locale") || navigator.language || "en";
 let strings = {};
 /** Messages by id, in thread order (Map keeps insertion order). */
@@ -24,6 +24,17 @@ function newId() {
 
 function s(key, params = {}) {
   return (strings[key] ?? key).replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => String(params[k] ?? ""));
+}
+
+async function openSession() {
+  const res = await fetch("/api/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ session }) });
+  session = (await res.json()).session;
+  localStorage.setItem("sora.session", session);
+}
+
+/** Uploads are only served to the session that sent them. */
+function uploadSrc(url) {
+  return url.startsWith("/uploads/") ? `${url}?session=${encodeURIComponent(session)}` : url;
 }
 
 async function post(path, body) {
@@ -175,7 +186,7 @@ function draw(m) {
     body = [el("pre", { class: "progress", text: m.text ?? "" }),
       m.preview ? el("img", { class: "preview", src: m.preview, alt: "" }) : null, buttonsRow(m)];
   }
-  else body = [el("p", { class: "text", text: m.text ?? "" }), m.image ? el("img", { class: "upload", src: m.image, alt: "" }) : null];
+  else body = [el("p", { class: "text", text: m.text ?? "" }), m.image ? el("img", { class: "upload", src: uploadSrc(m.image), alt: "" }) : null];
   const node = el("article", { class: `msg ${m.author} kind-${m.kind}${m.error ? " error" : ""}${m.ephemeral ? " ephemeral" : ""}` },
     // Initials, not emoji: a server without an emoji font (headless Chromium on Debian) would draw empty boxes.
     el("div", { class: "avatar", text: [...(m.author === "bot" ? s("bot") : s("you"))][0] ?? "" }),
@@ -223,7 +234,7 @@ function showAttached() {
   const box = $("#attached");
   box.hidden = !composerImage;
   if (!composerImage) return;
-  $("img", box).src = composerImage.url;
+  $("img", box).src = uploadSrc(composerImage.url);
   $(".name", box).textContent = s("imageAttached", { name: composerImage.name });
 }
 
@@ -251,6 +262,7 @@ composer.addEventListener("submit", async (ev) => {
   await post("/api/message", { text, attachments });
 });
 
+await openSession();
 await loadStrings(locale);
 connect();
 textBox.focus();
