@@ -26,7 +26,7 @@ export function fromQueueError(err: unknown): UserError | undefined {
   if (e.name === "RateLimited" && typeof e.retryAfterSeconds === "number") {
     return new UserError(e.userMessageKey ?? "queue.rateLimited.user", { retry: { seconds: e.retryAfterSeconds } });
   }
-  if ((e.name === "NotAllowed" || e.name === "JobValidationError") && typeof e.userMessageKey === "string") {
+  if (["NotAllowed", "JobValidationError", "QueueUnavailable"].includes(e.name) && typeof e.userMessageKey === "string") {
     return new UserError(e.userMessageKey);
   }
   // The store refuses an id or key that could never name anything it holds (engine/store/naming.ts).

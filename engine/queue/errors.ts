@@ -35,6 +35,15 @@ export class RateLimited extends Error {
   }
 }
 
+/**
+ * Redis is unreachable (down, restarting, or not answering within the deadline): the request was not queued. The
+ * producer says so at once rather than leave the person waiting for a queue that may not come back soon.
+ */
+export class QueueUnavailable extends Error {
+  override name = "QueueUnavailable";
+  readonly userMessageKey = "queue.unavailable";
+}
+
 /** Someone tried to cancel (or delete) what is not theirs, without the manager flag. */
 export class NotAllowed extends Error {
   override name = "NotAllowed";

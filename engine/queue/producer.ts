@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import { admit, unadmit, type AdmitKeys } from "./admit.ts";
 import { connectRedis } from "./connection.ts";
 import { mayManage, type Actor } from "./identity.ts";
-import { JobValidationError, NotAllowed, parseFailureReason, RateLimited, CANCELLED_REASON } from "./errors.ts";
+import { JobValidationError, NotAllowed, parseFailureReason, QueueUnavailable, RateLimited, CANCELLED_REASON } from "./errors.ts";
 import { jobIdForEvent, ownKeys, queuePrefix, userKey } from "./keys.ts";
 import { rateLimitsFromEnv, RETENTION, type RateLimits } from "./limits.ts";
 import { asClipJobResult, asJobProgress, type JobProgress } from "./progress.ts";
@@ -31,10 +31,14 @@ export interface ProducerOptions {
   /** Run time assumed before any is recorded. */
   defaultRunMs?: number;
   /**
-   * Connection errors (Redis down or restarting). Commands are not lost meanwhile: they wait and run on reconnect.
-   * Default: a warning on stderr each time the message changes.
+   * Connection errors (Redis down or restarting). Default: a warning on stderr each time the message changes.
    */
   onError?: (err: Error) => void;
+  /**
+   * Longest a request may wait for Redis, in ms (default 5000). While Redis is disconnected every request fails at
+   * once with QueueUnavailable; a connected Redis that does not answer in time fails it too. Nobody is left waiting.
+   */
+  deadlineMs?: number;
 }
 
 export interface EnqueueResult {
@@ -108,6 +112,10 @@ export class Producer {
    */
   async enqueue(input: unknown): Promise<EnqueueResult> {
     const job = validateJob(input);
+    return this.withDeadline(() => this.admitAndAdd(job));
+  }
+
+  private async admitAndAdd(job: ClipJob): Promise<EnqueueResult> {
     const jobId = jobIdForEvent(job.origin.platform, job.eventId);
     const admitKeys = this.admitKeys(job, jobId);
 
@@ -143,7 +151,11 @@ export class Producer {
    * Cancel a job. Only its owner (same platform and user id) may, or a manager of the server it came from (the
    * adapter checks the platform permission and says so in `by.manager`). Throws NotAllowed otherwise.
    */
-  async cancel(jobId: string, by: Actor): Promise<CancelOutcome> {
+  cancel(jobId: string, by: Actor): Promise<CancelOutcome> {
+    return this.withDeadline(() => this.cancelNow(jobId, by));
+  }
+
+  private async cancelNow(jobId: string, by: Actor): Promise<CancelOutcome> {
     const job = await this.queue.getJob(jobId);
     if (!job) return (await this.redis.exists(this.keys.cancel(jobId))) ? "finished" : "not-found";
     if (!mayManage(job.data.origin, by)) throw new NotAllowed(`job ${jobId} belongs to someone else`);
@@ -165,7 +177,11 @@ export class Producer {
     return "cancelling";
   }
 
-  async status(jobId: string): Promise<JobStatus> {
+  status(jobId: string): Promise<JobStatus> {
+    return this.withDeadline(() => this.statusNow(jobId));
+  }
+
+  private async statusNow(jobId: string): Promise<JobStatus> {
     const job = await this.queue.getJob(jobId);
     if (!job) {
       const cancelled = await this.redis.exists(this.keys.cancel(jobId));
@@ -196,7 +212,34 @@ export class Producer {
   }
 
   /** Queue depth, average run time, and (given a user) that user's unfinished jobs with positions and ETAs. */
-  async queueInfo(user?: { platform: Platform; userId: string }): Promise<QueueInfo> {
+  queueInfo(user?: { platform: Platform; userId: string }): Promise<QueueInfo> {
+    return this.withDeadline(() => this.queueInfoNow(user));
+  }
+
+  /**
+   * Redis must be connected, or come back, and answer within the deadline. ioredis would otherwise hold the commands
+   * until it reconnects (maxRetriesPerRequest: null, which BullMQ needs), however long that takes. The operation only
+   * starts once Redis is connected, so a refused request is never queued behind the person's back later.
+   */
+  private async withDeadline<T>(op: () => Promise<T>): Promise<T> {
+    const ms = this.opts.deadlineMs ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    let onReady: (() => void) | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailable(`redis did not answer within ${ms} ms (${this.redis.status})`)), ms);
+    });
+    try {
+      if (this.redis.status !== "ready") {
+        await Promise.race([new Promise<void>((resolve) => this.redis.once("ready", (onReady = resolve))), late]);
+      }
+      return await Promise.race([op(), late]);
+    } finally {
+      clearTimeout(timer);
+      if (onReady) this.redis.off("ready", onReady);
+    }
+  }
+
+  private async queueInfoNow(user?: { platform: Platform; userId: string }): Promise<QueueInfo> {
     const counts = await this.queue.getJobCounts("waiting", "prioritized", "delayed", "active");
     const info: QueueInfo = {
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
@@ -208,7 +251,7 @@ export class Producer {
       const ids = await this.redis.zrange(key, 0, "-1");
       const mine: JobStatus[] = [];
       for (const id of ids) {
-        const s = await this.status(id);
+        const s = await this.statusNow(id);
         if (s.state === "waiting" || s.state === "running") mine.push(s);
         else await this.redis.zrem(key, id); // finished: prune lazily, so the list stays as short as the queue
       }
