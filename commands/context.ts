@@ -9,6 +9,7 @@ import type { Blocklist, LogLine } from "../bot/core/moderation.ts";
 import type { ProgressSnapshot } from "../bot/core/progress.ts";
 import type { Attachment } from "../bot/core/replies.ts";
 import type { ClipButton } from "../bot/core/buttons.ts";
+import type { LostJobs } from "../bot/core/lost-jobs.ts";
 import type { ServerDefaults } from "../bot/core/server-defaults.ts";
 
 /** What handlers need of the queue: engine/queue/producer.ts's Producer satisfies it as is. */
@@ -72,6 +73,8 @@ export interface CommandContext {
   readonly log?: LogLine;
   /** Per-server defaults (/defaults). Optional: without it /defaults says so and jobs go out as the user asked. */
   readonly defaults?: ServerDefaults;
+  /** Requests the queue lost, for the Retry button; without it Retry answers that it cannot. */
+  readonly lostJobs?: Pick<LostJobs, "get" | "forget">;
 
   reply(reply: Reply): Promise<void>;
   /** Show or update this request's progress message. */

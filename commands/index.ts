@@ -11,6 +11,7 @@ import { loop } from "./loop.ts";
 import { queue } from "./queue.ts";
 import { remix } from "./remix.ts";
 import { reroll } from "./reroll.ts";
+import { retryLostJob } from "./retry.ts";
 import { sora } from "./sora.ts";
 import { stitch } from "./stitch.ts";
 
@@ -45,6 +46,9 @@ export async function handleButton(ctx: CommandContext, buttonId: string): Promi
       return "handled";
     case "cancel":
       await cancel.handle(ctx, { job: b.target });
+      return "handled";
+    case "retry":
+      await retryLostJob(ctx, b.target);
       return "handled";
   }
 }

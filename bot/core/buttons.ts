@@ -4,12 +4,12 @@
 import { t } from "./i18n.ts";
 
 export const CLIP_ACTIONS = ["extend", "extendBackward", "remix", "reroll", "loop", "stitch", "delete"] as const;
-export const BUTTON_ACTIONS = [...CLIP_ACTIONS, "cancel"] as const;
+export const BUTTON_ACTIONS = [...CLIP_ACTIONS, "cancel", "retry"] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
 export interface ClipButton {
   action: ButtonAction;
-  /** A clip id, or a job id for cancel. */
+  /** A clip id, or a job id for cancel and retry. */
   target: string;
   label: string;
   id: string;
@@ -45,4 +45,11 @@ export function clipButtons(clipId: string, locale: string | undefined): ClipBut
 /** The button under a progress message while the job waits or runs. */
 export function cancelButton(jobId: string, locale: string | undefined): ClipButton {
   return button("cancel", jobId, locale);
+}
+
+/** The buttons under a progress message in this state: Cancel while it can stop, Retry once the queue lost it. */
+export function progressButtons(state: string, jobId: string, locale: string | undefined): ClipButton[] {
+  if (state === "queued" || state === "running") return [button("cancel", jobId, locale)];
+  if (state === "lost") return [button("retry", jobId, locale)];
+  return [];
 }

@@ -3,6 +3,11 @@
 // limits), and the end becomes either a finished clip ready to post (presentClip, in the requester's language) or
 // a final localized status. A platform supplies only a JobView: how to show text, how to post a clip.
 //
+// Events are not enough when the queue itself forgets: after Redis is flushed or restarts without persistence, a job
+// simply stops existing and no event ever says so. A watch asks the queue about every followed job every
+// `watchEveryMs` (default 20 s); one that is gone, with no clip stored for it, ends as "lost" — the request is kept in
+// LostJobs so its owner can press Retry — instead of a progress message that never moves again.
+//
 // One listener per event type serves every followed job (a Map by job id), so a thousand jobs in flight do not
 // mean a thousand listeners. Events a process sees for jobs it does not follow (another shard's, or one whose
 // follower was lost to a restart) go to `onUnfollowed`, so an adapter can still deliver them if it owns them.
@@ -10,8 +15,10 @@ import { presentClip } from "../../commands/deliver.ts";
 import type { ClipPost } from "../../commands/context.ts";
 import type { ClipEventMap, ClipEventName } from "../../engine/queue/events.ts";
 import type { JobStatus } from "../../engine/queue/producer.ts";
+import type { ClipJob } from "../../engine/queue/schema.ts";
 import type { ClipRecord } from "../../engine/store/types.ts";
 import { clipIdForJob } from "../../engine/worker/ids.ts";
+import type { LostJobs } from "./lost-jobs.ts";
 import type { LogLine } from "./moderation.ts";
 import { EditThrottle, realClock, renderProgress, type Clock, type ProgressSnapshot } from "./progress.ts";
 
@@ -57,10 +64,16 @@ export interface FollowerOptions {
   intervalMs?: number;
   clock?: Clock;
   log?: LogLine;
+  /** How often followed jobs are checked for having vanished; default 20 s (so a loss is shown within a minute). */
+  watchEveryMs?: number;
+  /** Where lost requests are kept for Retry; without it a lost job just ends as failed (queue.lost). */
+  lostJobs?: Pick<LostJobs, "remember">;
 }
 
 interface Followed {
   locale: string;
+  /** The request as queued, once the queue has told us (for Retry if it is lost). */
+  job?: ClipJob;
   view: JobView;
   throttle: EditThrottle<ProgressView>;
   ended: boolean;
@@ -79,6 +92,8 @@ export class JobFollower {
   private readonly unfollowed = new Set<Unfollowed>();
   private readonly log: LogLine;
   private readonly listeners: { [K in ClipEventName]?: (e: ClipEventMap[K]) => void };
+  private readonly watch: NodeJS.Timeout;
+  private checking = false;
 
   constructor(private readonly opts: FollowerOptions) {
     this.log = opts.log ?? console.warn;
@@ -90,6 +105,8 @@ export class JobFollower {
       cancelled: (e) => void this.end(e.jobId, "cancelled", { state: "cancelled" }),
     };
     for (const [name, fn] of Object.entries(this.listeners)) opts.events.on(name as ClipEventName, fn as never);
+    this.watch = setInterval(() => void this.checkAll(), opts.watchEveryMs ?? 20_000);
+    this.watch.unref();
   }
 
   /**
@@ -120,14 +137,44 @@ export class JobFollower {
 
   /** Stop listening. Jobs still followed get no further updates (their promises stay pending). */
   close(): void {
+    clearInterval(this.watch);
     for (const [name, fn] of Object.entries(this.listeners)) this.opts.events.off(name as ClipEventName, fn as never);
     this.jobs.clear();
+  }
+
+  /** The watch: every followed job the queue no longer has, and that left no clip, is lost. */
+  private async checkAll(): Promise<void> {
+    if (this.checking || !this.opts.status) return;
+    this.checking = true;
+    try {
+      for (const [jobId, f] of [...this.jobs]) {
+        if (f.ended) continue;
+        const s = await this.opts.status(jobId).catch(() => undefined); // Redis down: ask again next round
+        if (s?.job) f.job ??= s.job;
+        if (s?.state !== "unknown") continue;
+        const clip = await this.opts.store.getClip(clipIdForJob(jobId)).catch(() => undefined);
+        if (clip) await this.complete(jobId, clip.id);
+        else await this.lose(jobId, f);
+      }
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async lose(jobId: string, f: Followed): Promise<void> {
+    const kept = f.job && this.opts.lostJobs
+      ? await this.opts.lostJobs.remember(jobId, f.job).then(() => true, () => false)
+      : false;
+    this.log(`job ${jobId} vanished from the queue (Redis flushed or restarted empty)${kept ? "; its owner may retry it" : ""}`);
+    await this.end(jobId, "failed", kept ? { state: "lost" } : { state: "failed", reason: { key: "queue.lost" } });
   }
 
   private async catchUp(jobId: string, showQueued: boolean): Promise<void> {
     if (!this.opts.status) return;
     try {
       const s = await this.opts.status(jobId);
+      const followed = this.jobs.get(jobId);
+      if (followed && s.job) followed.job ??= s.job;
       if (s.state === "completed" && s.clipId) await this.complete(jobId, s.clipId);
       else if (s.state === "failed") await this.end(jobId, "failed", { state: "failed", reason: { key: s.userMessageKey ?? "queue.failed" } });
       else if (s.state === "cancelled") await this.end(jobId, "cancelled", { state: "cancelled" });

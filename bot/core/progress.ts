@@ -4,7 +4,8 @@
 // always sent.
 import { t, type Message } from "./i18n.ts";
 
-export type ProgressState = "queued" | "running" | "done" | "failed" | "cancelled";
+/** "lost": the queue forgot the job (Redis flushed or restarted empty); its owner may retry it. */
+export type ProgressState = "queued" | "running" | "done" | "failed" | "cancelled" | "lost";
 
 export interface ProgressSnapshot {
   state: ProgressState;
@@ -75,6 +76,8 @@ export function renderProgress(s: ProgressSnapshot, locale: string | undefined):
       return t(locale, "progress.failed", { reason: t(locale, s.reason?.key ?? "queue.failed", s.reason?.params) });
     case "cancelled":
       return t(locale, "progress.cancelled");
+    case "lost":
+      return t(locale, "progress.lost");
   }
 }
 

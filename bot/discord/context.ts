@@ -3,10 +3,11 @@
 import type { Client } from "discord.js";
 import type { ClipPost, CommandContext, CommandUser, JobProducer, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { ClipStore } from "../../engine/store/types.ts";
-import { cancelButton } from "../core/buttons.ts";
+import { progressButtons } from "../core/buttons.ts";
 import type { ClipLookup } from "../core/clips.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import type { Attachment } from "../core/replies.ts";
+import type { LostJobs } from "../core/lost-jobs.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 import { importImage } from "./attachments.ts";
 import { buttonRows } from "./components.ts";
@@ -35,6 +36,8 @@ export interface AdapterDeps {
   userLocales: Map<string, string>;
   /** Per-server /defaults; without it /defaults answers that it is unavailable. */
   defaults?: ServerDefaults;
+  /** Requests the queue lost, kept for the Retry button (bot/core/lost-jobs.ts). */
+  lostJobs?: LostJobs;
 }
 
 export interface EventInfo {
@@ -69,6 +72,7 @@ export class DiscordContext implements CommandContext {
   readonly model: string;
   readonly log: (line: string) => void;
   readonly defaults?: ServerDefaults;
+  readonly lostJobs?: LostJobs;
   /** Everything answered, in order: the adapter reacts to some outcomes (a deleted clip's message goes too). */
   readonly replies: Reply[] = [];
   private readonly progressMessages = new Map<string, ProgressMessage>();
@@ -85,6 +89,7 @@ export class DiscordContext implements CommandContext {
     this.model = deps.model;
     this.log = deps.log;
     if (deps.defaults) this.defaults = deps.defaults;
+    if (deps.lostJobs) this.lostJobs = deps.lostJobs;
   }
 
   async reply(r: Reply): Promise<void> {
@@ -93,7 +98,7 @@ export class DiscordContext implements CommandContext {
   }
 
   async progress(u: ProgressUpdate): Promise<void> {
-    const components = buttonRows([cancelButton(u.jobId, this.locale)]);
+    const components = buttonRows(progressButtons(u.snapshot.state, u.jobId, this.locale));
     const known = this.progressMessages.get(u.jobId);
     if (known) return known.edit({ content: truncate(u.text, CONTENT_MAX), components });
     const channelId = this.where.threadId ?? this.where.channelId;

@@ -10,6 +10,7 @@ import { t } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import { DEFAULT_MAX_IMAGE_BYTES } from "../core/replies.ts";
 import type { DeliveryBook } from "../core/deliveries.ts";
+import type { LostJobs } from "../core/lost-jobs.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 import type { AdapterDeps } from "./context.ts";
 import { intentsFor, isDisallowedIntents, messageContentGranted } from "./intents.ts";
@@ -44,6 +45,8 @@ export interface DiscordAdapterOptions {
   messageContent?: boolean | "auto";
   /** Per-server /defaults (shared with the other adapters); without it /defaults is unavailable. */
   defaults?: ServerDefaults;
+  /** Requests the queue lost, kept for the Retry button (bot/core/lost-jobs.ts). */
+  lostJobs?: LostJobs;
   /** Where each job's result goes (Redis, shared by every bot process): results survive restarts and post once. */
   deliveries: DeliveryBook;
   /** How often to take over jobs whose process stopped; default 10 s. */
@@ -111,7 +114,7 @@ export async function startDiscordAdapter(opts: DiscordAdapterOptions): Promise<
 
   const follower = new JobFollower({
     events: opts.events, store: opts.store, status: (id) => opts.producer.status(id),
-    intervalMs: opts.progressIntervalMs, log,
+    intervalMs: opts.progressIntervalMs, log, ...(opts.lostJobs ? { lostJobs: opts.lostJobs } : {}),
   });
   const uploadLimits = new Map<string, number>();
   const jobs = new DiscordJobs({
@@ -123,6 +126,7 @@ export async function startDiscordAdapter(opts: DiscordAdapterOptions): Promise<
     cdnHosts: opts.cdnHosts ?? CDN_HOSTS, maxImageBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
     deferAfterMs: opts.deferAfterMs ?? DEFER_AFTER_MS, publicBaseUrl: opts.publicBaseUrl, uploadLimits, userLocales: new Map(),
     ...(opts.defaults ? { defaults: opts.defaults } : {}),
+    ...(opts.lostJobs ? { lostJobs: opts.lostJobs } : {}),
   };
   // One failed event must never take the bot down; the person already got an answer from commands/ (guarded).
   const safely = (what: string, fn: () => Promise<void>) => void fn().catch((err) => log(`discord: ${what} failed: ${(err as Error)?.stack ?? err}`));

@@ -5,7 +5,7 @@
 // on and posts the clip into the thread it would have gone to, once.
 import type { Client } from "discord.js";
 import type { ClipStore } from "../../engine/store/types.ts";
-import { cancelButton } from "../core/buttons.ts";
+import { progressButtons } from "../core/buttons.ts";
 import type { Delivery, DeliveryBook } from "../core/deliveries.ts";
 import { JobFollower, type JobOutcome, type ProgressView } from "../core/follow-job.ts";
 import { renderProgress } from "../core/progress.ts";
@@ -112,7 +112,7 @@ export class DiscordJobs {
         const text = posted && u.snapshot.state === "done" ? `${u.text}\n${posted}` : u.text;
         const edit: ProgressEdit = {
           content: truncate(text, CONTENT_MAX),
-          components: final ? [] : buttonRows([cancelButton(jobId, locale)]),
+          components: buttonRows(progressButtons(u.snapshot.state, jobId, locale)),
         };
         if (final && shownPreview) edit.attachments = [];
         else if (u.previewRef && u.previewRef !== shownPreview) {

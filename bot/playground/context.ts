@@ -7,6 +7,7 @@ import type { ClipPost, CommandContext, CommandUser, JobProducer, ProgressUpdate
 import { resolveLocale } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import type { Attachment } from "../core/replies.ts";
+import type { LostJobs } from "../core/lost-jobs.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 import type { PlaygroundJobs } from "./jobs.ts";
 import type { PageMessage, Session } from "./sessions.ts";
@@ -23,6 +24,8 @@ export interface PlaygroundDeps {
   uploads: Uploads;
   /** Per-server /defaults; the playground is one "server" whose visitors manage nothing, so none are ever set. */
   defaults?: ServerDefaults;
+  /** Requests the queue lost, kept for the Retry button. */
+  lostJobs?: LostJobs;
 }
 
 export const PLAYGROUND_SERVER = "playground";
@@ -42,6 +45,7 @@ export class PlaygroundContext implements CommandContext {
   readonly model: string;
   readonly log: (line: string) => void;
   readonly defaults?: ServerDefaults;
+  readonly lostJobs?: LostJobs;
   /**
    * The whole playground is one server: its jobs share the per-server rate limit (SORA_RATE_SERVER_*), so opening
    * new sessions cannot multiply what one visitor may queue.
@@ -68,6 +72,7 @@ export class PlaygroundContext implements CommandContext {
     this.model = deps.model;
     this.log = deps.log;
     if (deps.defaults) this.defaults = deps.defaults;
+    if (deps.lostJobs) this.lostJobs = deps.lostJobs;
   }
 
   async reply(r: Reply): Promise<void> {

@@ -7,8 +7,9 @@ import type { JobStatus } from "../../engine/queue/producer.ts";
 import type { ClipRecord, ClipStore } from "../../engine/store/index.ts";
 import type { ClipPost, ProgressUpdate } from "../../commands/context.ts";
 import { presentClip } from "../../commands/deliver.ts";
-import { cancelButton } from "../core/buttons.ts";
+import { progressButtons } from "../core/buttons.ts";
 import { JobFollower, type ProgressView } from "../core/follow-job.ts";
+import type { LostJobs } from "../core/lost-jobs.ts";
 import type { ProgressSnapshot } from "../core/progress.ts";
 import type { PageButton, PageMessage, Session, Sessions } from "./sessions.ts";
 
@@ -21,15 +22,22 @@ export interface PlaygroundJobsOptions {
   log: (line: string) => void;
   /** Minimum time between two edits of one message: a browser has no rate limit, but a page need not redraw 50×/s. */
   editIntervalMs?: number;
+  /** Where lost requests are kept for Retry. */
+  lostJobs?: LostJobs;
+  /** How often followed jobs are checked for having vanished (JobFollower). */
+  watchEveryMs?: number;
+}
+
+/** Cancel while the job can stop, Retry once the queue lost it, else none. */
+function buttonsFor(s: ProgressSnapshot, jobId: string, locale: string): PageButton[] | undefined {
+  const buttons = progressButtons(s.state, jobId, locale);
+  return buttons.length ? pageButtons(buttons) : undefined;
 }
 
 export function pageButtons(buttons: readonly { id: string; label: string; danger: boolean }[]): PageButton[] {
   return buttons.map(({ id, label, danger }) => ({ id, label, danger }));
 }
 
-function cancellable(s: ProgressSnapshot): boolean {
-  return s.state === "queued" || s.state === "running";
-}
 
 export class PlaygroundJobs {
   private readonly follower: JobFollower;
@@ -39,6 +47,7 @@ export class PlaygroundJobs {
   constructor(private readonly opts: PlaygroundJobsOptions) {
     this.follower = new JobFollower({
       events: opts.events, store: opts.store, status: opts.status, intervalMs: opts.editIntervalMs ?? 250, log: opts.log,
+      ...(opts.lostJobs ? { lostJobs: opts.lostJobs } : {}), ...(opts.watchEveryMs ? { watchEveryMs: opts.watchEveryMs } : {}),
     });
     this.follower.onUnfollowed((e) => void this.adopt(e.jobId, e.clipId).catch((err) => opts.log(`playground: job ${e.jobId}: ${err}`)));
   }
@@ -49,12 +58,12 @@ export class PlaygroundJobs {
     if (open) return open;
     const msg = session.post({
       author: "bot", kind: "progress", jobId: update.jobId, replyTo, text: update.text,
-      buttons: cancellable(update.snapshot) ? pageButtons([cancelButton(update.jobId, locale)]) : undefined,
+      buttons: buttonsFor(update.snapshot, update.jobId, locale),
     });
     this.messages.set(update.jobId, msg.id);
     void this.follower.follow(update.jobId, locale, {
       progress: async (v: ProgressView) => void session.update(msg.id, {
-        text: v.text, ...(v.previewRef ? { preview: `/blobs/${v.previewRef}` } : {}), buttons: cancellable(v.snapshot) ? pageButtons([cancelButton(v.jobId, locale)]) : undefined,
+        text: v.text, ...(v.previewRef ? { preview: `/blobs/${v.previewRef}` } : {}), buttons: buttonsFor(v.snapshot, v.jobId, locale),
       }),
       completed: async ({ clip, post }) => void (await this.post(session, clip, post, replyTo)),
     }).finally(() => this.messages.delete(update.jobId));

@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { Producer } from "../../engine/queue/producer.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
+import { LostJobs } from "../core/lost-jobs.ts";
 import { loadBlocklist, type Blocklist } from "../core/moderation.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 import type { AdapterHealth } from "../http/health.ts";
@@ -41,6 +42,8 @@ export interface PlaygroundOptions {
   /** Upload quotas; default from PLAYGROUND_UPLOAD_* (uploads.ts). */
   uploadLimits?: Partial<UploadLimits>;
   editIntervalMs?: number;
+  /** How often followed jobs are checked for having vanished (bot/core/follow-job.ts); default 20 s. */
+  watchEveryMs?: number;
   /** Per-server /defaults, shared with the chat adapters. */
   defaults?: ServerDefaults;
   /** PLAYGROUND_TOKEN: when set, every playground route wants it (access.ts). */
@@ -76,14 +79,16 @@ export async function mountPlayground(http: HttpServer, o: PlaygroundOptions): P
   const sessions = new Sessions();
   const ids = await SessionIds.open(o.redis, `${o.producer.prefix}:playground:secret`);
   const uploads = await Uploads.open({ ...uploadLimitsFromEnv(o.maxImageBytes), ...o.uploadLimits });
+  const lostJobs = new LostJobs(o.redis, `${o.producer.prefix}:lost`);
   const jobs = new PlaygroundJobs({
     sessions, store: o.store, events: o.events, log, editIntervalMs: o.editIntervalMs, status: (jobId) => o.producer.status(jobId),
+    lostJobs, ...(o.watchEveryMs ? { watchEveryMs: o.watchEveryMs } : {}),
   });
   const metrics = createMetrics({ queue: o.producer.queue, events: o.events, sseClients: () => sessions.clientCount, log });
   const api = new PlaygroundApi(
     {
       producer: o.producer, store: o.store, blocklist: o.blocklist ?? loadBlocklist(), model: o.model, log, jobs, uploads,
-      ...(o.defaults ? { defaults: o.defaults } : {}),
+      ...(o.defaults ? { defaults: o.defaults } : {}), lostJobs,
     },
     sessions, ids,
   );

@@ -29,9 +29,9 @@ export function buttonElement(b: ClipButton, locale: string, value?: string) {
   };
 }
 
-export function progressBlocks(text: string, cancel: ClipButton | undefined, locale: string): KnownBlock[] {
+export function progressBlocks(text: string, buttons: readonly ClipButton[], locale: string): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: "section", block_id: "sora-progress", text: plain(text) }];
-  if (cancel) blocks.push({ type: "actions", block_id: "sora-progress-actions", elements: [buttonElement(cancel, locale)] });
+  if (buttons.length) blocks.push({ type: "actions", block_id: "sora-progress-actions", elements: buttons.map((b) => buttonElement(b, locale)) });
   return blocks;
 }
 

@@ -6,6 +6,7 @@ import type { ClipPost, CommandContext, CommandUser, JobProducer, ProgressUpdate
 import type { ClipStore } from "../../engine/store/index.ts";
 import { resolveLocale } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
+import type { LostJobs } from "../core/lost-jobs.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 import type { Attachment } from "../core/replies.ts";
 import { importSlackImage, type SlackFileOptions } from "./files.ts";
@@ -26,6 +27,8 @@ export interface SlackDeps {
   files: Omit<SlackFileOptions, "store" | "log">;
   /** Per-server /defaults; without it /defaults answers that it is unavailable. */
   defaults?: ServerDefaults;
+  /** Requests the queue lost, kept for the Retry button (bot/core/lost-jobs.ts). */
+  lostJobs?: LostJobs;
 }
 
 export interface SlackRequest {
@@ -54,6 +57,7 @@ export class SlackContext implements CommandContext {
   readonly model: string;
   readonly log: (line: string) => void;
   readonly defaults?: ServerDefaults;
+  readonly lostJobs?: LostJobs;
   /** Everything said to the asker (tests and the workflow step read it). */
   readonly replies: Reply[] = [];
   /** Jobs this event queued, with their first ETA and the promise of their end. */
@@ -80,6 +84,7 @@ export class SlackContext implements CommandContext {
     this.model = deps.model;
     this.log = deps.log;
     if (deps.defaults) this.defaults = deps.defaults;
+    if (deps.lostJobs) this.lostJobs = deps.lostJobs;
   }
 
   async reply(r: Reply): Promise<void> {

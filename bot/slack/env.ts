@@ -5,7 +5,7 @@
 import type { LogLevel } from "@slack/bolt";
 import type { SlackAdapterOptions } from "./index.ts";
 
-export type SlackBase = Pick<SlackAdapterOptions, "producer" | "events" | "store" | "blocklist" | "model" | "log" | "publicBaseUrl" | "defaults" | "deliveries">;
+export type SlackBase = Pick<SlackAdapterOptions, "producer" | "events" | "store" | "blocklist" | "model" | "log" | "publicBaseUrl" | "defaults" | "deliveries" | "lostJobs">;
 
 function list(v: string | undefined): string[] {
   return (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);

@@ -11,6 +11,7 @@ import { JobFollower } from "../core/follow-job.ts";
 import { t } from "../core/i18n.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import type { DeliveryBook } from "../core/deliveries.ts";
+import type { LostJobs } from "../core/lost-jobs.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 import { DEFAULT_MAX_IMAGE_BYTES } from "../core/replies.ts";
 import { registerActions } from "./actions.ts";
@@ -54,6 +55,8 @@ export interface SlackAdapterOptions {
   logLevel?: LogLevel;
   /** Per-server /defaults (shared with the other adapters; a workspace is a server); without it /defaults is unavailable. */
   defaults?: ServerDefaults;
+  /** Requests the queue lost, kept for the Retry button (bot/core/lost-jobs.ts). */
+  lostJobs?: LostJobs;
   /** Where each job's result goes (Redis, shared by every bot process): results survive restarts and post once. */
   deliveries: DeliveryBook;
   /** How often to take over jobs whose process stopped; default 10 s. */
@@ -112,7 +115,7 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
 
   const follower = new JobFollower({
     events: opts.events, store: opts.store, status: (id) => opts.producer.status(id),
-    intervalMs: opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, log,
+    intervalMs: opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, log, ...(opts.lostJobs ? { lostJobs: opts.lostJobs } : {}),
   });
   const deps: SlackDeps = {
     client: app.client, producer: opts.producer, store: opts.store, blocklist: opts.blocklist, model: opts.model, log,
@@ -120,6 +123,7 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
     users: new SlackUsers(app.client, log),
     files: { hosts: opts.fileHosts ?? SLACK_FILE_HOSTS, token: opts.botToken, maxBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES },
     ...(opts.defaults ? { defaults: opts.defaults } : {}),
+    ...(opts.lostJobs ? { lostJobs: opts.lostJobs } : {}),
   };
   // Listeners ack first and then run the request here: one failed request must never take the bot down, and the
   // person already got an answer from commands/ (guarded).

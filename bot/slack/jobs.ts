@@ -9,7 +9,7 @@
 import type { webApi } from "@slack/bolt";
 import type { ClipPost } from "../../commands/context.ts";
 import type { ClipRecord, ClipStore } from "../../engine/store/types.ts";
-import { cancelButton } from "../core/buttons.ts";
+import { progressButtons } from "../core/buttons.ts";
 import type { Delivery, DeliveryBook } from "../core/deliveries.ts";
 import type { JobFollower, JobOutcome, ProgressView } from "../core/follow-job.ts";
 import { JobTakeover } from "../core/takeover.ts";
@@ -63,10 +63,6 @@ type SlackDelivery = Delivery<SlackDeliveryPlace>;
 
 /** How long close() waits for clips already being uploaded before the process may go. */
 const POST_DRAIN_MS = 15_000;
-
-function live(state: string): boolean {
-  return state === "queued" || state === "running";
-}
 
 export class SlackJobs {
   private readonly takeover: JobTakeover<SlackDeliveryPlace>;
@@ -132,7 +128,7 @@ export class SlackJobs {
   private async postProgress(jobId: string, locale: string, view: { text: string; state: string }, place: SlackDeliveryPlace): Promise<string> {
     const res = await this.deps.client.chat.postMessage({
       channel: place.channel, text: truncate(view.text, MESSAGE_TEXT_MAX), unfurl_links: false,
-      blocks: progressBlocks(view.text, live(view.state) ? cancelButton(jobId, locale) : undefined, locale),
+      blocks: progressBlocks(view.text, progressButtons(view.state, jobId, locale), locale),
       ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
     });
     return res.ts!;
@@ -171,7 +167,7 @@ export class SlackJobs {
         if (!place.ts) return postFirst({ text: u.text, state: u.snapshot.state });
         await client.chat.update({
           channel: place.channel, ts: place.ts, text: truncate(u.text, MESSAGE_TEXT_MAX),
-          blocks: progressBlocks(u.text, live(u.snapshot.state) ? cancelButton(jobId, locale) : undefined, locale),
+          blocks: progressBlocks(u.text, progressButtons(u.snapshot.state, jobId, locale), locale),
         });
       },
       completed: async ({ clip: record, post }) => {

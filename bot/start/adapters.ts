@@ -10,6 +10,7 @@ import type { JobProducer } from "../../commands/context.ts";
 import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import type { DeliveryBook } from "../core/deliveries.ts";
+import type { LostJobs } from "../core/lost-jobs.ts";
 import type { Blocklist } from "../core/moderation.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
 import type { AdapterHealth } from "../http/health.ts";
@@ -27,6 +28,8 @@ export interface AdapterDeps {
   defaults?: ServerDefaults;
   /** Where each job's result goes, in Redis: survives restarts, shared by every bot process. */
   deliveries: DeliveryBook;
+  /** Requests the queue lost, kept for the Retry button. */
+  lostJobs?: LostJobs;
   /** Longest one connection attempt may take; default 60 s. */
   attemptMs?: number;
   /** First pause after a failed attempt (doubling up to 5 min); default 5 s. */
@@ -75,7 +78,7 @@ export async function startAdapters(d: AdapterDeps): Promise<Adapters> {
         return startDiscordAdapter({
           token, apiBase: d.env.DISCORD_API_BASE?.trim() || undefined,
           producer: d.producer, events: d.events, store: d.store, blocklist: d.blocklist, model: d.model, log: d.log,
-          deliveries: d.deliveries, ...(d.defaults ? { defaults: d.defaults } : {}),
+          deliveries: d.deliveries, ...(d.defaults ? { defaults: d.defaults } : {}), ...(d.lostJobs ? { lostJobs: d.lostJobs } : {}),
           // Links to clips too large to upload point at the blob route, when it is reachable from outside.
           publicBaseUrl, ...(cdnHosts.length ? { cdnHosts } : {}),
         });
@@ -85,7 +88,7 @@ export async function startAdapters(d: AdapterDeps): Promise<Adapters> {
   const { slackOptionsFromEnv } = await import("../slack/env.ts"); // types only: loads no Bolt code
   const slackOptions = slackOptionsFromEnv(d.env, {
     producer: d.producer, events: d.events, store: d.store, blocklist: d.blocklist, model: d.model, log: d.log,
-    deliveries: d.deliveries, ...(d.defaults ? { defaults: d.defaults } : {}), publicBaseUrl,
+    deliveries: d.deliveries, ...(d.defaults ? { defaults: d.defaults } : {}), ...(d.lostJobs ? { lostJobs: d.lostJobs } : {}), publicBaseUrl,
   });
   if (slackOptions) {
     // A configuration mistake, not an outage: refused now, before anything starts.

@@ -9,6 +9,7 @@ import { openStore } from "../../engine/store/index.ts";
 import { t } from "../core/i18n.ts";
 import { loadBlocklist } from "../core/moderation.ts";
 import { DeliveryBook } from "../core/deliveries.ts";
+import { LostJobs } from "../core/lost-jobs.ts";
 import { RedisServerDefaults } from "../core/server-defaults.ts";
 import { mountHealth } from "../http/ops.ts";
 import { sendJson } from "../http/respond.ts";
@@ -142,7 +143,8 @@ export async function startApp(o: AppOptions): Promise<App> {
       closers.push({ name: "http server", close: () => server.close() });
       if (server.public && !token) log(t(locale, "startup.playgroundOpen", { url: server.url }));
     }
-    const started = await startAdapters({ env, locale, log, producer, events, store, blocklist, model, defaults, deliveries });
+    const lostJobs = new LostJobs(client, `${prefix}:lost`);
+    const started = await startAdapters({ env, locale, log, producer, events, store, blocklist, model, defaults, deliveries, lostJobs });
     adapters = started;
     closers.push({ name: "adapters", close: () => started.close() });
 

@@ -29,6 +29,7 @@ export interface TestPlayground {
 
 export async function startTestPlayground(opts: {
   maxImageBytes?: number; uploadLimits?: Partial<UploadLimits>; token?: string; rateLimits?: RateLimits; host?: string;
+  watchEveryMs?: number;
 } = {}): Promise<TestPlayground> {
   const prefix = `sora-pgtest-${randomUUID().slice(0, 8)}`;
   const dir = await mkdtemp(join(tmpdir(), "sora-pg-"));
@@ -42,7 +43,7 @@ export async function startTestPlayground(opts: {
   const pg = await startPlayground({
     producer, events, store, redis, redisUrl: redisUrl(), model: "test-model", port: 0, log: (l) => void logs.push(l),
     blocklist: parseBlocklist("nude\n", "test"), editIntervalMs: 20, maxImageBytes: opts.maxImageBytes,
-    uploadLimits: opts.uploadLimits, token: opts.token, host: opts.host,
+    uploadLimits: opts.uploadLimits, token: opts.token, host: opts.host, watchEveryMs: opts.watchEveryMs,
   });
   return {
     pg, base: pg.url.replace(/\/$/, ""), prefix, redis, store, producer, logs,
