@@ -5,7 +5,7 @@
 // importImage then checks the bytes really are a picture of acceptable size and stores them as a conditioning frame.
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
@@ -50,6 +50,20 @@ const URL_PREFIX = "/uploads/";
 const UPLOAD_ID = /^[0-9a-f-]{36}$/;
 
 class TooLarge extends Error {}
+
+/** Enough of a picture for its signature and dimensions (a JPEG's size may follow tens of KB of EXIF). */
+const HEAD_BYTES = 512 * 1024;
+
+async function readHead(file: string): Promise<Buffer> {
+  const fh = await open(file, "r");
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(head, 0, HEAD_BYTES, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
 
 export class Uploads {
   private readonly items = new Map<string, Upload>();
@@ -102,7 +116,8 @@ export class Uploads {
         },
       });
       await pipeline(body, counter, createWriteStream(file, { flags: "wx", mode: 0o600 }));
-      const ext = checkPicture(await readFile(file));
+      // The type and size are in the first bytes: the upload itself is never held in memory.
+      const ext = checkPicture(await readHead(file));
       const safeName = name.replace(/[^\p{L}\p{N}._ -]/gu, "").slice(0, 100) || `image.${ext}`;
       const up: Upload = { id, session, file, bytes, name: safeName, contentType: IMAGE_TYPES[ext], at: this.now() };
       this.items.set(id, up);
