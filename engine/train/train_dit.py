@@ -9,6 +9,7 @@ text-adherence signal) and a full model pack in <out>/snapshot for the evaluatio
 """
 import argparse
 import contextlib
+import copy
 import json
 import os
 import sys
@@ -424,10 +425,14 @@ def train(a, rank: int = 0, world: int = 1):
             "ema": {"dit": ema.model.dit.state_dict(), "text_encoder": ema.model.text_encoder.state_dict()},
         })
 
-    def snapshot():
+    def snapshot(weights="ema"):
+        """Validation and a pack of the EMA weights, or of the live ones (a cool-down branch's end); the EMA itself
+        stays as it is in the checkpoint."""
+        shipped = model if weights == "live" else ema.model
         vt = held_tracks if held else tracks
-        res = validate(ema.model, held or data, device, a.dim, tracks=vt)
-        hi = validate(ema.model, held or data, device, a.dim, ts=(0.95,), tracks=vt)
+        res = validate(shipped, held or data, device, a.dim, tracks=vt)
+        hi = validate(shipped, held or data, device, a.dim, ts=(0.95,), tracks=vt)
+        shipped.train(shipped is model)       # validate() left it in eval mode; the live model goes on training
         no_layout = f" | no-layout loss {res['no-layout']:.5f} (t=0.95 {hi['no-layout']:.5f})" if vt else ""
         log(f"val step {step} loss {res['true']:.5f} shuffled-captions {res['shuffled']:.5f} "
             f"gap {res['shuffled'] - res['true']:.5f} | t=0.95 loss {hi['true']:.5f} gap {hi['shuffled'] - hi['true']:.5f}"
@@ -441,8 +446,8 @@ def train(a, rank: int = 0, world: int = 1):
         vck = checkpoint.read(vae_ck)
         vae = VAE(vck["config"]["latent_channels"])
         vae.load_state_dict(vck["model"])
-        te = ema.model.text_encoder.to("cpu")
-        dt = ema.model.dit.to("cpu")
+        te = copy.deepcopy(shipped.text_encoder).to("cpu").eval()
+        dt = copy.deepcopy(shipped.dit).to("cpu").eval()
         src = {"vae": vae.eval(), "text_encoder": te, "dit": dt, "vocab": vocab, "latent_mean": list(map(float, mean)),
                "latent_std": list(map(float, std)), "layout": layout_header,
                "info": {"kind": "trained", "vae_step": vck["step"], "dit_step": step,
@@ -453,7 +458,6 @@ def train(a, rank: int = 0, world: int = 1):
         with open(os.path.join(out_dir, "SNAPSHOT.json"), "w") as f:
             json.dump({"step": step, "val_loss": res["true"], "val_loss_shuffled": res["shuffled"],
                        "time": time.strftime("%Y-%m-%dT%H:%M:%S")}, f)
-        ema.model.to(device)
         log(f"snapshot pack at step {step} -> {out_dir} ({time.time() - t0:.1f}s)")
 
     every = checkpoint.Every(a.ckpt_minutes * 60)
@@ -521,10 +525,8 @@ def train(a, rank: int = 0, world: int = 1):
             log(f"cool-down end: val loss live weights {live['true']:.5f}, EMA {avg['true']:.5f}" +
                 (f" (no layout: {live['no-layout']:.5f}, {avg['no-layout']:.5f})" if "no-layout" in live else "")
                 + f"; shipping {a.cooldown_weights}")
-            if a.cooldown_weights == "live":
-                ema.model.load_state_dict(model.state_dict())
         if step % a.snapshot_every == 0 or step == a.steps:
-            snapshot()
+            snapshot(a.cooldown_weights if a.cooldown and step == a.steps else "ema")
             t_last = time.time()
         elif every():
             save()

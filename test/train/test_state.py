@@ -114,13 +114,18 @@ class TrainingState(unittest.TestCase):
         state = os.path.join(self.tmp.name, "resumed", "ckpt.pt")
         before = digest(state)
         cool = os.path.join(self.tmp.name, "cool")
-        losses = run(self.root, os.path.join(self.tmp.name, "resumed"), 8, "--cooldown", "4", "--cooldown-out", cool)
+        losses = run(self.root, os.path.join(self.tmp.name, "resumed"), 8, "--cooldown", "4", "--cooldown-out", cool,
+                     "--cooldown-weights", "live")
         self.assertEqual(digest(state), before)
         self.assertEqual(sorted(losses), [9, 10, 11, 12])
         lrs = [losses[s][1] for s in sorted(losses)]
         self.assertEqual(lrs, sorted(lrs, reverse=True))
         self.assertAlmostEqual(lrs[-1], 1e-3 * 0.25, places=8)        # the last step's lr: one quarter left
-        self.assertEqual(checkpoint.read(os.path.join(cool, "ckpt.pt"))["step"], 12)
+        branch = checkpoint.read(os.path.join(cool, "ckpt.pt"))
+        self.assertEqual(branch["step"], 12)
+        # Shipping the live weights keeps the EMA as it was: an EMA pack can still be exported from the branch.
+        w = "dit.final.out.weight"
+        self.assertFalse(torch.equal(branch["model"][w], branch["ema_model"][w]))
 
 
 class CompactMoments(unittest.TestCase):
