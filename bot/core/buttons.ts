@@ -28,6 +28,9 @@ export function encodeButtonId(action: ButtonAction, target: string): string {
 
 /** undefined for ids that are not ours (another app's button, a tampered or outdated id). */
 export function decodeButtonId(id: string): { action: ButtonAction; target: string } | undefined {
+  // Longer than any id we make: forged (the playground and Slack carry what a client sends), and re-encoding it for a
+  // form would fail.
+  if (id.length > MAX_BUTTON_ID) return undefined;
   const m = /^sora:([A-Za-z]+):(.+)$/.exec(id);
   if (!m || !(BUTTON_ACTIONS as readonly string[]).includes(m[1])) return undefined;
   return { action: m[1] as ButtonAction, target: m[2] };

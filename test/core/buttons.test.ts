@@ -31,3 +31,11 @@ describe("clip caption", () => {
     ]);
   });
 });
+
+describe("forged button ids", () => {
+  it("an id longer than any we make is not ours (a remix form could not be built from it)", () => {
+    expect(decodeButtonId(`sora:remix:${"🎈".repeat(60)}`)).toBeUndefined();
+    expect(decodeButtonId("sora:remix:clip_1")).toEqual({ action: "remix", target: "clip_1" });
+    expect(decodeButtonId("sora:retry:playground-abc")).toEqual({ action: "retry", target: "playground-abc" });
+  });
+});

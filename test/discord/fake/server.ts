@@ -33,6 +33,8 @@ export interface Fault {
   headers?: Record<string, string>;
   /** How many matching requests get this answer. */
   times: number;
+  /** Instead of a count: every matching request until this time (ms since the epoch) gets it, an outage. */
+  until?: number;
   /**
    * Keep the request waiting until releaseHeld(), then answer as above: a request in flight when its process dies
    * (the test stops the process meanwhile).
@@ -409,9 +411,10 @@ export class FakeDiscord {
       log(404);
       return send(res, { status: 404, body: { message: "404: Not Found", code: 0 } });
     }
-    const fault = this.faults.find((f) => f.times > 0 && f.path.test(path) && (!f.method || f.method === method));
+    const now = Date.now();
+    const fault = this.faults.find((f) => (f.until !== undefined ? now < f.until : f.times > 0) && f.path.test(path) && (!f.method || f.method === method));
     if (fault) {
-      fault.times--;
+      if (fault.until === undefined) fault.times--;
       if (fault.hold) {
         this.heldCount++;
         await new Promise<void>((go) => this.held.push(go));
