@@ -81,8 +81,10 @@ export async function decodeToFrames(file: string, opts: DecodeOptions): Promise
   if (opts.fps !== undefined && !(opts.fps > 0)) throw new TypeError(`fps must be positive, got ${opts.fps}`);
 
   const info = await checkInput(file);
+  // A still picture has no duration, so a rate filter would drop its only frame: it is one frame at any rate.
+  const still = /(^|,)image2$|_pipe$/.test(info.format);
   const filters = [
-    ...(opts.fps ? [`fps=${opts.fps}`] : []),
+    ...(opts.fps && !still ? [`fps=${opts.fps}`] : []),
     fitFilter(opts.fit ?? "cover", width, height),
     "setsar=1",
     "format=rgb24",
@@ -94,7 +96,7 @@ export async function decodeToFrames(file: string, opts: DecodeOptions): Promise
     "-map", "0:v:0", "-an", "-sn", "-dn",
     "-frames:v", String(maxFrames),
     // Without a target rate, emit each decoded frame once (no duplication to a nominal rate for GIF/VFR input).
-    ...(opts.fps ? [] : ["-fps_mode", "passthrough"]),
+    ...(opts.fps && !still ? [] : ["-fps_mode", "passthrough"]),
     "-f", "rawvideo", "-pix_fmt", "rgb24",
   ]);
   const raw = await runToBuffer(command, {

@@ -56,6 +56,9 @@ describe("decodeToFrames", () => {
     for (const file of [png.file, jpg.file]) {
       const img = await decodeImage(file, 64);
       expect([img.width, img.height]).toEqual([64, 64]);
+      // At a frame rate too (interpolating between two pictures asks for one): a still is one frame at any rate.
+      const atRate = await decodeToFrames(file, { width: 64, height: 64, fps: 8 });
+      expect(atRate.frames).toHaveLength(1);
       expect(Math.abs(redCentroid(img).x - (squareX(4) + 7.5))).toBeLessThan(1.5);
     }
     const g = await decodeToFrames(gif.file, { width: 64, height: 64 });
