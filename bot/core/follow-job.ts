@@ -68,6 +68,11 @@ export interface FollowerOptions {
   watchEveryMs?: number;
   /** Where lost requests are kept for Retry; without it a lost job just ends as failed (queue.lost). */
   lostJobs?: Pick<LostJobs, "remember">;
+  /**
+   * How long a finished clip keeps being offered to the platform when posting it fails (an outage, 5xx, rate limits),
+   * with growing pauses; default 10 minutes. The clip is safe in the store meanwhile.
+   */
+  postRetryMs?: number;
 }
 
 interface Followed {
@@ -94,6 +99,7 @@ export class JobFollower {
   private readonly listeners: { [K in ClipEventName]?: (e: ClipEventMap[K]) => void };
   private readonly watch: NodeJS.Timeout;
   private checking = false;
+  private closed = false;
 
   constructor(private readonly opts: FollowerOptions) {
     this.log = opts.log ?? console.warn;
@@ -137,6 +143,7 @@ export class JobFollower {
 
   /** Stop listening. Jobs still followed get no further updates (their promises stay pending). */
   close(): void {
+    this.closed = true;
     clearInterval(this.watch);
     for (const [name, fn] of Object.entries(this.listeners)) this.opts.events.off(name as ClipEventName, fn as never);
     this.jobs.clear();
@@ -218,12 +225,29 @@ export class JobFollower {
     try {
       const clip = await this.opts.store.getClip(clipId);
       if (!clip) throw new Error(`clip ${clipId} of job ${jobId} is not in the store`);
-      await f.view.completed({ clip, post: presentClip(clip) });
+      await this.post(jobId, f, clip);
     } catch (err) {
       this.log(`posting the clip of job ${jobId} failed: ${(err as Error)?.stack ?? err}`);
       final = { state: "failed", reason: { key: "errors.internal" } };
     }
     await this.finish(jobId, f, final.state === "done" ? "completed" : "failed", final);
+  }
+
+  /**
+   * Offer the clip to the platform until it takes it: a platform outage (5xx, long rate limits, a network cut) must
+   * not lose a clip that is ready. Gives up, and throws, after postRetryMs or once the follower is closed.
+   */
+  private async post(jobId: string, f: Followed, clip: ClipRecord): Promise<void> {
+    const deadline = Date.now() + (this.opts.postRetryMs ?? 10 * 60_000);
+    for (let pause = 1000; ; pause = Math.min(pause * 2, 60_000)) {
+      try {
+        return await f.view.completed({ clip, post: presentClip(clip) });
+      } catch (err) {
+        if (this.closed || Date.now() + pause > deadline) throw err;
+        this.log(`posting the clip of job ${jobId} failed (${(err as Error)?.message ?? err}); trying again in ${pause / 1000} s`);
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
   }
 
   private async end(jobId: string, outcome: JobOutcome, snapshot: ProgressSnapshot): Promise<void> {

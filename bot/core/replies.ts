@@ -1,6 +1,8 @@
 // What a reply to a clip means. A reply (or a plain message in a clip's thread) with an image animates the image;
 // text starting with `remix:` in any shipped language remixes the clip; other text extends it. The result is a
 // neutral request that commands/reply.ts turns into a job; nothing here talks to a platform or the queue.
+import { MAX_IMAGE_BYTES } from "../../engine/config/limits.ts";
+import { readSetting } from "../../engine/config/settings.ts";
 import { UserError } from "./errors.ts";
 import { RESOURCES } from "./i18n.ts";
 
@@ -28,8 +30,8 @@ export type ReplyRequest =
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
 const IMAGE_EXT = /\.(png|jpe?g|webp|gif)$/i;
-/** Default cap on an image to animate; adapters pass their platform's. */
-export const DEFAULT_MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+/** Default cap on an image to animate (SORA_MAX_IMAGE_BYTES); adapters may pass their platform's. */
+export const DEFAULT_MAX_IMAGE_BYTES = readSetting(MAX_IMAGE_BYTES);
 
 export function isImage(a: Attachment): boolean {
   if (a.contentType) return IMAGE_TYPES.includes(a.contentType.split(";")[0].trim().toLowerCase());

@@ -2,6 +2,7 @@
 // the same thread when it came from inside one), as an MP4 that fits the upload limit (re-encoded if needed, else a
 // link to our own HTTP server), with a compact embed and the buttons. Every message that shows the clip is linked in
 // the store, so a reply to it — or a message in its thread — continues this clip.
+import { createHash } from "node:crypto";
 import { EmbedBuilder, type Client, type GuildTextBasedChannel, type Message, type SendableChannels } from "discord.js";
 import type { ClipPost } from "../../commands/context.ts";
 import type { ClipRecord, ClipStore } from "../../engine/store/types.ts";
@@ -76,12 +77,21 @@ function tooLargeLine(deps: PostDeps, clip: ClipRecord): string {
   return deps.publicBaseUrl ? t(locale, "clip.tooLargeLink", { url: clipUrl(deps.publicBaseUrl, clip) }) : t(locale, "clip.tooLarge");
 }
 
+/** Discord nonces are at most 25 characters: a digest of the clip id. */
+function clipNonce(clipId: string): string {
+  return createHash("sha256").update(clipId).digest("base64url").slice(0, 25);
+}
+
 export async function postClip(deps: PostDeps, clip: ClipRecord, post: ClipPost, target: PostTarget): Promise<Message> {
   const threadName = clip.prompt || clip.expandedPrompt || clip.id;
   const channel = target.near ? await threadFor(deps, target.near, threadName) : target.channelId ? await sendableChannel(deps.client, target.channelId) : undefined;
   if (!channel) throw new Error(`no channel to post clip ${clip.id} in`);
   const video = await videoFile(deps, clip, target.uploadLimit);
-  const base = { embeds: [clipEmbed(clip, post)], components: buttonRows(post.buttons), allowedMentions: { parse: [] as [] } };
+  const base = {
+    embeds: [clipEmbed(clip, post)], components: buttonRows(post.buttons), allowedMentions: { parse: [] as [] },
+    // A retried post (the first one's answer lost in an outage) returns the message already sent, not a second one.
+    nonce: clipNonce(clip.id), enforceNonce: true,
+  };
   let message: Message;
   try {
     message = video

@@ -30,20 +30,23 @@ async function until<T>(what: string, fn: () => T | undefined | false | Promise<
   }
 }
 
-/** Clip messages (MP4 attachments) the bot posted in each interaction's thread. */
-function clipCounts(w: DiscordWorld, threads: string[]): number[] {
-  return threads.map((id) => w.fake.channelMessages(id).filter((m) => m.author.id === w.fake.bot.id && m.attachments.some((a) => a.filename.endsWith(".mp4"))).length);
+/**
+ * Clip messages (MP4 attachments) the bot posted for each request: in the thread started from its progress message
+ * (the clip opens it; its id is the progress message's).
+ */
+function clipCounts(w: DiscordWorld, progressIds: string[]): number[] {
+  return progressIds.map((id) => w.fake.channelMessages(id).filter((m) => m.author.id === w.fake.bot.id && m.attachments.some((a) => a.filename.endsWith(".mp4"))).length);
 }
 
-/** /sora from alice N times; resolves with each request's thread (started from its progress message). */
+/** /sora from alice N times; resolves with each request's progress message id, once it shows the queue. */
 async function slashes(w: DiscordWorld, n: number, label: string): Promise<string[]> {
-  const threads: string[] = [];
+  const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const inter = w.fake.slash(w.alice, w.general.id, "sora", { prompt: `a ball ${label} ${i}`, ...CHEAP, seed: i + 1 });
-    const thread = await w.fake.waitFor(() => w.fake.threadsOf(w.general.id).find((c) => c.id === inter.originalId), 60_000, "a thread");
-    threads.push(thread.id);
+    const progress = await w.fake.waitFor(() => w.fake.original(inter)?.content ? w.fake.original(inter) : undefined, 60_000, "a progress message");
+    ids.push(progress.id);
   }
-  return threads;
+  return ids;
 }
 
 export interface DeliveryRow {
@@ -128,7 +131,7 @@ export async function redisRestart(jobs = 6): Promise<{ jobs: number; completed:
 }
 
 /** FLUSHALL under waiting jobs: each person's progress message says the request was lost and offers Retry. */
-export async function redisFlush(jobs = 10): Promise<{ jobs: number; reported: number; slowestSeconds: number }> {
+export async function redisFlush(jobs = 10): Promise<{ jobs: number; reported: number; withRetry: number; slowestSeconds: number }> {
   const port = await sparePort();
   const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
   await redisReady(port);
@@ -145,17 +148,21 @@ export async function redisFlush(jobs = 10): Promise<{ jobs: number; reported: n
     const flushed = Date.now();
     await tp.redis.flushall();
     const seconds = new Map<string, number>();
+    const retry = new Set<string>();
+    // Lost with a Retry button; or, for a job the queue forgot before this process had read it back, lost without one.
+    const withRetry = t("en", "progress.lost");
+    const without = t("en", "progress.failed", { reason: t("en", "queue.lost") });
     await until("every loss reported", () => {
       for (const a of asked) {
         if (seconds.has(a.jobId)) continue;
-        const lost = [...(tp.pg.sessions.find(a.session)?.messages.values() ?? [])]
-          .some((m) => m.jobId === a.jobId && m.text === t("en", "progress.lost") && m.buttons?.some((b) => b.id === `sora:retry:${a.jobId}`));
-        if (lost) seconds.set(a.jobId, (Date.now() - flushed) / 1000);
+        const shown = [...(tp.pg.sessions.find(a.session)?.messages.values() ?? [])].find((m) => m.jobId === a.jobId);
+        if (shown?.text === withRetry && shown.buttons?.some((b) => b.id === `sora:retry:${a.jobId}`)) retry.add(a.jobId);
+        if (shown?.text === withRetry || shown?.text === without) seconds.set(a.jobId, (Date.now() - flushed) / 1000);
       }
       return seconds.size === asked.length;
     }, 90_000).catch(() => undefined);
     const reported = [...seconds.values()];
-    return { jobs, reported: reported.length, slowestSeconds: reported.length ? Math.max(...reported) : NaN };
+    return { jobs, reported: reported.length, withRetry: retry.size, slowestSeconds: reported.length ? Math.max(...reported) : NaN };
   } finally {
     await tp.close();
     if (before === undefined) delete process.env.REDIS_URL;
@@ -165,9 +172,10 @@ export async function redisFlush(jobs = 10): Promise<{ jobs: number; reported: n
 }
 
 /** The fake Discord answers every request with 500, then 429, for `outageMs` while clips finish: none may be lost. */
-export async function discordOutage(jobs = 3, outageMs = 30_000): Promise<DeliveryRow & { outageSeconds: number }> {
-  const w = await DiscordWorld.start({ worker: true, adapter: { deferAfterMs: 0, progressIntervalMs: 200 } });
+export async function discordOutage(jobs = 3, outageMs = 30_000): Promise<DeliveryRow & { outageSeconds: number; refused: number; clipsDuringOutage: number }> {
+  const w = await DiscordWorld.start({ adapter: { deferAfterMs: 0, progressIntervalMs: 200 } });
   try {
+    // The requests first, with no worker yet: then the outage begins, and the clips are made and posted inside it.
     const threads = await slashes(w, jobs, "outage");
     const start = Date.now();
     const half = start + outageMs / 2;
@@ -177,10 +185,19 @@ export async function discordOutage(jobs = 3, outageMs = 30_000): Promise<Delive
       body: { message: "You are being rate limited.", retry_after: 1, global: false },
       headers: { "retry-after": "1", "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": "1", "x-ratelimit-bucket": "outage", "x-ratelimit-scope": "user" },
     });
+    const finished = new Set<string>();
+    w.events.on("completed", (e) => finished.add(e.jobId));
+    w.worker = await startEngineWorker({ redis: connectRedis(), prefix: w.prefix, store: w.store, modelDir: TEST_PACK.dir!, threads: 1, log: () => undefined });
+    await until("every clip rendered", () => finished.size >= jobs, 120_000).catch(() => undefined);
+    const clipsDuringOutage = Date.now() < start + outageMs ? finished.size : -1;
     await until("every clip posted", () => clipCounts(w, threads).every((c) => c > 0), outageMs + 180_000).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 2000));
     const counts = clipCounts(w, threads);
-    return { jobs, delivered: counts.filter((c) => c > 0).length, duplicated: counts.filter((c) => c > 1).length, outageSeconds: outageMs / 1000 };
+    const refused = w.fake.requests.filter((q) => q.at >= start && q.at < start + outageMs && q.status >= 429).length;
+    return {
+      jobs, delivered: counts.filter((c) => c > 0).length, duplicated: counts.filter((c) => c > 1).length,
+      outageSeconds: outageMs / 1000, refused, clipsDuringOutage,
+    };
   } finally {
     await w.close();
   }

@@ -150,8 +150,15 @@ export function restRoutes(fake: FakeDiscord): Router {
   });
   r.on("POST", "/channels/:channel/messages", (req) => {
     requireBot(fake, req);
+    // enforce_nonce: a message sent again with the same nonce (a retried request) returns the first one.
+    const nonce = req.json.nonce === undefined ? undefined : String(req.json.nonce);
+    if (nonce && req.json.enforce_nonce) {
+      const first = fake.channelMessages(req.params.channel).find((m) => m.nonce === nonce && m.author.id === fake.bot.id);
+      if (first) return ok(fake.wire(first));
+    }
     const ref = req.json.message_reference as { message_id?: string } | undefined;
     const m = fake.createMessage(req.params.channel, fake.bot, req.json, req.files, { type: ref?.message_id ? 19 : 0, flags: Number(req.json.flags ?? 0) });
+    if (nonce) m.nonce = nonce;
     return ok(fake.wire(m));
   });
   r.on("GET", "/channels/:channel/messages/:mid", (req) => (requireBot(fake, req), ok(fake.wire(channelMessage(fake, req)))));

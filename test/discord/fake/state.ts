@@ -70,6 +70,8 @@ export interface FakeMessage {
   webhook_id?: string;
   interaction_metadata?: { id: string; type: number; user: FakeUser };
   deleted?: boolean;
+  /** The nonce it was sent with (enforce_nonce deduplicates by it). */
+  nonce?: string;
   /** Every version of the content, oldest first: tests read the progress edits from here. */
   history: string[];
 }
