@@ -2,7 +2,7 @@
 // ffmpeg, discord.js and Bolt on fake platforms, the playground over HTTP), and one table of what happened, each row
 // with its target. Needs Redis on 127.0.0.1:6379 and redis-server on PATH (it starts private ones for the Redis rows).
 //
-//   npm run bench:chaos                 # everything (about ten minutes on two cores)
+//   npm run bench:chaos                 # everything (about four minutes on two cores)
 //   npm run bench:chaos -- --only fuzz  # one row group: fuzz, kill, restart, flush, outage, uploads
 import { parseArgs } from "node:util";
 import { discordOutage, redisFlush, redisRestart, uploadsMemory, workerKill } from "./faults.ts";
