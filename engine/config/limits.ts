@@ -29,7 +29,7 @@ export const STORE_MAX_AGE_DAYS = setting({
 
 export const STORE_MAX_GIB = setting({
   name: "SORA_STORE_MAX_GIB", default: 20, min: 0, integer: false,
-  about: "the store's total size; the oldest clips go first when it is exceeded (0: no limit)",
+  about: "the store's size budget: above it the clips of the longest-dormant conversations go first (0: no limit)",
 });
 
 export const RATE_USER_MAX = setting({
