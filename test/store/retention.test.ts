@@ -1,43 +1,14 @@
 // The store forgets: by age, and by size with the most dormant conversations first, never a clip whose lineage or
 // thread is still active. Run against every backend.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FsBlobs, RedisBlobs } from "../../engine/store/blobs.ts";
+import { describe, expect, it } from "vitest";
 import { FsClipStore } from "../../engine/store/fs-store.ts";
-import { RedisClipStore } from "../../engine/store/redis-store.ts";
 import { applyRetention } from "../../engine/store/retention.ts";
 import type { ClipStore, NewClip } from "../../engine/store/types.ts";
-import { cleanup, redis, testPrefix } from "../queue/helpers.ts";
+import { storeBackends } from "./backends.ts";
 
-let r: Redis;
-let dir: string;
-const prefixes: string[] = [];
-beforeAll(async () => {
-  r = redis();
-  dir = await mkdtemp(join(tmpdir(), "retention-test-"));
-});
-afterAll(async () => {
-  for (const p of prefixes) await cleanup(r, p);
-  await r.quit();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const backends: [string, () => ClipStore][] = [
-  ["fs", () => new FsClipStore(join(dir, `fs-${Math.random()}`))],
-  ["redis", () => {
-    const prefix = testPrefix("retention");
-    prefixes.push(prefix);
-    return new RedisClipStore(r, new RedisBlobs(r, prefix), prefix);
-  }],
-  ["redis + shared blob dir", () => {
-    const prefix = testPrefix("retention");
-    prefixes.push(prefix);
-    return new RedisClipStore(r, new FsBlobs(join(dir, prefix)), prefix);
-  }],
-];
+const world = storeBackends("retention");
+const backends = world.backends;
 
 const DAY = 24 * 3600_000;
 const NOW = Date.parse("2026-06-01T00:00:00Z");
@@ -104,15 +75,14 @@ describe.each(backends)("%s store retention", (_name, make) => {
 describe("scheduled retention in the engine workers", () => {
   it("one sweep at a time across processes, with the operator's limits from the environment", async () => {
     const { scheduleRetention } = await import("../../engine/worker/retention.ts");
-    const s = new FsClipStore(join(dir, `sched-${Math.random()}`));
+    const s = new FsClipStore(join(world.dir(), `sched-${Math.random()}`));
     await s.putClip(clip("stale", 3650, "t-old"), files);
-    const prefix = testPrefix("retention-lock");
-    prefixes.push(prefix);
+    const prefix = world.prefix("retention-lock");
     process.env.SORA_STORE_MAX_AGE_DAYS = "30";
     try {
       const logs: string[] = [];
-      const a = scheduleRetention({ store: s, redis: r, prefix, log: (l) => logs.push(l) });
-      const b = scheduleRetention({ store: s, redis: r, prefix, log: (l) => logs.push(l) });
+      const a = scheduleRetention({ store: s, redis: world.redis(), prefix, log: (l) => logs.push(l) });
+      const b = scheduleRetention({ store: s, redis: world.redis(), prefix, log: (l) => logs.push(l) });
       const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
       a.stop();
       b.stop();

@@ -1,43 +1,16 @@
 // The clip store contract, run against every backend: fs, redis (bytes in Redis), redis (bytes on a shared path).
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FsBlobs, RedisBlobs } from "../../engine/store/blobs.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BadStoreInput, BlobNotFound, ClipNotFound, NotClipOwner } from "../../engine/store/errors.ts";
 import { FsClipStore } from "../../engine/store/fs-store.ts";
 import { openStore } from "../../engine/store/index.ts";
 import { RedisClipStore } from "../../engine/store/redis-store.ts";
 import type { ClipBlobs, ClipStore, NewClip } from "../../engine/store/types.ts";
-import { cleanup, redis, testPrefix } from "../queue/helpers.ts";
+import { testPrefix } from "../queue/helpers.ts";
+import { storeBackends } from "./backends.ts";
 
-let r: Redis;
-let dir: string;
-const prefixes: string[] = [];
-beforeAll(async () => {
-  r = redis();
-  dir = await mkdtemp(join(tmpdir(), "store-test-"));
-});
-afterAll(async () => {
-  for (const p of prefixes) await cleanup(r, p);
-  await r.quit();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const backends: [string, () => ClipStore][] = [
-  ["fs", () => new FsClipStore(join(dir, `fs-${prefixes.length}-${Math.random()}`))],
-  ["redis", () => {
-    const prefix = testPrefix("store");
-    prefixes.push(prefix);
-    return new RedisClipStore(r, new RedisBlobs(r, prefix), prefix);
-  }],
-  ["redis + shared blob dir", () => {
-    const prefix = testPrefix("store");
-    prefixes.push(prefix);
-    return new RedisClipStore(r, new FsBlobs(join(dir, prefix)), prefix);
-  }],
-];
+const world = storeBackends("store");
+const backends = world.backends;
 
 let t = Date.parse("2026-01-01T00:00:00Z");
 function clip(userId: string, over: Partial<NewClip> = {}): NewClip {
@@ -182,7 +155,7 @@ describe.each(backends)("%s store", (_name, make) => {
 
 describe("openStore", () => {
   it("picks the backend from SORA_STORE", async () => {
-    const fs = openStore({ SORA_STORE: "fs", SORA_STORE_DIR: join(dir, "env-fs") });
+    const fs = openStore({ SORA_STORE: "fs", SORA_STORE_DIR: join(world.dir(), "env-fs") });
     expect(fs).toBeInstanceOf(FsClipStore);
     const rs = openStore({ SORA_STORE: "redis", SORA_STORE_PREFIX: testPrefix("env") });
     expect(rs).toBeInstanceOf(RedisClipStore);
