@@ -12,6 +12,16 @@
 # stages 1 and 3 (shards, latents: the recovered encoder gives the same latents) and stage 4 with a larger DIT_STEPS.
 #
 # On a GPU machine the DiT stage has its own script with more data and a large batch: engine/train/gpu_stage.sh.
+#
+# Going on from the committed training state (issue 23; weights, EMA, fp16 Adam moments, step, data position: the run
+# resumes exactly, no warm-up): stages 1 and 3 with CLIPS=24000 SEED=12 (and recover_pack.py for runs/vae-dec), then
+#   npx tsx engine/synth/layout-cli.ts --latents runs/latents
+#   python3 engine/train/train_dit.py --latents runs/latents --vae runs/vae-dec --out runs/dit \
+#     --state engine/train/state/dit-state.pt --lr 1e-4 --seed 47 --translation-weight 3 --multi-object-weight 1.5 \
+#     [--layout] --minutes M            # the state is replaced in place every 5 minutes; commit it once a session
+# and for a pack, a cool-down branch that leaves the state as it is:
+#   python3 engine/train/train_dit.py ...same flags... --cooldown 150 --cooldown-out runs/cool --cooldown-weights live
+#   python3 engine/train/export.py --vae runs/vae-dec --dit runs/cool --out engine/models/default
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -49,6 +59,9 @@ $PY engine/train/train_vae.py --data "$DATA" --out "$RUNS/vae" --steps "$VAE_STE
 echo "== 3/6 latents"
 $PY engine/train/encode_latents.py --vae "$RUNS/vae" --data "$DATA" --out "$RUNS/latents" --threads "$VAE_THREADS"
 
+echo "== 3b/6 object tracks for the layout input (engine/synth/layout-cli.ts)"
+npx tsx engine/synth/layout-cli.ts --latents "$RUNS/latents"
+
 echo "== 4/6 DiT + text encoder ($DIT_STEPS steps, batch $DIT_BATCH), and beside it the decoder alone ($DEC_STEPS steps)"
 # The encoder is frozen from here on, so the latent space the DiT learns never moves; the decoder keeps sharpening
 # small shapes on the other core. Each process uses one thread: two single-threaded jobs beat one two-threaded job
@@ -58,13 +71,14 @@ $PY engine/train/train_vae.py --data "$DATA" --init "$RUNS/vae/ckpt.pt" --freeze
   --steps "$DEC_STEPS" --lr 4e-4 --warmup 50 --batch "$VAE_BATCH" --detail "$VAE_DETAIL" --threads 1 &
 decoder=$!
 $PY engine/train/train_dit.py --latents "$RUNS/latents" --vae "$RUNS/vae-dec" --out "$RUNS/dit" --steps "$DIT_STEPS" \
-  --batch "$DIT_BATCH" --lr "$DIT_LR" --threads "$DIT_THREADS" --snapshot-every "$SNAPSHOT_EVERY"
+  --batch "$DIT_BATCH" --lr "$DIT_LR" --threads "$DIT_THREADS" --snapshot-every "$SNAPSHOT_EVERY" --schedule cosine
 wait "$decoder"
 if [ "$DIT_MORE_STEPS" -gt "$DIT_STEPS" ]; then
   # Resuming with a later end stretches the cosine to it: the learning rate rises again (a warm restart).
   echo "== 4b/6 DiT on to step $DIT_MORE_STEPS with $DIT_PROCS processes (both cores are free now)"
   $PY engine/train/train_dit.py --latents "$RUNS/latents" --vae "$RUNS/vae-dec" --out "$RUNS/dit" --steps "$DIT_MORE_STEPS" \
-    --batch "$DIT_BATCH" --lr "$DIT_LR" --threads "$DIT_THREADS" --procs "$DIT_PROCS" --snapshot-every "$SNAPSHOT_EVERY"
+    --batch "$DIT_BATCH" --lr "$DIT_LR" --threads "$DIT_THREADS" --procs "$DIT_PROCS" --snapshot-every "$SNAPSHOT_EVERY" \
+    --schedule cosine
 fi
 
 echo "== 5/6 export → $OUT"

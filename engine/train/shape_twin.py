@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+import checkpoint  # noqa: E402
 from layout import ClipTracks  # noqa: E402
 from pack_sources import load_sources  # noqa: E402
 from patches import patchify, sincos_pos  # noqa: E402
@@ -91,9 +92,14 @@ def main():
     ap.add_argument("--vae", default="runs/vae-dec")
     ap.add_argument("--latents", default="runs/latents")
     ap.add_argument("--n", type=int, default=48)
+    ap.add_argument("--live", action="store_true", help="the checkpoint's training weights instead of its EMA")
     a = ap.parse_args()
     torch.set_num_threads(1)
     src = load_sources(a.vae, a.dit)
+    if a.live:
+        model = checkpoint.read(a.dit if os.path.isfile(a.dit) else os.path.join(a.dit, "ckpt.pt"))["model"]
+        for part in ("text_encoder", "dit"):
+            src[part].load_state_dict({k[len(part) + 1:]: v for k, v in model.items() if k.startswith(part + ".")})
     res, n = probe(src, a.latents, a.n)
     print(f"shape-twin probe, {n} held-out 1:1 clips, t = 0.8 and 0.5, RMS of the x0 change "
           f"({'with' if src['dit'].layout is not None else 'no'} layout input):")
