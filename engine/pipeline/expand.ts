@@ -12,6 +12,8 @@ export interface Expansion {
   unknownWords: string[];
   /** The complete scene the rewrite describes (what the layout places); absent when the prompt was not rewritten. */
   scene?: Scene;
+  /** The complete scene of `parentPrompt` (the clip this one continues), when it was given and the parser reads it. */
+  parentScene?: Scene;
 }
 
 /**
@@ -48,9 +50,12 @@ export interface ExpandOptions {
 export async function expandPrompt(prompt: string, tokenizer: Tokenizer, opts: ExpandOptions = {}): Promise<Expansion> {
   let expandedPrompt = prompt;
   let complete: Scene | undefined;
+  let parentScene: Scene | undefined;
   if (opts.expand !== false) {
     const parsed = parsePrompt(prompt);
-    const scene = opts.parentPrompt ? continueScene(parsePrompt(opts.parentPrompt), parsed) : parsed;
+    const parent = opts.parentPrompt ? parsePrompt(opts.parentPrompt) : undefined;
+    if (parent && shouldExpand(parent)) parentScene = completeScene({ objects: parent.objects, background: parent.background });
+    const scene = parent ? continueScene(parent, parsed) : parsed;
     if (shouldExpand(scene)) {
       const partial = { objects: scene.objects, background: scene.background };
       expandedPrompt = describeScene(partial, rewriteLevel(scene));
@@ -61,5 +66,5 @@ export async function expandPrompt(prompt: string, tokenizer: Tokenizer, opts: E
   // should know they were not understood) and any word of the rewrite itself that is missing from the vocabulary.
   const unknown = [...tokenizer.encode(prompt).unknownWords];
   for (const w of tokenizer.encode(expandedPrompt).unknownWords) if (!unknown.includes(w)) unknown.push(w);
-  return { expandedPrompt, unknownWords: unknown, ...(complete ? { scene: complete } : {}) };
+  return { expandedPrompt, unknownWords: unknown, ...(complete ? { scene: complete } : {}), ...(parentScene ? { parentScene } : {}) };
 }

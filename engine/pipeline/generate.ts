@@ -9,6 +9,7 @@ import { previewFrame, runPass, type PassGrid } from "./denoise.ts";
 import { expandPrompt } from "./expand.ts";
 import { closingLayout, layoutFrames, summarize, type RequestLayout } from "./layout.ts";
 import type { ModelPack } from "./pack.ts";
+import type { Scene } from "../synth/index.ts";
 import { tokenGrid } from "./patchify.ts";
 import { encodeText, type TextBatch } from "./text.ts";
 import type { GenerateRequest, GenerateResult, PipelineInfo, Progress } from "./types.ts";
@@ -118,6 +119,22 @@ async function backward(run: Run, after: LatentFrames, overlap: number, count: n
   return concatFrames(made, run.frameSize);
 }
 
+/**
+ * The layout a request runs with (null: none). It places the rewritten prompt's objects for text-to-video and loops;
+ * a forward extension continues the parent's objects from where its layout had them (extendedTracks). The other
+ * conditioned kinds (image, backward extension, interpolation, remix) run without one: their own frames show where
+ * things are, and training dropped the layout often enough that the model works without it.
+ */
+function requestLayout(job: Job, scene: Scene | undefined, parentScene: Scene | undefined, packHasLayout: boolean): RequestLayout | null {
+  if (!packHasLayout || !job.layout || !scene) return null;
+  const base = { scene, width: job.width, height: job.height };
+  const p = job.plan;
+  if (p.kind === "none" || p.kind === "loop") return base;
+  // Without a parent prompt the extension continues the scene of its own prompt (the same clip, longer).
+  if (p.kind === "extend" && p.direction === "forward") return { ...base, parent: { scene: parentScene ?? scene, frames: p.parent.frames.length } };
+  return null;
+}
+
 export class Generator {
   readonly limits: Limits;
 
@@ -159,7 +176,7 @@ export class Generator {
     const { pack } = this;
     const progress = (p: Progress) => req.onProgress?.(p);
 
-    const { expandedPrompt, unknownWords, scene } = await expandPrompt(job.prompt, pack.tokenizer, {
+    const { expandedPrompt, unknownWords, scene, parentScene } = await expandPrompt(job.prompt, pack.tokenizer, {
       expand: job.expand, parentPrompt: job.parentPrompt,
     });
     progress({ stage: "text", step: 0, steps: 1 });
@@ -179,10 +196,7 @@ export class Generator {
       totalSteps: passCount(job, this.limits.passFrames) * job.steps,
       progress,
       onPass: this.onPass,
-      // The layout places the rewritten prompt's objects; conditioned kinds other than loops already show where
-      // things are (their own frames), so they run without one for now.
-      layout: pack.index.layout && job.layout && scene && (job.plan.kind === "none" || job.plan.kind === "loop")
-        ? { scene, width: job.width, height: job.height } : null,
+      layout: requestLayout(job, scene, parentScene, Boolean(pack.index.layout)),
     };
     const none = latentFrames(0, run.frameSize);
 
@@ -216,11 +230,12 @@ export class Generator {
         const parent = p.parent.frames;
         if (p.direction === "forward") {
           const ctx = await encode(parent.slice(parent.length - p.overlap));
-            fresh = await forward(run, ctx, p.overlap, p.frames);
+          // On the layout's timeline (the parent's), the context is the parent's last `overlap` frames.
+          fresh = await forward(run, ctx, p.overlap, p.frames, undefined, run.layout ? parent.length - p.overlap : undefined);
           assemble = (d) => [...parent.map(copyFrame), ...d];
         } else {
           const ctx = await encode(parent.slice(0, p.overlap));
-            fresh = await backward(run, ctx, p.overlap, p.frames);
+          fresh = await backward(run, ctx, p.overlap, p.frames);
           assemble = (d) => [...d, ...parent.map(copyFrame)];
         }
         break;

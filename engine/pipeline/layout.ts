@@ -1,7 +1,9 @@
 // The denoiser's layout input (CONTRACTS §8) for a request: the scene the prompt rewrite completed (parsed prompt →
 // completeScene, the same scene the rewritten caption describes), its objects' tracks on the clip's timeline, and
 // the per-pass tensor built from them by engine/synth/layout.ts, the code training used.
-import { LAYOUT_CHANNELS, buildLayout, layoutTracks, objectAttrs, type LayoutPoint, type Scene, type SceneObject } from "../synth/index.ts";
+import {
+  LAYOUT_CHANNELS, LAYOUT_MAX_OBJECTS, buildLayout, layoutTracks, objectAttrs, type LayoutPoint, type Scene, type SceneObject,
+} from "../synth/index.ts";
 
 /** model_index.json's "layout" (null or absent: the pack's denoiser has no layout input). */
 export interface LayoutSpec {
@@ -29,6 +31,11 @@ export interface RequestLayout {
   scene: Scene;
   width: number;
   height: number;
+  /**
+   * A forward extension: the scene of the clip it continues and that clip's length. The timeline is then the
+   * parent's: its frames are where the parent's layout had its objects, later frames continue them (extendedTracks).
+   */
+  parent?: { scene: Scene; frames: number };
 }
 
 /** What the result reports: the objects the layout placed (GenerateResult.layout, the CLI's --json). */
@@ -46,7 +53,49 @@ export function summarize(layout: RequestLayout): LayoutSummary {
 
 /** The layout of `frames` frames of the clip's timeline from `first` on ([F, S, C]). */
 export function layoutFrames(layout: RequestLayout, first: number, frames: number): Float32Array {
-  return buildLayout(layoutTracks(layout.scene, frames, first), objectAttrs(layout.scene), layout.width, layout.height);
+  const { parent, width, height } = layout;
+  if (!parent) return buildLayout(layoutTracks(layout.scene, frames, first), objectAttrs(layout.scene), width, height);
+  // The parent's frames keep the parent's objects and attributes (they are its known frames); the new ones may name
+  // other colours or add an object, so the two spans are built apart and joined frame-major.
+  const known = Math.max(0, Math.min(frames, parent.frames - first));
+  const before = known ? buildLayout(layoutTracks(parent.scene, known, first), objectAttrs(parent.scene), width, height) : null;
+  const after = frames > known
+    ? buildLayout(extendedTracks(parent.scene, layout.scene, parent.frames, first + known, frames - known), objectAttrs(layout.scene), width, height)
+    : null;
+  if (!before) return after!;
+  if (!after) return before;
+  const out = new Float32Array(before.length + after.length);
+  out.set(before);
+  out.set(after, before.length);
+  return out;
+}
+
+/**
+ * The objects of `next` on frames first … first + frames − 1 of the parent's timeline (all at or after its end, frame
+ * parentFrames − 1), so that each keeps its course across the seam: an object whose motion the follow-up left alone
+ * goes on along the parent's track (the same scene: the same object index, as continueScene keeps them); one whose
+ * motion changed starts its new motion where the parent's object ended; an object the follow-up added starts where
+ * its own scene puts it. → [frame][object], in `next`'s object order.
+ */
+export function extendedTracks(parent: Scene, next: Scene, parentFrames: number, first: number, frames: number): LayoutPoint[][] {
+  const last = parentFrames - 1;
+  const ends = layoutTracks(parent, 1, last)[0];
+  const courses = next.objects.slice(0, LAYOUT_MAX_OBJECTS).map((o, i) => {
+    const old = parent.objects[i];
+    if (old && sameCourse(old, o)) return { object: old, offset: 0 };
+    // Its new motion from t = 0 at the parent's last frame, starting where the parent's object was.
+    const start: [number, number] = old ? [ends[i].x, ends[i].y] : o.start;
+    return { object: { ...o, start }, offset: last };
+  });
+  const out: LayoutPoint[][] = [];
+  for (let f = first; f < first + frames; f++) {
+    out.push(courses.map(({ object, offset }) => layoutTracks({ ...next, objects: [object] }, 1, f - offset)[0][0]));
+  }
+  return out;
+}
+
+function sameCourse(a: SceneObject, b: SceneObject): boolean {
+  return a.motion === b.motion && a.speed === b.speed && a.diagonal === b.diagonal && a.size === b.size;
 }
 
 /**

@@ -5,12 +5,12 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { Generator } from "../../engine/pipeline/generate.ts";
-import { closingLayout, layoutBatch, layoutFrames, layoutMismatch, type LayoutSpec } from "../../engine/pipeline/layout.ts";
+import { closingLayout, extendedTracks, layoutBatch, layoutFrames, layoutMismatch, type LayoutSpec } from "../../engine/pipeline/layout.ts";
 import { readManifest } from "../../engine/pipeline/manifest.ts";
 import { DEFAULT_MODEL_DIR, type ModelPack } from "../../engine/pipeline/pack.ts";
 import { loadTokenizer } from "../../engine/pipeline/tokenizer.ts";
 import { expandPrompt } from "../../engine/pipeline/expand.ts";
-import { LAYOUT_CHANNELS, sceneLayout } from "../../engine/synth/index.ts";
+import { LAYOUT_CHANNELS, layoutTracks, sceneLayout } from "../../engine/synth/index.ts";
 
 const SPEC: LayoutSpec = { input: "layout", channels: [...LAYOUT_CHANNELS], token_px: 16, samples: 8, clip_frames: 17, max_objects: 3 };
 const C = LAYOUT_CHANNELS.length;
@@ -111,6 +111,34 @@ describe("layout input in the pipeline", () => {
     };
     const bridge = condRow(bridgePass);
     expect(offsetX(bridge, context + 1)).toBeGreaterThan(offsetX(bridge, context - 1));
+  });
+
+  it("continues the parent's tracks across a forward extension's seam", async () => {
+    const { pack, feeds } = stubPack(SPEC);
+    const parent = { width: 64, height: 64, fps: 8, frames: Array.from({ length: 17 }, () => ({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) })) };
+    const ball = "a red ball moves to the left";
+    const res = await new Generator(pack).generate({
+      prompt: ball, seed: 1, steps: 1, frames: 8, condition: { kind: "extend", parent, direction: "forward" },
+    });
+    expect(res.layout!.objects).toHaveLength(1);
+    const { scene } = await expandPrompt(ball, pack.tokenizer);
+    const F = feeds[0].layout.dims[1] as number;
+    const overlap = F - 8;
+    // The same prompt: the pass sees the parent's last frames and the next 8 of the same course, timeline 17 − overlap on.
+    expect(Array.from(condRow(feeds[0]))).toEqual(Array.from(sceneLayout(scene!, 64, 64, F, 17 - overlap)));
+  });
+
+  it("starts a changed motion where the parent's object ended", async () => {
+    const { pack } = stubPack(SPEC);
+    const parentPrompt = (await expandPrompt("a red ball moves to the left", pack.tokenizer)).expandedPrompt;
+    const { scene, parentScene } = await expandPrompt("now it moves up", pack.tokenizer, { parentPrompt });
+    expect(scene!.objects[0]).toMatchObject({ color: "red", motion: "up" });
+    const end = layoutTracks(parentScene!, 1, 16)[0][0];
+    const next = extendedTracks(parentScene!, scene!, 17, 16, 5);
+    expect(next[0][0].x).toBeCloseTo(end.x, 6);      // frame 16: still where the parent left it
+    expect(next[0][0].y).toBeCloseTo(end.y, 6);
+    expect(next[4][0].x).toBeCloseTo(end.x, 6);      // then straight up from there
+    expect(next[4][0].y).toBeLessThan(end.y - 0.05);
   });
 
   it("runs without a layout when asked, for conditioned kinds, and for prompts the rewrite does not read", async () => {
