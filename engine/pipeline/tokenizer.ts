@@ -76,7 +76,7 @@ function readJson(path: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${what} is not valid JSON (${path}): ${(e as Error).message}`);
+    throw new Error(`${what} is not valid JSON (${path}): ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -36,6 +36,7 @@ const MAX_VALUE_LENGTH = 2000;
  * go (argv cannot carry NUL), and the length is bounded.
  */
 function clean(value: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").slice(0, MAX_VALUE_LENGTH);
 }
 

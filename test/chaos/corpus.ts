@@ -22,6 +22,7 @@ const SEEDS = [
   "hello there", "a star", "ball /tmp/owned.mp4", "ball http://127.0.0.1:9/x.mp4", "file:///etc/passwd", "../../etc/passwd",
   "-i /etc/passwd", "-metadata title=x", "--seed", "--seed 99999999999", "--ar 0:0", "--neg", '--neg "unclosed', "—raw",
   "--steps -1", "--gs NaN", "--seconds 1e309", "\u200b\u200b", "\u202e\u200f", "\u0000\u0001\u0007", "赤いボール 🎈",
+  // eslint-disable-next-line no-template-curly-in-string -- a literal "${…}" is one of the hostile inputs
   "𝕒 𝕓 𝕔", "'; DROP TABLE clips; --", "<script>alert(1)</script>", "{{prompt}}", "%s%s%n", "${process.env}", "\n\n\n",
   "", " ", "remix:", "remezcla: de noche", "clip_", "clip_../x", "sora:cancel:", "a".repeat(5000), "🎈".repeat(700),
   "a red ball bouncing", "queue", "info", "cancel", "cancel playground-x", "/sora", "/nope", "null", "undefined", "NaN",
@@ -46,7 +47,7 @@ export function hostileText(r: Rng): string {
 export function hostileValue(r: Rng): unknown {
   switch (r.int(8)) {
     case 0: return r.int(2) === 0;
-    case 1: return r.pick([0, -1, 1e309 / 1e309, 2 ** 53, 0.5, -0.0001, 1e6]);
+    case 1: return r.pick([0, -1, NaN, 2 ** 53, 0.5, -0.0001, 1e6]);
     case 2: return null;
     case 3: return [hostileText(r)];
     case 4: return { nested: hostileText(r) };

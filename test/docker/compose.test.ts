@@ -300,7 +300,8 @@ if (!compose.ok) console.warn(`test/docker: compose checks skipped: ${compose.re
 /** Variables the compose file reads; cleared so each run sees the file's own defaults unless a test sets them. */
 const COMPOSE_VARS = /^(SORA_|DISCORD_|SLACK_|REDIS_URL$|COMPOSE_)/;
 
-type Json = any; // compose config output, checked field by field below
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- compose config output, checked field by field below
+type Json = any;
 
 let emptyEnv: string | undefined;
 function emptyEnvFile(): string {

@@ -118,7 +118,7 @@ export class HttpTransport implements Transport {
       headers: { "content-type": contentType, "x-slack-request-timestamp": String(timestamp), "x-slack-signature": signature },
     });
     const text = await res.text();
-    let parsed: Record<string, unknown> = {};
+    let parsed: Record<string, unknown>;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {
