@@ -79,8 +79,6 @@ export interface CommandContext {
   reply(reply: Reply): Promise<void>;
   /** Show or update this request's progress message. */
   progress(update: ProgressUpdate): Promise<void>;
-  /** Post a finished clip with its caption and buttons. */
-  postClip(post: ClipPost): Promise<void>;
   /**
    * Fetch an attachment from the platform's own file host (size-capped, checked to be an image) and store it as a
    * conditioning frame; returns the store's blob key for ClipJob.imageRef. Throws UserError for a bad image.

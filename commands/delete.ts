@@ -9,13 +9,21 @@ import { UserError } from "../bot/core/errors.ts";
 
 export const definition = define("delete", [option("delete", "clip", "string", { required: true })]);
 
-export async function handle(ctx: CommandContext, args: Args): Promise<void> {
+/** Delete the clip and say so; true when it is gone (the caller may take its message down), false when refused. */
+export async function deleteClip(ctx: CommandContext, clipId: string | undefined): Promise<boolean> {
+  let deleted = false;
   await guarded(ctx, async () => {
-    const clip = await requireClip(ctx, stringArg(args, "clip"));
+    const clip = await requireClip(ctx, clipId);
     if (!mayManage(clip.origin, actorOf(ctx))) throw new UserError("queue.notAllowed");
     await ctx.clips.deleteClip(clip.id, actorOf(ctx));
+    deleted = true;
     await say(ctx, "results.deleted");
   });
+  return deleted;
+}
+
+export async function handle(ctx: CommandContext, args: Args): Promise<void> {
+  await deleteClip(ctx, stringArg(args, "clip"));
 }
 
 export const del: Command = { definition, handle };

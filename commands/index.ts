@@ -2,7 +2,7 @@
 import { decodeButtonId } from "../bot/core/buttons.ts";
 import { cancel } from "./cancel.ts";
 import type { CommandContext } from "./context.ts";
-import { del } from "./delete.ts";
+import { del, deleteClip } from "./delete.ts";
 import { defaults } from "./defaults.ts";
 import type { Command } from "./definition.ts";
 import { extend } from "./extend.ts";
@@ -21,6 +21,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
 
 export type ButtonOutcome =
   | "handled"
+  /** Delete: the clip is gone from the store; the adapter takes the pressed message down (Delivery.deleted). */
+  | "deleted"
   /** Remix needs words first: the adapter opens remixModal(target) and passes the answers to COMMANDS.remix. */
   | "open-remix-modal"
   /** Not one of ours (another app's, or an id from an older version). */
@@ -41,9 +43,10 @@ export async function handleButton(ctx: CommandContext, buttonId: string): Promi
     case "reroll":
     case "loop":
     case "stitch":
-    case "delete":
       await COMMANDS[b.action].handle(ctx, { clip: b.target });
       return "handled";
+    case "delete":
+      return (await deleteClip(ctx, b.target)) ? "deleted" : "handled";
     case "cancel":
       await cancel.handle(ctx, { job: b.target });
       return "handled";

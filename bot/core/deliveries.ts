@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import type { Platform } from "../../engine/queue/schema.ts";
 
-export interface Delivery<P = unknown> {
+export interface DeliveryRecord<P = unknown> {
   jobId: string;
   platform: Platform;
   /** The server (Discord guild, Slack team) the job came from: a process adopts only jobs of servers it serves. */
@@ -72,7 +72,7 @@ export class DeliveryBook {
   }
 
   /** Remember a job's delivery, claimed by this process. Recording the same job again replaces its place. */
-  async record<P>(d: Delivery<P>): Promise<void> {
+  async record<P>(d: DeliveryRecord<P>): Promise<void> {
     if (this.stopped) throw new Error("the delivery book is stopped");
     await this.redis.multi()
       .set(this.key(d.jobId), JSON.stringify(d), "PX", this.ttlMs)
@@ -90,7 +90,7 @@ export class DeliveryBook {
   }
 
   /** The stored delivery, claimed for this process; undefined when there is none or another process holds it. */
-  async claim<P>(jobId: string): Promise<Delivery<P> | undefined> {
+  async claim<P>(jobId: string): Promise<DeliveryRecord<P> | undefined> {
     if (this.stopped || this.held.has(jobId)) return undefined;   // already ours and being followed
     const won = await this.redis.set(this.claimKey(jobId), this.owner, "PX", this.claimMs, "NX");
     if (won !== "OK") return undefined;
@@ -108,12 +108,12 @@ export class DeliveryBook {
    * Every unclaimed delivery of the platform that `serves` accepts, each now claimed by this process (oldest first,
    * at most SWEEP_BATCH). Deliveries whose record expired are dropped from the pending set on the way.
    */
-  async adopt<P>(platform: Platform, serves: (d: Delivery<P>) => boolean = () => true): Promise<Delivery<P>[]> {
+  async adopt<P>(platform: Platform, serves: (d: DeliveryRecord<P>) => boolean = () => true): Promise<DeliveryRecord<P>[]> {
     if (this.stopped) return [];
     const pending = this.pendingKey(platform);
     await this.redis.zremrangebyscore(pending, "-inf", String(this.now() - this.ttlMs));
     const ids = await this.redis.zrange(pending, "0", String(SWEEP_BATCH - 1));
-    const out: Delivery<P>[] = [];
+    const out: DeliveryRecord<P>[] = [];
     for (const jobId of ids) {
       if (this.held.has(jobId) || (await this.redis.exists(this.claimKey(jobId)))) continue;
       const raw = await this.redis.get(this.key(jobId));
@@ -179,9 +179,9 @@ export class DeliveryBook {
   }
 }
 
-function parseDelivery<P>(raw: string): Delivery<P> | undefined {
+function parseDelivery<P>(raw: string): DeliveryRecord<P> | undefined {
   try {
-    const d = JSON.parse(raw) as Delivery<P>;
+    const d = JSON.parse(raw) as DeliveryRecord<P>;
     return d && typeof d.jobId === "string" && typeof d.platform === "string" ? d : undefined;
   } catch {
     return undefined;

@@ -3,7 +3,7 @@
 // job nobody here follows completes. The adapter supplies only which deliveries it serves and how to resume one
 // (rebuild its progress message from the stored place and follow it again).
 import type { Platform } from "../../engine/queue/schema.ts";
-import type { Delivery, DeliveryBook } from "./deliveries.ts";
+import type { DeliveryBook, DeliveryRecord } from "./deliveries.ts";
 import type { JobFollower } from "./follow-job.ts";
 
 export interface TakeoverOptions<P> {
@@ -12,9 +12,9 @@ export interface TakeoverOptions<P> {
   follower: JobFollower;
   log: (line: string) => void;
   /** Whether this process serves the delivery's server (its guilds, its workspace). */
-  serves: (d: Delivery<P>) => boolean;
+  serves: (d: DeliveryRecord<P>) => boolean;
   /** Follow a taken-over job from its stored place; the adapter calls following() / ended() as for its own jobs. */
-  resume: (d: Delivery<P>) => void;
+  resume: (d: DeliveryRecord<P>) => void;
   /** How often to look for deliveries nobody holds; default 10 s. */
   everyMs?: number;
 }
@@ -92,7 +92,7 @@ export class JobTakeover<P> {
     this.adopt(d);
   }
 
-  private adopt(d: Delivery<P>): void {
+  private adopt(d: DeliveryRecord<P>): void {
     if (this.followed.has(d.jobId)) return;
     if (this.closed) {
       // Claimed by a sweep (or a completion) that was under way when close() ran: hand it straight back. Kept, the

@@ -4,7 +4,8 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle } from "discord.js";
 import type { ClipButton } from "../core/buttons.ts";
 import { remixModal } from "../../commands/remix.ts";
-import { BUTTONS_PER_ROW, truncate } from "./limits.ts";
+import { truncate } from "../../engine/text.ts";
+import { BUTTONS_PER_ROW } from "./limits.ts";
 
 /** Labels are capped at 80 characters, modal titles and input labels at 45, placeholders at 100. */
 const LABEL_MAX = 80;

@@ -10,7 +10,7 @@ import { say } from "../../commands/respond.ts";
 import { decodeButtonId } from "../core/buttons.ts";
 import { t } from "../core/i18n.ts";
 import { remixModalBuilder } from "./components.ts";
-import { DiscordContext, type AdapterDeps } from "./context.ts";
+import { DiscordContext, type DiscordDeps } from "./context.ts";
 import { DEFAULT_UPLOAD_LIMIT } from "./limits.ts";
 import { InteractionResponder } from "./responders.ts";
 
@@ -29,7 +29,7 @@ function where(i: RepliableInteraction, messageId?: string) {
 /** A modal must be the first answer: when one may follow a (fast) store lookup, wait longer before deferring. */
 const MODAL_DEFER_MS = 2500;
 
-function contextFor(deps: AdapterDeps, i: RepliableInteraction, messageId?: string, deferAfterMs = deps.deferAfterMs) {
+function contextFor(deps: DiscordDeps, i: RepliableInteraction, messageId?: string, deferAfterMs = deps.deferAfterMs) {
   if (i.guildId && i.attachmentSizeLimit) deps.uploadLimits.set(i.guildId, i.attachmentSizeLimit);
   deps.userLocales.set(i.user.id, i.locale);
   const responder = new InteractionResponder(deps.client, i, deps.log, deferAfterMs);
@@ -65,7 +65,7 @@ export function readOptions(i: ChatInputCommandInteraction, def: CommandDef): Ar
   return args;
 }
 
-async function chatInput(deps: AdapterDeps, i: ChatInputCommandInteraction): Promise<void> {
+async function chatInput(deps: DiscordDeps, i: ChatInputCommandInteraction): Promise<void> {
   const command = COMMANDS[i.commandName];
   if (!command) return;
   const { ctx, responder } = contextFor(deps, i);
@@ -73,7 +73,7 @@ async function chatInput(deps: AdapterDeps, i: ChatInputCommandInteraction): Pro
   await responder.finish();
 }
 
-async function contextMenu(deps: AdapterDeps, i: MessageContextMenuCommandInteraction): Promise<void> {
+async function contextMenu(deps: DiscordDeps, i: MessageContextMenuCommandInteraction): Promise<void> {
   const remix = i.commandName === CONTEXT_MENUS.remix;
   const { ctx, responder } = contextFor(deps, i, i.targetId, remix ? Math.max(deps.deferAfterMs, MODAL_DEFER_MS) : deps.deferAfterMs);
   const clip = await ctx.clips.clipForMessage("discord", i.targetId);
@@ -87,16 +87,15 @@ async function contextMenu(deps: AdapterDeps, i: MessageContextMenuCommandIntera
   await responder.finish();
 }
 
-async function button(deps: AdapterDeps, i: ButtonInteraction): Promise<void> {
+async function button(deps: DiscordDeps, i: ButtonInteraction): Promise<void> {
   const { ctx, responder } = contextFor(deps, i, i.message.id);
   const outcome = await handleButton(ctx, i.customId);
   if (outcome === "open-remix-modal") {
     await responder.showModal(remixModalBuilder(decodeButtonId(i.customId)!.target, i.locale));
   } else if (outcome === "unknown") {
     await responder.acknowledge();
-  } else if (ctx.replies.some((r) => r.key === "results.deleted")) {
-    // The clip is gone from the store; its message goes too, so nobody presses buttons on a clip that is not there.
-    await i.message.delete().catch((err) => deps.log(`discord: could not delete message ${i.message.id}: ${(err as Error).message}`));
+  } else if (outcome === "deleted") {
+    await deps.delivery.deleted({ channelId: i.message.channelId, messageId: i.message.id }, decodeButtonId(i.customId)!.target, ctx.locale);
   }
   await responder.finish();
 }
@@ -106,7 +105,7 @@ function field(i: ModalSubmitInteraction, id: string): string | undefined {
   return f && "value" in f && typeof f.value === "string" ? f.value : undefined;
 }
 
-async function modal(deps: AdapterDeps, i: ModalSubmitInteraction): Promise<void> {
+async function modal(deps: DiscordDeps, i: ModalSubmitInteraction): Promise<void> {
   const b = decodeButtonId(i.customId);
   if (b?.action !== "remix") return;
   const { ctx, responder } = contextFor(deps, i, i.message?.id);
@@ -114,7 +113,7 @@ async function modal(deps: AdapterDeps, i: ModalSubmitInteraction): Promise<void
   await responder.finish();
 }
 
-export async function onInteraction(deps: AdapterDeps, i: Interaction): Promise<void> {
+export async function onInteraction(deps: DiscordDeps, i: Interaction): Promise<void> {
   if (i.isChatInputCommand()) return chatInput(deps, i);
   if (i.isMessageContextMenuCommand()) return contextMenu(deps, i);
   if (i.isButton()) return button(deps, i);

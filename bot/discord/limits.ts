@@ -50,7 +50,3 @@ export function isTokenGone(err: unknown): boolean {
   const code = discordErrorCode(err);
   return code === DISCORD_ERRORS.invalidWebhookToken || code === DISCORD_ERRORS.unknownWebhook || discordErrorStatus(err) === 401;
 }
-
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

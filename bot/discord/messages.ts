@@ -5,7 +5,7 @@
 import { PermissionFlagsBits, type Message } from "discord.js";
 import { handleReply } from "../../commands/reply.ts";
 import type { Attachment } from "../core/replies.ts";
-import { DiscordContext, type AdapterDeps } from "./context.ts";
+import { DiscordContext, type DiscordDeps } from "./context.ts";
 import { DEFAULT_UPLOAD_LIMIT } from "./limits.ts";
 import { MessageResponder } from "./responders.ts";
 
@@ -13,7 +13,7 @@ export function stripMention(text: string, botId: string): string {
   return text.replace(new RegExp(`<@!?${botId}>`, "g"), " ").replace(/\s+/g, " ").trim();
 }
 
-export async function onMessage(deps: AdapterDeps, m: Message): Promise<void> {
+export async function onMessage(deps: DiscordDeps, m: Message): Promise<void> {
   if (m.author.bot || m.system || !m.inGuild()) return;
   const inThread = m.channel.isThread();
   const replyTo = m.reference?.messageId;

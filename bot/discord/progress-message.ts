@@ -19,9 +19,6 @@ export class ProgressMessage {
   private token: RepliableInteraction | undefined;
   private readonly tokenUntil: number;
 
-  /** Told when the bot posts the message anew (first post, or after someone deleted it). */
-  onPosted: ((ref: MessageRef) => void) | undefined;
-
   constructor(
     private readonly client: Client,
     public ref: ProgressPlace,
@@ -69,8 +66,6 @@ export class ProgressMessage {
     }
     const { content, components, files } = options;
     const sent = await channel.send({ content: content ?? undefined, components, files, allowedMentions: { parse: [] } });
-    const ref = { channelId: sent.channelId, messageId: sent.id };
-    this.ref = ref;
-    this.onPosted?.(ref);
+    this.ref = { channelId: sent.channelId, messageId: sent.id };
   }
 }

@@ -7,7 +7,8 @@ import {
   type ModalBuilder, type RepliableInteraction,
 } from "discord.js";
 import type { Reply } from "../../commands/context.ts";
-import { CONTENT_MAX, DEFER_AFTER_MS, truncate } from "./limits.ts";
+import { truncate } from "../../engine/text.ts";
+import { CONTENT_MAX, DEFER_AFTER_MS } from "./limits.ts";
 import { ProgressMessage } from "./progress-message.ts";
 
 type Rows = ActionRowBuilder<ButtonBuilder>[];

@@ -102,11 +102,7 @@ export class PlaygroundApi {
         modal: { ...m, submit: t(ctx.locale, "playground.remixSubmit"), close: t(ctx.locale, "playground.close") },
       }));
     }
-    if (decoded.action === "delete" && ctx.replies.some((r) => r.key === "results.deleted")) {
-      for (const msg of session.messages.values()) {
-        if (msg.clip?.id === decoded.target) session.update(msg.id, { deleted: true, clip: undefined, buttons: undefined, text: t(ctx.locale, "playground.deleted") });
-      }
-    }
+    if (outcome === "deleted") await this.deps.delivery.deleted(session.id, decoded.target, ctx.locale);
     return done(ctx, []);
   }
 

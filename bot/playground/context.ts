@@ -2,58 +2,37 @@
 // and the thread (origin.threadId), so "the newest clip in this thread" means the newest clip in this tab's
 // conversation; every answer becomes a message in that thread.
 import { randomUUID } from "node:crypto";
+import type { ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
-import type { ClipPost, CommandContext, CommandUser, JobProducer, ProgressUpdate, Reply } from "../../commands/context.ts";
+import { BotContext, type BotServices } from "../core/context.ts";
+import type { Delivery } from "../core/delivery.ts";
 import { resolveLocale } from "../core/i18n.ts";
-import type { Blocklist } from "../core/moderation.ts";
 import type { Attachment } from "../core/replies.ts";
-import type { LostJobs } from "../core/lost-jobs.ts";
-import type { ServerDefaults } from "../core/server-defaults.ts";
-import type { PlaygroundJobs } from "./jobs.ts";
+import type { PlaygroundPlace } from "./port.ts";
 import type { PageMessage, Session } from "./sessions.ts";
 import type { Uploads } from "./uploads.ts";
 
 /** What every request's context shares: the playground's long-lived parts. */
-export interface PlaygroundDeps {
-  producer: JobProducer;
+export interface PlaygroundDeps extends BotServices {
   store: ClipStore;
-  blocklist: Blocklist;
-  model: string;
-  log: (line: string) => void;
-  jobs: PlaygroundJobs;
+  delivery: Delivery<PlaygroundPlace, string>;
   uploads: Uploads;
-  /** Per-server /defaults; the playground is one "server" whose visitors manage nothing, so none are ever set. */
-  defaults?: ServerDefaults;
-  /** Requests the queue lost, kept for the Retry button. */
-  lostJobs?: LostJobs;
 }
 
+/**
+ * The whole playground is one server: its jobs share the per-server rate limit (SORA_RATE_SERVER_*), so opening new
+ * sessions cannot multiply what one visitor may queue. Its visitors manage nothing, so no /defaults are ever set.
+ */
 export const PLAYGROUND_SERVER = "playground";
 
 /** Client event ids make a double-submitted form one job (the queue deduplicates by event id). */
 const EVENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
-export class PlaygroundContext implements CommandContext {
+export class PlaygroundContext extends BotContext {
   readonly platform = "playground" as const;
-  readonly eventId: string;
-  readonly locale: string;
-  readonly user: CommandUser;
-  readonly where: { channelId: string; threadId: string; messageId?: string };
-  readonly producer: JobProducer;
-  readonly clips: ClipStore;
-  readonly blocklist: Blocklist;
-  readonly model: string;
-  readonly log: (line: string) => void;
-  readonly defaults?: ServerDefaults;
-  readonly lostJobs?: LostJobs;
-  /**
-   * The whole playground is one server: its jobs share the per-server rate limit (SORA_RATE_SERVER_*), so opening
-   * new sessions cannot multiply what one visitor may queue.
-   */
-  readonly server = { id: PLAYGROUND_SERVER };
+  declare readonly where: { channelId: string; threadId: string; messageId?: string };
   /** What this request answered, for the HTTP response (tests read it; the page gets everything over SSE). */
   readonly answered: PageMessage[] = [];
-  readonly replies: Reply[] = [];
   readonly jobIds: string[] = [];
 
   constructor(
@@ -61,38 +40,32 @@ export class PlaygroundContext implements CommandContext {
     private readonly session: Session,
     opts: { locale: unknown; eventId?: unknown; messageId?: string },
   ) {
-    this.locale = resolveLocale(typeof opts.locale === "string" ? opts.locale : undefined);
-    this.eventId = typeof opts.eventId === "string" && EVENT_ID.test(opts.eventId) ? opts.eventId : randomUUID();
-    // The playground has no accounts: whoever holds the tab owns its clips and jobs, and manages nobody else's.
-    this.user = { id: session.id, manager: false };
-    this.where = { channelId: "playground", threadId: session.id, ...(opts.messageId ? { messageId: opts.messageId } : {}) };
-    this.producer = deps.producer;
-    this.clips = deps.store;
-    this.blocklist = deps.blocklist;
-    this.model = deps.model;
-    this.log = deps.log;
-    if (deps.defaults) this.defaults = deps.defaults;
-    if (deps.lostJobs) this.lostJobs = deps.lostJobs;
+    super(deps, {
+      locale: resolveLocale(typeof opts.locale === "string" ? opts.locale : undefined),
+      eventId: typeof opts.eventId === "string" && EVENT_ID.test(opts.eventId) ? opts.eventId : randomUUID(),
+      // The playground has no accounts: whoever holds the tab owns its clips and jobs, and manages nobody else's.
+      user: { id: session.id, manager: false },
+      serverId: PLAYGROUND_SERVER,
+      where: { channelId: "playground", threadId: session.id, ...(opts.messageId ? { messageId: opts.messageId } : {}) },
+    });
   }
 
-  async reply(r: Reply): Promise<void> {
-    this.replies.push(r);
+  protected async send(r: Reply): Promise<void> {
     const error = /^(errors|queue)\./.test(r.key) || /^playground\.(unknownCommand|upload)/.test(r.key);
     this.answered.push(this.session.post({
       author: "bot", kind: "text", text: r.text, key: r.key, error, ephemeral: r.ephemeral, replyTo: this.where.messageId,
     }));
   }
 
-  async progress(update: ProgressUpdate): Promise<void> {
-    const id = this.deps.jobs.fromContext(this.session, this.locale, this.where.messageId, update);
-    if (!this.jobIds.includes(update.jobId)) this.jobIds.push(update.jobId);
-    const msg = this.session.messages.get(id);
+  async progress(u: ProgressUpdate): Promise<void> {
+    if (this.jobIds.includes(u.jobId)) return;
+    this.jobIds.push(u.jobId);
+    const { place } = await this.deps.delivery.open({
+      jobId: u.jobId, locale: this.locale, first: u, serverId: PLAYGROUND_SERVER,
+      at: { session: this.session.id, ...(this.where.messageId ? { replyTo: this.where.messageId } : {}) },
+    });
+    const msg = place.messageId ? this.session.messages.get(place.messageId) : undefined;
     if (msg && !this.answered.includes(msg)) this.answered.push(msg);
-  }
-
-  async postClip(post: ClipPost): Promise<void> {
-    const record = await this.deps.store.getClip(post.clip.id);
-    if (record) this.answered.push(await this.deps.jobs.postClip(this.session, record, this.where.messageId, post));
   }
 
   importImage(attachment: Attachment): Promise<string> {

@@ -7,6 +7,8 @@ import type { Redis } from "ioredis";
 import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { Producer } from "../../engine/queue/producer.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
+import { DeliveryBook } from "../core/deliveries.ts";
+import { Delivery } from "../core/delivery.ts";
 import { LostJobs } from "../core/lost-jobs.ts";
 import { loadBlocklist, type Blocklist } from "../core/moderation.ts";
 import type { ServerDefaults } from "../core/server-defaults.ts";
@@ -16,7 +18,7 @@ import { contentType, readJson, sendBytes, sendJson, sendText } from "../http/re
 import { HttpServer } from "../http/server.ts";
 import { accessGate } from "./access.ts";
 import { PlaygroundApi, type ApiResult } from "./api.ts";
-import { PlaygroundJobs } from "./jobs.ts";
+import { PlaygroundPort } from "./port.ts";
 import { createMetrics, type PlaygroundMetrics } from "./metrics.ts";
 import { SessionIds } from "./session-ids.ts";
 import { Sessions } from "./sessions.ts";
@@ -48,6 +50,8 @@ export interface PlaygroundOptions {
   defaults?: ServerDefaults;
   /** PLAYGROUND_TOKEN: when set, every playground route wants it (access.ts). */
   token?: string;
+  /** Where each job's result goes (shared with the chat adapters); default a book of the playground's own. */
+  deliveries?: DeliveryBook;
   /** Slack in HTTP mode: Bolt's handler for POST /slack/events (it reads the raw body itself to check signatures). */
   slackHttpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -70,6 +74,8 @@ const STATIC: Record<string, { data: Buffer; type: string }> = Object.fromEntrie
   [["/", "index.html"], ["/page.js", "page.js"], ["/page.css", "page.css"]].map(([route, file]) =>
     [route, { data: readFileSync(new URL(file, PAGE_DIR)), type: contentType(file) }]),
 );
+/** Minimum time between two edits of one message: a browser has no rate limit, but a page need not redraw 50×/s. */
+const EDIT_INTERVAL_MS = 250;
 /** Clips and their previews may be shown; uploaded conditioning frames stay private to the job. */
 const PUBLIC_BLOBS = /^(clips|previews)\//;
 
@@ -80,14 +86,18 @@ export async function mountPlayground(http: HttpServer, o: PlaygroundOptions): P
   const ids = await SessionIds.open(o.redis, `${o.producer.prefix}:playground:secret`);
   const uploads = await Uploads.open({ ...uploadLimitsFromEnv(o.maxImageBytes), ...o.uploadLimits });
   const lostJobs = new LostJobs(o.redis, `${o.producer.prefix}:lost`);
-  const jobs = new PlaygroundJobs({
-    sessions, store: o.store, events: o.events, log, editIntervalMs: o.editIntervalMs, status: (jobId) => o.producer.status(jobId),
-    lostJobs, ...(o.watchEveryMs ? { watchEveryMs: o.watchEveryMs } : {}),
+  // Sessions live in this process's memory; the book lets a restarted process finish a job for a page that came back.
+  const deliveries = o.deliveries ?? new DeliveryBook(o.redis, { prefix: `${o.producer.prefix}:delivery` });
+  const delivery = new Delivery({
+    port: new PlaygroundPort(sessions), events: o.events, store: o.store, links: o.store, deliveries, log,
+    status: (jobId) => o.producer.status(jobId), intervalMs: o.editIntervalMs ?? EDIT_INTERVAL_MS, lostJobs,
+    ...(o.watchEveryMs ? { watchEveryMs: o.watchEveryMs } : {}),
   });
+  delivery.start();
   const metrics = createMetrics({ queue: o.producer.queue, events: o.events, sseClients: () => sessions.clientCount, log });
   const api = new PlaygroundApi(
     {
-      producer: o.producer, store: o.store, blocklist: o.blocklist ?? loadBlocklist(), model: o.model, log, jobs, uploads,
+      producer: o.producer, clips: o.store, store: o.store, blocklist: o.blocklist ?? loadBlocklist(), model: o.model, log, delivery, uploads,
       ...(o.defaults ? { defaults: o.defaults } : {}), lostJobs,
     },
     sessions, ids,
@@ -164,7 +174,8 @@ export async function mountPlayground(http: HttpServer, o: PlaygroundOptions): P
   return {
     sessions, metrics, uploads,
     async close() {
-      jobs.close();
+      await delivery.close();
+      if (!o.deliveries) await deliveries.stop({ release: true });
       sessions.close();
       await uploads.close();
     },

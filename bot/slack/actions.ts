@@ -4,10 +4,8 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bolt";
 import { COMMANDS, handleButton } from "../../commands/index.ts";
 import { decodeButtonId } from "../core/buttons.ts";
-import { t } from "../core/i18n.ts";
 import { parseModalPlace, remixView } from "./blocks.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";
-import { MESSAGE_TEXT_MAX, truncate } from "./limits.ts";
 import { unescapeSlack } from "./text.ts";
 
 type Safely = (what: string, fn: () => Promise<void>) => void;
@@ -54,16 +52,7 @@ async function onButton(deps: SlackDeps, body: BlockAction<ButtonAction>, action
     await deps.client.views.open({ trigger_id: body.trigger_id, view: remixView(target, ctx.locale, { channel: channelId, threadTs }) });
     return;
   }
-  if (decodeButtonId(action.action_id)?.action === "delete" && ctx.replies.some((r) => r.key === "results.deleted")) {
-    await removeClipMessage(deps, channelId, message.ts, action.value, ctx.locale);
-  }
-}
-
-/** After a delete: the buttons message says so and loses its buttons, and the uploaded video goes too. */
-async function removeClipMessage(deps: SlackDeps, channel: string, ts: string, fileId: string | undefined, locale: string): Promise<void> {
-  const text = truncate(t(locale, "slack.clipDeleted"), MESSAGE_TEXT_MAX);
-  await deps.client.chat.update({ channel, ts, text, blocks: [] }).catch((err) => deps.log(`slack: could not update deleted clip message ${ts}: ${err?.message ?? err}`));
-  if (fileId && /^F\w+$/.test(fileId)) {
-    await deps.client.files.delete({ file: fileId }).catch((err) => deps.log(`slack: could not delete file ${fileId}: ${err?.message ?? err}`));
+  if (outcome === "deleted") {
+    await deps.delivery.deleted({ channel: channelId, ts: message.ts, ...(action.value ? { fileId: action.value } : {}) }, decodeButtonId(action.action_id)!.target, ctx.locale);
   }
 }

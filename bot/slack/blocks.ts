@@ -6,7 +6,8 @@ import type { types } from "@slack/bolt";
 import type { ClipButton } from "../core/buttons.ts";
 import { t } from "../core/i18n.ts";
 import { remixModal } from "../../commands/remix.ts";
-import { BUTTON_TEXT_MAX, MODAL_BUTTON_MAX, MODAL_TITLE_MAX, SECTION_TEXT_MAX, truncate } from "./limits.ts";
+import { truncate } from "../../engine/text.ts";
+import { BUTTON_TEXT_MAX, MODAL_BUTTON_MAX, MODAL_TITLE_MAX, SECTION_TEXT_MAX } from "./limits.ts";
 
 type KnownBlock = types.KnownBlock;
 type ModalView = types.ModalView;

@@ -1,34 +1,26 @@
 // Slack's CommandContext: one per slash command, thread message, click, modal submission or workflow step. Answers
 // to the asker are ephemeral (chat.postEphemeral, in the thread when there is one); a job's progress message is posted
-// by SlackJobs; the workflow step's context stays silent and lets the step report instead.
+// through the Delivery; the workflow step's context stays silent and lets the step report instead.
 import type { webApi } from "@slack/bolt";
-import type { ClipPost, CommandContext, CommandUser, JobProducer, ProgressUpdate, Reply } from "../../commands/context.ts";
+import type { ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
+import { truncate } from "../../engine/text.ts";
+import { BotContext, type BotServices } from "../core/context.ts";
+import type { Delivery, Tracked } from "../core/delivery.ts";
 import { resolveLocale } from "../core/i18n.ts";
-import type { Blocklist } from "../core/moderation.ts";
-import type { LostJobs } from "../core/lost-jobs.ts";
-import type { ServerDefaults } from "../core/server-defaults.ts";
 import type { Attachment } from "../core/replies.ts";
 import { importSlackImage, type SlackFileOptions } from "./files.ts";
-import type { SlackJobs, Tracked } from "./jobs.ts";
-import { MESSAGE_TEXT_MAX, truncate } from "./limits.ts";
+import { MESSAGE_TEXT_MAX } from "./limits.ts";
+import type { SlackClipMessage, SlackPlace } from "./port.ts";
 import type { SlackUserInfo, SlackUsers } from "./users.ts";
 
 /** What every event's context shares: the adapter's long-lived parts. */
-export interface SlackDeps {
+export interface SlackDeps extends BotServices {
   client: webApi.WebClient;
-  producer: JobProducer;
   store: ClipStore;
-  blocklist: Blocklist;
-  model: string;
-  log: (line: string) => void;
-  jobs: SlackJobs;
+  delivery: Delivery<SlackPlace, SlackClipMessage>;
   users: SlackUsers;
   files: Omit<SlackFileOptions, "store" | "log">;
-  /** Per-server /defaults; without it /defaults answers that it is unavailable. */
-  defaults?: ServerDefaults;
-  /** Requests the queue lost, kept for the Retry button (bot/core/lost-jobs.ts). */
-  lostJobs?: LostJobs;
 }
 
 export interface SlackRequest {
@@ -44,24 +36,10 @@ export interface SlackRequest {
   answerThreadTs?: string | null;
 }
 
-export class SlackContext implements CommandContext {
+export class SlackContext extends BotContext {
   readonly platform = "slack" as const;
-  readonly eventId: string;
-  readonly locale: string;
-  readonly user: CommandUser;
-  readonly server?: { id: string };
-  readonly where: { channelId: string; threadId?: string; messageId?: string };
-  readonly producer: JobProducer;
-  readonly clips: ClipStore;
-  readonly blocklist: Blocklist;
-  readonly model: string;
-  readonly log: (line: string) => void;
-  readonly defaults?: ServerDefaults;
-  readonly lostJobs?: LostJobs;
-  /** Everything said to the asker (tests and the workflow step read it). */
-  readonly replies: Reply[] = [];
   /** Jobs this event queued, with their first ETA and the promise of their end. */
-  readonly jobs = new Map<string, { etaSeconds?: number; done: Promise<Tracked> }>();
+  readonly jobs = new Map<string, { etaSeconds?: number; done: Promise<Tracked<SlackPlace>> }>();
 
   constructor(
     private readonly deps: SlackDeps,
@@ -69,26 +47,15 @@ export class SlackContext implements CommandContext {
     /** silent: replies are only recorded (a workflow step reports errors through functions.completeError). */
     private readonly opts: { silent?: boolean } = {},
   ) {
-    this.eventId = req.eventId;
-    this.locale = resolveLocale(req.user.locale);
-    this.user = { id: req.user.id, name: req.user.name, manager: req.user.manager };
-    if (req.teamId) this.server = { id: req.teamId };
-    this.where = {
-      channelId: req.channelId,
-      ...(req.threadTs ? { threadId: req.threadTs } : {}),
-      ...(req.messageTs ? { messageId: req.messageTs } : {}),
-    };
-    this.producer = deps.producer;
-    this.clips = deps.store;
-    this.blocklist = deps.blocklist;
-    this.model = deps.model;
-    this.log = deps.log;
-    if (deps.defaults) this.defaults = deps.defaults;
-    if (deps.lostJobs) this.lostJobs = deps.lostJobs;
+    super(deps, {
+      eventId: req.eventId, locale: resolveLocale(req.user.locale),
+      user: { id: req.user.id, name: req.user.name, manager: req.user.manager },
+      ...(req.teamId ? { serverId: req.teamId } : {}),
+      where: { channelId: req.channelId, ...(req.threadTs ? { threadId: req.threadTs } : {}), ...(req.messageTs ? { messageId: req.messageTs } : {}) },
+    });
   }
 
-  async reply(r: Reply): Promise<void> {
-    this.replies.push(r);
+  protected async send(r: Reply): Promise<void> {
     if (this.opts.silent) return;
     const text = truncate(r.text, MESSAGE_TEXT_MAX);
     const answerTs = this.req.answerThreadTs === undefined ? this.req.threadTs : this.req.answerThreadTs ?? undefined;
@@ -104,14 +71,12 @@ export class SlackContext implements CommandContext {
 
   async progress(u: ProgressUpdate): Promise<void> {
     if (this.jobs.has(u.jobId)) return;
-    const opened = await this.deps.jobs.open(u.jobId, this.locale, { text: u.text, state: u.snapshot.state }, { channel: this.req.channelId, threadTs: this.req.threadTs });
+    const { threadTs } = this.req;
+    const opened = await this.deps.delivery.open({
+      jobId: u.jobId, locale: this.locale, first: u, ...(this.server ? { serverId: this.server.id } : {}),
+      at: { channel: this.req.channelId, ...(threadTs ? { threadTs } : {}) },
+    });
     this.jobs.set(u.jobId, { etaSeconds: u.snapshot.etaSeconds, done: opened.done });
-  }
-
-  async postClip(post: ClipPost): Promise<void> {
-    const record = await this.deps.store.getClip(post.clip.id);
-    if (!record) return;
-    await this.deps.jobs.postClip(record, post, { channel: this.req.channelId, threadTs: this.req.threadTs ?? this.req.messageTs });
   }
 
   importImage(a: Attachment): Promise<string> {

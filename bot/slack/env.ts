@@ -3,9 +3,8 @@
 // picks HTTP on /slack/events.
 // Importing this module loads nothing of Bolt (types only), so bot/start can call it on every start.
 import type { LogLevel } from "@slack/bolt";
+import type { AdapterOptions } from "../core/adapter.ts";
 import type { SlackAdapterOptions } from "./index.ts";
-
-export type SlackBase = Pick<SlackAdapterOptions, "producer" | "events" | "store" | "blocklist" | "model" | "log" | "publicBaseUrl" | "defaults" | "deliveries" | "lostJobs">;
 
 function list(v: string | undefined): string[] {
   return (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -20,7 +19,7 @@ export function logLevelFrom(value: string | undefined): LogLevel {
 }
 
 /** undefined when SLACK_BOT_TOKEN is not set. */
-export function slackOptionsFromEnv(env: NodeJS.ProcessEnv, base: SlackBase): SlackAdapterOptions | undefined {
+export function slackOptionsFromEnv(env: NodeJS.ProcessEnv, base: AdapterOptions): SlackAdapterOptions | undefined {
   const botToken = env.SLACK_BOT_TOKEN?.trim();
   if (!botToken) return undefined;
   const appToken = env.SLACK_APP_TOKEN?.trim() || undefined;

@@ -2,7 +2,7 @@
 // hosts: bot/core/remote-image.ts checks the host against the allow-list before anything is sent, refuses redirects,
 // caps the size while streaming and checks the first bytes.
 import type { Attachment } from "../core/replies.ts";
-import { checkImageUrl, importRemoteImage } from "../core/remote-image.ts";
+import { importRemoteImage } from "../core/remote-image.ts";
 
 export interface SlackFileOptions {
   /** Hosts (host or host:port) private files may be fetched from; default Slack's (limits.ts). */
@@ -29,9 +29,6 @@ export function toAttachment(f: SlackFile): Attachment | undefined {
   if (!url) return undefined;
   return { url, ...(f.name ? { name: f.name } : {}), ...(f.mimetype ? { contentType: f.mimetype } : {}), ...(typeof f.size === "number" ? { size: f.size } : {}) };
 }
-
-export { sniffImage } from "../core/remote-image.ts";
-export const checkFileUrl = checkImageUrl;
 
 /** Fetch, check and store an image as a conditioning frame; returns the store's blob key. */
 export function importSlackImage(a: Attachment, opts: SlackFileOptions): Promise<string> {

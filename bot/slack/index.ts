@@ -4,27 +4,20 @@
 // on the first event. Job state lives in Redis and the clip store, button state in action ids.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver, webApi, type LogLevel } from "@slack/bolt";
-import type { JobProducer } from "../../commands/context.ts";
-import type { ClipEvents } from "../../engine/queue/index.ts";
-import type { ClipStore } from "../../engine/store/index.ts";
-import { JobFollower } from "../core/follow-job.ts";
+import { kernel, type AdapterOptions } from "../core/adapter.ts";
 import { t } from "../core/i18n.ts";
-import type { Blocklist } from "../core/moderation.ts";
-import type { DeliveryBook } from "../core/deliveries.ts";
-import type { LostJobs } from "../core/lost-jobs.ts";
-import type { ServerDefaults } from "../core/server-defaults.ts";
 import { DEFAULT_MAX_IMAGE_BYTES } from "../core/replies.ts";
 import { registerActions } from "./actions.ts";
 import { registerCommand } from "./commands.ts";
 import type { SlackDeps } from "./context.ts";
-import { SlackJobs } from "./jobs.ts";
 import { DEFAULT_COMMAND, DEFAULT_FUNCTION_DEADLINE_MS, DEFAULT_PROGRESS_INTERVAL_MS, SLACK_FILE_HOSTS } from "./limits.ts";
 import { SlackLogger } from "./logger.ts";
+import { SlackPort } from "./port.ts";
 import { registerMessages } from "./messages.ts";
 import { SlackUsers } from "./users.ts";
 import { registerWorkflow } from "./workflow.ts";
 
-export interface SlackAdapterOptions {
+export interface SlackAdapterOptions extends AdapterOptions {
   /** SLACK_BOT_TOKEN (xoxb-…). */
   botToken: string;
   /** SLACK_APP_TOKEN (xapp-…, connections:write) → Socket Mode. */
@@ -33,34 +26,14 @@ export interface SlackAdapterOptions {
   signingSecret?: string;
   /** SLACK_API_URL, e.g. http://127.0.0.1:PORT/api/ ; default Slack's. */
   apiUrl?: string;
-  producer: JobProducer;
-  events: Pick<ClipEvents, "on" | "off">;
-  store: ClipStore;
-  blocklist: Blocklist;
-  model: string;
-  /** Where our HTTP server is reachable from outside (PUBLIC_URL): shown in the start-up line for the Request URL. */
-  publicBaseUrl?: string;
-  log?: (line: string) => void;
   /** Hosts private files may be fetched from with the bot token (SLACK_FILE_HOSTS); default files.slack.com. */
   fileHosts?: readonly string[];
-  /** Largest image accepted for animation; default bot/core's. */
-  maxImageBytes?: number;
-  /** Minimum time between two edits of one progress message; default 1.5 s. */
-  progressIntervalMs?: number;
   /** The slash command; default /sora (as in manifest.json). */
   command?: string;
   /** How long a Workflow Builder step may wait for its clip before completing with the job id alone. */
   functionDeadlineMs?: number;
   /** Bolt's own log level (SLACK_LOG_LEVEL); default warn. */
   logLevel?: LogLevel;
-  /** Per-server /defaults (shared with the other adapters; a workspace is a server); without it /defaults is unavailable. */
-  defaults?: ServerDefaults;
-  /** Requests the queue lost, kept for the Retry button (bot/core/lost-jobs.ts). */
-  lostJobs?: LostJobs;
-  /** Where each job's result goes (Redis, shared by every bot process): results survive restarts and post once. */
-  deliveries: DeliveryBook;
-  /** How often to take over jobs whose process stopped; default 10 s. */
-  adoptEveryMs?: number;
 }
 
 export interface SlackAdapter {
@@ -113,17 +86,10 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
     ...(socketMode ? { socketMode: true, appToken: opts.appToken } : { receiver }),
   });
 
-  const follower = new JobFollower({
-    events: opts.events, store: opts.store, status: (id) => opts.producer.status(id),
-    intervalMs: opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, log, ...(opts.lostJobs ? { lostJobs: opts.lostJobs } : {}),
-  });
+  const { delivery, services } = kernel(opts, new SlackPort(app.client, me.teamId), { progressIntervalMs: DEFAULT_PROGRESS_INTERVAL_MS });
   const deps: SlackDeps = {
-    client: app.client, producer: opts.producer, store: opts.store, blocklist: opts.blocklist, model: opts.model, log,
-    jobs: new SlackJobs({ client: app.client, follower, store: opts.store, log, teamId: me.teamId, deliveries: opts.deliveries, ...(opts.adoptEveryMs ? { adoptEveryMs: opts.adoptEveryMs } : {}) }),
-    users: new SlackUsers(app.client, log),
+    ...services, client: app.client, store: opts.store, delivery, users: new SlackUsers(app.client, log),
     files: { hosts: opts.fileHosts ?? SLACK_FILE_HOSTS, token: opts.botToken, maxBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES },
-    ...(opts.defaults ? { defaults: opts.defaults } : {}),
-    ...(opts.lostJobs ? { lostJobs: opts.lostJobs } : {}),
   };
   // Listeners ack first and then run the request here: one failed request must never take the bot down, and the
   // person already got an answer from commands/ (guarded).
@@ -135,8 +101,8 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
   app.error(async (err) => log(`slack: ${err.code ?? "error"}: ${err.message}`));
 
   if (socketMode) await app.start();
-  deps.jobs.startAdopting();
-  const where = socketMode ? "Socket Mode" : `${opts.publicBaseUrl?.replace(/\/+$/, "") ?? ""}${SLACK_EVENTS_PATH}`;
+  delivery.start();
+  const where = socketMode ? "Socket Mode" : `${opts.publicUrl?.replace(/\/+$/, "") ?? ""}${SLACK_EVENTS_PATH}`;
   log(`slack: ${t("en", "startup.ready", { platform: "Slack", name: me.name })} (${where})`);
 
   return {
@@ -146,8 +112,7 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
       // Before anything stops: waiting workflow steps are completed early with their job ids (the clips still come,
       // from whichever process takes the jobs over). Then the jobs' claims go back; the book itself is the app's.
       await workflow.close();
-      await deps.jobs.close();
-      follower.close();
+      await delivery.close();
       if (socketMode) await app.stop();
     },
   };

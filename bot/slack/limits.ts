@@ -29,7 +29,3 @@ export const DEFAULT_FUNCTION_DEADLINE_MS = 10 * 60 * 1000;
 /** users.info is Tier 4; a person's locale and admin flag rarely change within an hour. */
 export const USER_CACHE_TTL_MS = 60 * 60 * 1000;
 export const USER_CACHE_MAX = 5000;
-
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

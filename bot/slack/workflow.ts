@@ -104,13 +104,13 @@ export function registerWorkflow(app: App, deps: SlackDeps, deadlineMs: number, 
         if (settled) return;
         const r = ended === "deadline" ? undefined : ended;
         // Completed without a clip here: another process took the job over (this one stalled) and posts it.
-        if (!r || (r.outcome === "completed" && !r.clip)) {
+        if (!r || (r.outcome === "completed" && !r.posted)) {
           await early();
           return;
         }
         settled = true;
-        if (r.outcome === "completed" && r.clip) {
-          const link = await deps.client.chat.getPermalink({ channel: r.clip.channel, message_ts: r.clip.ts });
+        if (r.outcome === "completed" && r.posted) {
+          const link = await deps.client.chat.getPermalink({ channel: r.place.channel, message_ts: r.posted.messages[0]! });
           await complete({ outputs: { job_id: jobId, clip_permalink: link.permalink ?? "" } });
         } else {
           await fail({ error: t(ctx.locale, r.outcome === "cancelled" ? "queue.cancelled" : "slack.workflow.failed", { job: jobId }) });

@@ -6,30 +6,13 @@
 // attempt, retries with a growing pause while the platform is unreachable, and reports where it stands in /health.
 // A refused token is final (it will not get better by retrying); a missing transport setting is refused at once.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { JobProducer } from "../../commands/context.ts";
-import type { ClipEvents } from "../../engine/queue/events.ts";
-import type { ClipStore } from "../../engine/store/index.ts";
-import type { DeliveryBook } from "../core/deliveries.ts";
-import type { LostJobs } from "../core/lost-jobs.ts";
-import type { Blocklist } from "../core/moderation.ts";
-import type { ServerDefaults } from "../core/server-defaults.ts";
+import type { AdapterOptions } from "../core/adapter.ts";
 import type { AdapterHealth } from "../http/health.ts";
 
-export interface AdapterDeps {
+export interface AdaptersOptions extends AdapterOptions {
   env: NodeJS.ProcessEnv;
   locale: string | undefined;
   log: (line: string) => void;
-  producer: JobProducer;
-  events: Pick<ClipEvents, "on" | "off">;
-  store: ClipStore;
-  blocklist: Blocklist;
-  model: string;
-  /** Per-server /defaults, one store for every adapter. */
-  defaults?: ServerDefaults;
-  /** Where each job's result goes, in Redis: survives restarts, shared by every bot process. */
-  deliveries: DeliveryBook;
-  /** Requests the queue lost, kept for the Retry button. */
-  lostJobs?: LostJobs;
   /** Longest one connection attempt may take; default 60 s. */
   attemptMs?: number;
   /** First pause after a failed attempt (doubling up to 5 min); default 5 s. */
@@ -65,31 +48,23 @@ const MAX_RETRY_MS = 5 * 60_000;
 const isFinal = (err: unknown) =>
   /refused (DISCORD_TOKEN|SLACK_BOT_TOKEN)|401 Unauthorized|invalid_auth|not_authed|token_revoked|account_inactive/.test((err as Error)?.message ?? "");
 
-export async function startAdapters(d: AdapterDeps): Promise<Adapters> {
+export async function startAdapters(d: AdaptersOptions): Promise<Adapters> {
   const plans: Plan[] = [];
-  const publicBaseUrl = d.env.PUBLIC_URL?.trim() ? `${d.env.PUBLIC_URL.trim().replace(/\/+$/, "")}/blobs` : undefined;
-  const token = d.env.DISCORD_TOKEN?.trim();
+  const { env } = d;
+  const base: AdapterOptions = { ...d, ...(env.PUBLIC_URL?.trim() ? { publicUrl: env.PUBLIC_URL.trim() } : {}) };
+  const token = env.DISCORD_TOKEN?.trim();
   if (token) {
-    const cdnHosts = (d.env.DISCORD_CDN_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+    const cdnHosts = (env.DISCORD_CDN_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean);
     plans.push({
       name: "discord",
       start: async () => {
         const { startDiscordAdapter } = await import("../discord/index.ts");
-        return startDiscordAdapter({
-          token, apiBase: d.env.DISCORD_API_BASE?.trim() || undefined,
-          producer: d.producer, events: d.events, store: d.store, blocklist: d.blocklist, model: d.model, log: d.log,
-          deliveries: d.deliveries, ...(d.defaults ? { defaults: d.defaults } : {}), ...(d.lostJobs ? { lostJobs: d.lostJobs } : {}),
-          // Links to clips too large to upload point at the blob route, when it is reachable from outside.
-          publicBaseUrl, ...(cdnHosts.length ? { cdnHosts } : {}),
-        });
+        return startDiscordAdapter({ ...base, token, apiBase: env.DISCORD_API_BASE?.trim() || undefined, ...(cdnHosts.length ? { cdnHosts } : {}) });
       },
     });
   }
   const { slackOptionsFromEnv } = await import("../slack/env.ts"); // types only: loads no Bolt code
-  const slackOptions = slackOptionsFromEnv(d.env, {
-    producer: d.producer, events: d.events, store: d.store, blocklist: d.blocklist, model: d.model, log: d.log,
-    deliveries: d.deliveries, ...(d.defaults ? { defaults: d.defaults } : {}), ...(d.lostJobs ? { lostJobs: d.lostJobs } : {}), publicBaseUrl,
-  });
+  const slackOptions = slackOptionsFromEnv(env, base);
   if (slackOptions) {
     // A configuration mistake, not an outage: refused now, before anything starts.
     if (!slackOptions.appToken && !slackOptions.signingSecret) {

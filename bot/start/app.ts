@@ -136,7 +136,7 @@ export async function startApp(o: AppOptions): Promise<App> {
       });
       const token = env.PLAYGROUND_TOKEN?.trim() || undefined;
       const routes = await mountPlayground(server, {
-        producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log, defaults, token,
+        producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log, defaults, token, deliveries,
       });
       closers.push({ name: "playground", close: () => routes.close() });
       await server.listen(intEnv(env.PORT, 8080) ?? 8080, env.HOST?.trim() || undefined);

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll } from "vitest";
-import { DeliveryBook, type Delivery } from "../../bot/core/deliveries.ts";
+import { DeliveryBook, type DeliveryRecord } from "../../bot/core/deliveries.ts";
 import { connectRedis } from "../../engine/queue/connection.ts";
 import { cleanup, keysUnder } from "../queue/helpers.ts";
 
@@ -26,11 +26,11 @@ export function bookWorld(name: string): { prefix: string; redis: Redis; book: (
 }
 
 /** The first delivery recorded under `<deliveryPrefix>:job:*` that `check` accepts, once there is one. */
-export async function waitForDelivery<P>(redis: Redis, deliveryPrefix: string, check: (d: Delivery<P>) => boolean, what: string): Promise<Delivery<P>> {
+export async function waitForDelivery<P>(redis: Redis, deliveryPrefix: string, check: (d: DeliveryRecord<P>) => boolean, what: string): Promise<DeliveryRecord<P>> {
   for (let n = 0; n < 400; n++) {
     for (const key of await keysUnder(redis, `${deliveryPrefix}:job`)) {
       const raw = await redis.get(key);
-      const d = raw ? (JSON.parse(raw) as Delivery<P>) : undefined;
+      const d = raw ? (JSON.parse(raw) as DeliveryRecord<P>) : undefined;
       if (d && check(d)) return d;
     }
     await new Promise((r) => setTimeout(r, 25));

@@ -2,13 +2,13 @@
 // with different owners stand for two bot processes sharing one Redis.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { Delivery } from "../../bot/core/deliveries.ts";
+import type { DeliveryRecord } from "../../bot/core/deliveries.ts";
 import { bookWorld } from "./books.ts";
 
 const { prefix, redis, book } = bookWorld("deliverytest");
 
 let n = 0;
-function delivery(serverId = "guild-1"): Delivery<{ channelId: string; messageId: string }> {
+function delivery(serverId = "guild-1"): DeliveryRecord<{ channelId: string; messageId: string }> {
   n += 1;
   return { jobId: `job-${n}-${randomUUID().slice(0, 6)}`, platform: "discord", serverId, locale: "de",
     place: { channelId: "c1", messageId: `m${n}` }, createdAt: Date.now() };

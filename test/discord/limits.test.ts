@@ -14,8 +14,9 @@ import { World } from "./harness.ts";
 import { noiseVideo, startStubWorker, type StubWorker } from "./stub-worker.ts";
 import type { FakeMessage } from "./fake/server.ts";
 
-// As bot/start wires it: PUBLIC_URL + "/blobs", where the playground serves store blobs.
-const PUBLIC = "https://sora.example.org/blobs";
+// PUBLIC_URL: clips too large to upload are linked under its "/blobs", where our HTTP server serves store blobs.
+const PUBLIC_URL = "https://sora.example.org";
+const PUBLIC = `${PUBLIC_URL}/blobs`;
 const dir = mkdtempSync(join(tmpdir(), "sora-discord-limits-"));
 let video: Buffer;
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function withWorld(opts: Parameters<typeof World.start>[0] & { preview?: Buffer }, body: (w: World, stub: StubWorker) => Promise<void>): Promise<void> {
-  const w = await World.start({ ...opts, adapter: { progressIntervalMs: 100, publicBaseUrl: PUBLIC, ...opts?.adapter } });
+  const w = await World.start({ ...opts, adapter: { progressIntervalMs: 100, publicUrl: PUBLIC_URL, ...opts?.adapter } });
   const stub = startStubWorker(w.prefix, w.store, video, { preview: opts.preview });
   try {
     await body(w, stub);

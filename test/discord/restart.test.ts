@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClipRecord } from "../../engine/store/index.ts";
-import type { Delivery } from "../../bot/core/deliveries.ts";
-import type { DiscordPlace } from "../../bot/discord/jobs.ts";
+import type { DeliveryRecord } from "../../bot/core/deliveries.ts";
+import type { DiscordPlace } from "../../bot/discord/port.ts";
 import { waitForDelivery } from "../core/books.ts";
 import { World } from "./harness.ts";
 import { noiseVideo, startStubWorker, type StubWorker } from "./stub-worker.ts";
@@ -97,7 +97,7 @@ async function deliveredOnce(w: World, r: Running, prompt: string, limitMs = 30_
 }
 
 /** The delivery recorded in this world (its only job) that `check` accepts, once it is there. */
-function delivery(w: World, what: string, check: (d: Delivery<DiscordPlace>) => boolean = () => true): Promise<Delivery<DiscordPlace>> {
+function delivery(w: World, what: string, check: (d: DeliveryRecord<DiscordPlace>) => boolean = () => true): Promise<DeliveryRecord<DiscordPlace>> {
   return waitForDelivery<DiscordPlace>(w.redis, `${w.prefix}:delivery`, check, what);
 }
 
@@ -110,7 +110,7 @@ function channelEdits(w: World, r: Running, after: number): number {
  * A /sora from a process that stops (as after kill -9) while the interaction's first answer (the progress message, or
  * the deferral it waits behind) is held back and never gets out: its delivery is recorded, without a message.
  */
-async function crashWhilePosting(w: World, prompt: string): Promise<{ i: FakeInteraction; since: number; reserved: Delivery<DiscordPlace> }> {
+async function crashWhilePosting(w: World, prompt: string): Promise<{ i: FakeInteraction; since: number; reserved: DeliveryRecord<DiscordPlace> }> {
   const crashing = w.book({ owner: "crashing", claimMs: 500 });
   await w.restartAdapter({ deliveries: crashing });
   w.fake.failNext({ method: "POST", path: /^\/interactions\/\d+\/[^/]+\/callback$/, status: 500, times: 1, hold: true });

@@ -8,7 +8,7 @@ import type { ClipRecord } from "../../engine/store/types.ts";
 import { clipIdForJob } from "../../engine/worker/ids.ts";
 import { JobFollower, type JobEventSource, type ProgressView } from "../../bot/core/follow-job.ts";
 import { t } from "../../bot/core/i18n.ts";
-import { checkAttachmentUrl, sniffImage } from "../../bot/discord/attachments.ts";
+import { checkImageUrl as checkAttachmentUrl, sniffImage } from "../../bot/core/remote-image.ts";
 import { stripMention } from "../../bot/discord/messages.ts";
 import { ProgressMessage } from "../../bot/discord/progress-message.ts";
 import { TOKEN_SAFE_MS } from "../../bot/discord/limits.ts";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePng } from "../../engine/synth/png.ts";
 import type { ClipRecord } from "../../engine/store/index.ts";
 import { t } from "../../bot/core/i18n.ts";
-import type { SlackDeliveryPlace } from "../../bot/slack/jobs.ts";
+import type { SlackPlace } from "../../bot/slack/port.ts";
 import { clipIdForJob } from "../../engine/worker/ids.ts";
 import { waitForDelivery } from "../core/books.ts";
 import { until } from "../queue/helpers.ts";
@@ -317,7 +317,7 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
     w.fake.hold("chat.postMessage");
     await w.fake.slash(w.alice, w.general, "a pink heart shrinks --steps 2 --seconds 2");
     await w.fake.waitFor(() => w.fake.heldCount > held, 10_000, "the progress message on its way");
-    const { jobId } = await waitForDelivery<SlackDeliveryPlace>(w.redis, `${w.prefix}:delivery`, (d) => !d.place.ts, "before its progress message");
+    const { jobId } = await waitForDelivery<SlackPlace>(w.redis, `${w.prefix}:delivery`, (d) => !d.place.ts, "before its progress message");
     await crashing.stop();        // as after kill -9, with the progress message still in flight
     await w.adapter!.close();
     await w.fake.waitFor(() => w.fake.socket.connected === 0, 10_000, "the crashed connection closed");

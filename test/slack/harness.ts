@@ -22,7 +22,7 @@ import { findTestPack } from "../pipeline/test-pack.ts";
 import { FakeSlack, type FakeChannel, type FakeMessage, type FakeUser } from "./fake/server.ts";
 import { cleanup, keysUnder } from "../queue/helpers.ts";
 import { waitForDelivery } from "../core/books.ts";
-import type { SlackDeliveryPlace } from "../../bot/slack/jobs.ts";
+import type { SlackPlace } from "../../bot/slack/port.ts";
 
 export const TEST_PACK = findTestPack();
 
@@ -150,7 +150,7 @@ export class World {
    * message of its own (the test for that holds the post itself).
    */
   async recorded(book: DeliveryBook, jobId: string): Promise<void> {
-    await waitForDelivery<SlackDeliveryPlace>(this.redis, `${this.prefix}:delivery`,
+    await waitForDelivery<SlackPlace>(this.redis, `${this.prefix}:delivery`,
       (d) => d.jobId === jobId && !!d.place.ts && book.holds(jobId), `job ${jobId} with its progress message`);
   }
 

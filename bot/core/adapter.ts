@@ -1,0 +1,61 @@
+// What every platform adapter is started with, and the kernel it gets from that: one Delivery through the platform's
+// port, and the services each event's context shares. bot/start builds the options once and hands them to each.
+import type { JobProducer } from "../../commands/context.ts";
+import type { ClipEvents } from "../../engine/queue/events.ts";
+import type { ClipStore } from "../../engine/store/types.ts";
+import type { BotServices } from "./context.ts";
+import type { DeliveryBook } from "./deliveries.ts";
+import { Delivery, type ChatPort } from "./delivery.ts";
+import type { LostJobs } from "./lost-jobs.ts";
+import type { Blocklist } from "./moderation.ts";
+import type { ServerDefaults } from "./server-defaults.ts";
+
+export interface AdapterOptions {
+  /** The real engine/queue Producer. */
+  producer: JobProducer;
+  events: Pick<ClipEvents, "on" | "off">;
+  store: ClipStore;
+  blocklist: Blocklist;
+  /** The model the workers serve, for /info. */
+  model: string;
+  log?: (line: string) => void;
+  /** Where each job's result goes (Redis, shared by every bot process): results survive restarts and post once. */
+  deliveries: DeliveryBook;
+  /** Per-server /defaults, one store for every adapter; without it /defaults is unavailable. */
+  defaults?: ServerDefaults;
+  /** Requests the queue lost, kept for the Retry button. */
+  lostJobs?: LostJobs;
+  /** PUBLIC_URL: where people reach our HTTP server (clips too large to upload are linked under its /blobs). */
+  publicUrl?: string;
+  /** Largest image accepted for animation; default SORA_MAX_IMAGE_BYTES. */
+  maxImageBytes?: number;
+  /** Minimum time between two edits of one progress message. */
+  progressIntervalMs?: number;
+  /** How often to take over jobs whose process stopped; default 10 s. */
+  adoptEveryMs?: number;
+  /** How often followed jobs are checked for having vanished from the queue; default 20 s. */
+  watchEveryMs?: number;
+}
+
+export interface Kernel<P, M> {
+  delivery: Delivery<P, M>;
+  services: BotServices;
+  log: (line: string) => void;
+}
+
+/** The adapter's Delivery (not started: call delivery.start() once the platform knows what it serves) and services. */
+export function kernel<P, M>(o: AdapterOptions, port: ChatPort<P, M>, defaults: { progressIntervalMs?: number } = {}): Kernel<P, M> {
+  const log = o.log ?? ((line: string) => console.log(line));
+  const intervalMs = o.progressIntervalMs ?? defaults.progressIntervalMs;
+  const delivery = new Delivery({
+    port, events: o.events, store: o.store, links: o.store, deliveries: o.deliveries, log, status: (id) => o.producer.status(id),
+    ...(intervalMs !== undefined ? { intervalMs } : {}), ...(o.publicUrl ? { publicBaseUrl: `${o.publicUrl.replace(/\/+$/, "")}/blobs` } : {}),
+    ...(o.lostJobs ? { lostJobs: o.lostJobs } : {}), ...(o.adoptEveryMs ? { adoptEveryMs: o.adoptEveryMs } : {}),
+    ...(o.watchEveryMs ? { watchEveryMs: o.watchEveryMs } : {}),
+  });
+  const services: BotServices = {
+    producer: o.producer, clips: o.store, blocklist: o.blocklist, model: o.model, log,
+    ...(o.defaults ? { defaults: o.defaults } : {}), ...(o.lostJobs ? { lostJobs: o.lostJobs } : {}),
+  };
+  return { delivery, services, log };
+}

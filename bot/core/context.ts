@@ -1,0 +1,78 @@
+// The CommandContext every platform builds per event, written once: who asks, where, and the shared services; each
+// answer recorded (tests, the workflow step and the playground's HTTP answer read them). A platform's context adds
+// only how an answer reaches the person, how a job's first progress message is posted (through its Delivery), and
+// where attachments may be fetched from.
+import type { CommandContext, CommandUser, JobProducer, ProgressUpdate, Reply } from "../../commands/context.ts";
+import type { Platform } from "../../engine/queue/schema.ts";
+import type { ClipLookup } from "./clips.ts";
+import type { LostJobs } from "./lost-jobs.ts";
+import type { Blocklist } from "./moderation.ts";
+import type { Attachment } from "./replies.ts";
+import type { ServerDefaults } from "./server-defaults.ts";
+
+/** What every event of every platform shares: the bot's long-lived services. */
+export interface BotServices {
+  producer: JobProducer;
+  clips: ClipLookup;
+  blocklist: Blocklist;
+  /** The model the workers serve, for the info view. */
+  model: string;
+  log: (line: string) => void;
+  /** Per-server /defaults; without it /defaults answers that it is unavailable. */
+  defaults?: ServerDefaults;
+  /** Requests the queue lost, kept for the Retry button. */
+  lostJobs?: Pick<LostJobs, "get" | "forget">;
+}
+
+/** One platform event, as the platform's context reads it. */
+export interface BotEvent {
+  /** Stable across the platform's redeliveries of the same event: the job's idempotency key. */
+  eventId: string;
+  locale: string;
+  user: CommandUser;
+  serverId?: string;
+  where: { channelId?: string; threadId?: string; messageId?: string };
+}
+
+export abstract class BotContext implements CommandContext {
+  abstract readonly platform: Platform;
+  readonly eventId: string;
+  readonly locale: string;
+  readonly user: CommandUser;
+  readonly server?: { id: string };
+  readonly where: BotEvent["where"];
+  readonly producer: JobProducer;
+  readonly clips: ClipLookup;
+  readonly blocklist: Blocklist;
+  readonly model: string;
+  readonly log: (line: string) => void;
+  readonly defaults?: ServerDefaults;
+  readonly lostJobs?: Pick<LostJobs, "get" | "forget">;
+  /** Everything answered, in order. */
+  readonly replies: Reply[] = [];
+
+  constructor(services: BotServices, e: BotEvent) {
+    this.eventId = e.eventId;
+    this.locale = e.locale;
+    this.user = e.user;
+    if (e.serverId) this.server = { id: e.serverId };
+    this.where = e.where;
+    this.producer = services.producer;
+    this.clips = services.clips;
+    this.blocklist = services.blocklist;
+    this.model = services.model;
+    this.log = services.log;
+    if (services.defaults) this.defaults = services.defaults;
+    if (services.lostJobs) this.lostJobs = services.lostJobs;
+  }
+
+  async reply(r: Reply): Promise<void> {
+    this.replies.push(r);
+    await this.send(r);
+  }
+
+  /** Show an answer to the person, the platform's way. */
+  protected abstract send(r: Reply): Promise<void>;
+  abstract progress(update: ProgressUpdate): Promise<void>;
+  abstract importImage(attachment: Attachment): Promise<string>;
+}
