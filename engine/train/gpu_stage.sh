@@ -39,8 +39,8 @@ echo "== latents"
 $PY engine/train/encode_latents.py --vae "$RUNS/vae" --data "$WORK/shards" --out "$WORK/latents" --clips-per-batch 64
 rm -rf "$WORK/shards"
 echo "== DiT for about $MINUTES minutes, batch $BATCH, lr $LR (log: $RUNS/dit/train.log)"
-# --vae pointing nowhere: no ONNX snapshot packs on the GPU box (export and evaluation run where the pack ships).
-setsid nohup $PY engine/train/train_dit.py --latents "$WORK/latents" --vae /nonexistent --out "$RUNS/dit" \
-  --steps 10000000 --minutes "$MINUTES" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" --snapshot-every 2000 \
-  --ckpt-minutes 1 --log-every 100 > "$RUNS/dit/stdout.log" 2>&1 < /dev/null &
+# The run is engine/train/configs/gpu.json (the flags here override it). Its --vae points nowhere: no ONNX snapshot
+# packs on the GPU box (export and evaluation run where the pack ships).
+setsid nohup $PY engine/train/run.py engine/train/configs/gpu.json --latents "$WORK/latents" --out "$RUNS/dit" \
+  --minutes "$MINUTES" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" > "$RUNS/dit/stdout.log" 2>&1 < /dev/null &
 echo "trainer pid $!"

@@ -88,7 +88,7 @@ def evaluate(model, sets, device, png_path=None):
     return res
 
 
-def main():
+def build_parser():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="data/shards")
     ap.add_argument("--out", default="runs/vae")
@@ -109,7 +109,11 @@ def main():
     ap.add_argument("--freeze-encoder", action="store_true",
                     help="train the decoder only: the latent space stays exactly as the DiT was trained on, so the "
                          "decoder can keep improving on a spare core while the DiT trains")
-    a = ap.parse_args()
+    return ap
+
+
+def main(argv=None):
+    a = build_parser().parse_args(argv)
 
     device = setup(a.threads, a.seed)
     os.makedirs(a.out, exist_ok=True)
