@@ -8,6 +8,7 @@ import glob
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import unittest
@@ -114,6 +115,16 @@ class ShippedConfigs(unittest.TestCase):
             with self.subTest(path=os.path.relpath(path, CONFIGS)):
                 r = resolve(path)
                 self.assertTrue(r["about"], "every config says what it is for")
+
+    def test_reproduce_runs_every_session_in_order(self):
+        with open(os.path.join(TRAIN, "reproduce.sh")) as f:
+            script = f.read()
+        listed = re.search(r"SESSIONS=\(([^)]*)\)", script).group(1).split()
+        files = sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(CONFIGS, "shipped-pack", "dit-*.json")))
+        self.assertEqual(listed, files)
+        ends = [resolve(os.path.join(CONFIGS, "shipped-pack", n + ".json"))["settings"]["steps"] for n in listed]
+        self.assertEqual(ends, sorted(ends))
+        self.assertEqual(ends[-1], 45728)            # the shipped pack's DiT step (model card)
 
 
 class SmokeRun(unittest.TestCase):
