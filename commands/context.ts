@@ -2,15 +2,47 @@
 // CommandContext per incoming event; handlers only ever call what is here, so they never see a platform API.
 import type { CancelOutcome, EnqueueResult, JobStatus, QueueInfo } from "../engine/queue/producer.ts";
 import type { Actor } from "../engine/queue/identity.ts";
-import type { ClipJob, Platform } from "../engine/queue/schema.ts";
-import type { ClipInfo, ClipLookup } from "../bot/core/clips.ts";
-import type { Message } from "../bot/core/i18n.ts";
-import type { Blocklist, LogLine } from "../bot/core/moderation.ts";
-import type { ProgressSnapshot } from "../bot/core/progress.ts";
-import type { Attachment } from "../bot/core/replies.ts";
-import type { ClipButton } from "../bot/core/buttons.ts";
-import type { LostJobs } from "../bot/core/lost-jobs.ts";
-import type { ServerDefaults } from "../bot/core/server-defaults.ts";
+import type { ClipJob } from "../engine/queue/schema.ts";
+import type { ClipRecord } from "../engine/store/types.ts";
+import type { ClipButton } from "./buttons.ts";
+import type { Message } from "./i18n.ts";
+import type { Blocklist, LogLine } from "./moderation.ts";
+import type { ProgressSnapshot } from "./progress.ts";
+import type { ServerDefaults } from "./server-defaults.ts";
+
+/** The chat platforms a request can come from (the engine knows only an opaque namespace for user ids). */
+export const PLATFORMS = ["discord", "slack", "playground"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** What commands read of a clip: the store's record without its file keys and frame geometry. */
+export type ClipInfo = Omit<ClipRecord, "files" | "frames">;
+
+type Maybe<T> = Promise<T | undefined | null>;
+
+/** The clips as commands and reply resolution read them: the store, plus which message or thread shows which clip. */
+export interface ClipLookup {
+  getClip(id: string): Maybe<ClipInfo>;
+  clipForMessage(platform: Platform, messageId: string): Maybe<ClipInfo>;
+  latestInThread(platform: Platform, threadId: string): Maybe<ClipInfo>;
+  /** Throws unless `by` made the clip or manages the server it was made in (engine/queue/identity.ts). */
+  deleteClip(id: string, by: Actor): Promise<unknown>;
+}
+
+/** A file a person attached, as the platform describes it. */
+export interface Attachment {
+  /** Where the adapter can fetch it; host checks are the adapter's (only that platform's CDN is trusted). */
+  url: string;
+  name?: string;
+  contentType?: string;
+  size?: number;
+}
+
+/** Requests the queue lost (Redis flushed, or restarted empty), kept so their owner can press Retry. */
+export interface LostRequests {
+  get(jobId: string): Promise<ClipJob | undefined>;
+  /** Retried: a second press must not send it twice. True for the one call that removed it. */
+  forget(jobId: string): Promise<boolean>;
+}
 
 /** What handlers need of the queue: engine/queue/producer.ts's Producer satisfies it as is. */
 export interface JobProducer {
@@ -74,7 +106,7 @@ export interface CommandContext {
   /** Per-server defaults (/defaults). Optional: without it /defaults says so and jobs go out as the user asked. */
   readonly defaults?: ServerDefaults;
   /** Requests the queue lost, for the Retry button; without it Retry answers that it cannot. */
-  readonly lostJobs?: Pick<LostJobs, "get" | "forget">;
+  readonly lostJobs?: LostRequests;
 
   reply(reply: Reply): Promise<void>;
   /** Show or update this request's progress message. */

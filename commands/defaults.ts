@@ -4,10 +4,10 @@
 // nothing.
 import { PARAM_LIMITS, TEXT_LIMITS } from "../engine/queue/limits.ts";
 import { ASPECT_RATIOS, type AspectRatio } from "../engine/types.ts";
-import { UserError } from "../bot/core/errors.ts";
-import { t } from "../bot/core/i18n.ts";
-import { moderate } from "../bot/core/moderation.ts";
-import { checkDefault, DEFAULT_SETTINGS, SETTING_LABELS, type Defaults } from "../bot/core/server-defaults.ts";
+import { UserError } from "./errors.ts";
+import { t } from "./i18n.ts";
+import { moderate } from "./moderation.ts";
+import { checkDefault, DEFAULT_SETTINGS, SETTING_LABELS, type Defaults } from "./server-defaults.ts";
 import type { CommandContext } from "./context.ts";
 import { define, option, type Args, type Command } from "./definition.ts";
 import { guarded, say } from "./respond.ts";

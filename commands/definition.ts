@@ -1,8 +1,7 @@
 // How a command describes itself: name, options with limits, and localization keys. Adapters turn this into
 // Discord application commands, Slack usage text or the playground's help; names and descriptions come from locales/.
-import { localizations, t } from "../bot/core/i18n.ts";
-import type { Attachment } from "../bot/core/replies.ts";
-import type { CommandContext } from "./context.ts";
+import { localizations, t } from "./i18n.ts";
+import type { Attachment, CommandContext } from "./context.ts";
 
 export type OptionType = "string" | "integer" | "number" | "boolean" | "attachment";
 

@@ -5,7 +5,7 @@ import { actorOf, type CommandContext } from "./context.ts";
 import { define, option, stringArg, type Args, type Command } from "./definition.ts";
 import { guarded, say } from "./respond.ts";
 import { requireClip } from "./submit.ts";
-import { UserError } from "../bot/core/errors.ts";
+import { UserError } from "./errors.ts";
 
 export const definition = define("delete", [option("delete", "clip", "string", { required: true })]);
 

@@ -1,7 +1,7 @@
 // /extend (and the Extend / Extend backwards buttons, the "Extend clip" context menu, a thread reply): continue a
 // clip. Without words the parent's prompt carries on.
 import { TEXT_LIMITS } from "../engine/queue/limits.ts";
-import { RENDER_OPTIONS } from "../bot/core/flags.ts";
+import { RENDER_OPTIONS } from "./flags.ts";
 import type { CommandContext } from "./context.ts";
 import { define, option, stringArg, type Args, type Command } from "./definition.ts";
 import { guarded } from "./respond.ts";

@@ -1,5 +1,5 @@
 // Every user command, by its stable English name, plus routing for the buttons under clips and progress messages.
-import { decodeButtonId } from "../bot/core/buttons.ts";
+import { decodeButtonId } from "./buttons.ts";
 import { cancel } from "./cancel.ts";
 import type { CommandContext } from "./context.ts";
 import { del, deleteClip } from "./delete.ts";

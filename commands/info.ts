@@ -1,8 +1,8 @@
 // /info: the model, the queue, the asker's jobs, the limits, the server's /defaults, and how replies work (the
 // feature people miss).
 import { PARAM_LIMITS, TEXT_LIMITS } from "../engine/queue/limits.ts";
-import { t } from "../bot/core/i18n.ts";
-import type { Defaults } from "../bot/core/server-defaults.ts";
+import { t } from "./i18n.ts";
+import type { Defaults } from "./server-defaults.ts";
 import type { CommandContext } from "./context.ts";
 import { formatDefaults, isEmpty } from "./defaults.ts";
 import { define, type Args, type Command } from "./definition.ts";

@@ -1,8 +1,8 @@
 // /queue: how busy the queue is and where the asker's jobs stand, or one job's status when an id is given.
 import type { JobStatus } from "../engine/queue/producer.ts";
-import { t } from "../bot/core/i18n.ts";
-import { overallPercent } from "../bot/core/progress.ts";
-import { UserError } from "../bot/core/errors.ts";
+import { t } from "./i18n.ts";
+import { overallPercent } from "./progress.ts";
+import { UserError } from "./errors.ts";
 import type { CommandContext } from "./context.ts";
 import { define, option, stringArg, type Args, type Command } from "./definition.ts";
 import { guarded } from "./respond.ts";

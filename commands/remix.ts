@@ -1,10 +1,10 @@
 // /remix (the Remix button's modal, the "Remix clip" context menu, a `remix:` reply): redo a clip from new words,
 // keeping its layout and motion. Strength says how far to move from the parent.
 import { PARAM_LIMITS, TEXT_LIMITS } from "../engine/queue/limits.ts";
-import { RENDER_OPTIONS } from "../bot/core/flags.ts";
-import { UserError } from "../bot/core/errors.ts";
-import { encodeButtonId } from "../bot/core/buttons.ts";
-import { t } from "../bot/core/i18n.ts";
+import { RENDER_OPTIONS } from "./flags.ts";
+import { UserError } from "./errors.ts";
+import { encodeButtonId } from "./buttons.ts";
+import { t } from "./i18n.ts";
 import type { CommandContext } from "./context.ts";
 import { define, option, stringArg, type Args, type Command } from "./definition.ts";
 import { guarded } from "./respond.ts";

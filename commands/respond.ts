@@ -1,8 +1,8 @@
 // Answering the user from a handler: render a key in the reader's locale, and turn any failure into a reply. A
 // UserError (or a queue error with a locales/ key) is the user's to fix and is shown as is; anything else is ours,
 // so the user gets a generic apology and the operator log gets the detail.
-import { fromQueueError, isUserError } from "../bot/core/errors.ts";
-import { t, type Params } from "../bot/core/i18n.ts";
+import { fromQueueError, isUserError } from "./errors.ts";
+import { t, type Params } from "./i18n.ts";
 import type { CommandContext } from "./context.ts";
 
 export function say(ctx: CommandContext, key: string, params: Params = {}, ephemeral = true): Promise<void> {

@@ -2,7 +2,7 @@
 // kept by the follower that noticed (bot/core/lost-jobs.ts), is sent again as new, from where the button was pressed.
 // Only its owner may, and only once.
 import { isOwner } from "../engine/queue/identity.ts";
-import { UserError } from "../bot/core/errors.ts";
+import { UserError } from "./errors.ts";
 import { actorOf, type CommandContext } from "./context.ts";
 import { guarded } from "./respond.ts";
 import { buildJob, submit } from "./submit.ts";

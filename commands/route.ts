@@ -1,7 +1,7 @@
 // One text box, many commands: Slack's `/sora …` and the playground's input carry everything as text. A text that is
 // exactly a status word ("queue", "info", or their localized names), or "cancel <job>", runs that command; anything
 // else is a prompt. Exact forms only, so a prompt that merely starts with "info" is still a prompt.
-import { localizations } from "../bot/core/i18n.ts";
+import { localizations } from "./i18n.ts";
 import type { Args } from "./definition.ts";
 
 export interface Routed {

@@ -1,8 +1,8 @@
 // /sora: a new clip from a prompt (inline flags allowed), or, with an image attached, that image brought to life.
 import { PARAM_LIMITS, TEXT_LIMITS } from "../engine/queue/limits.ts";
 import { ASPECT_RATIOS, type AspectRatio } from "../engine/types.ts";
-import { UserError } from "../bot/core/errors.ts";
-import { checkOptionValue, MOTIONS, RENDER_OPTIONS, type PromptOptions } from "../bot/core/flags.ts";
+import { UserError } from "./errors.ts";
+import { checkOptionValue, MOTIONS, RENDER_OPTIONS, type PromptOptions } from "./flags.ts";
 import type { CommandContext } from "./context.ts";
 import { attachmentArg, define, numberArg, option, stringArg, type Args, type Command } from "./definition.ts";
 import { guarded } from "./respond.ts";

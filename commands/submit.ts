@@ -4,14 +4,13 @@
 import { TEXT_LIMITS } from "../engine/queue/limits.ts";
 import type { ClipJob, JobKind } from "../engine/queue/schema.ts";
 import { isBlank } from "../engine/text.ts";
-import type { ClipInfo } from "../bot/core/clips.ts";
-import { UserError } from "../bot/core/errors.ts";
-import { applyMotion, parseInlineFlags, type OptionName, type PromptOptions } from "../bot/core/flags.ts";
-import { resolveLocale } from "../bot/core/i18n.ts";
-import { moderate } from "../bot/core/moderation.ts";
-import { renderProgress, type ProgressSnapshot } from "../bot/core/progress.ts";
-import { withDefaults } from "../bot/core/server-defaults.ts";
-import type { CommandContext } from "./context.ts";
+import type { ClipInfo, CommandContext } from "./context.ts";
+import { UserError } from "./errors.ts";
+import { applyMotion, parseInlineFlags, type OptionName, type PromptOptions } from "./flags.ts";
+import { resolveLocale } from "./i18n.ts";
+import { moderate } from "./moderation.ts";
+import { renderProgress, type ProgressSnapshot } from "./progress.ts";
+import { withDefaults } from "./server-defaults.ts";
 import { say } from "./respond.ts";
 
 export interface PromptInput {
@@ -71,6 +70,7 @@ export interface JobSpec {
 /** Build the queue's job from a checked request: only fields that are set, as the schema refuses stray ones. */
 export function buildJob(ctx: CommandContext, spec: JobSpec): ClipJob {
   const o = spec.options ?? {};
+  const place = Object.fromEntries(Object.entries(ctx.where).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
   const job: ClipJob = {
     kind: spec.kind,
     eventId: ctx.eventId,
@@ -79,9 +79,10 @@ export function buildJob(ctx: CommandContext, spec: JobSpec): ClipJob {
       userId: ctx.user.id,
       locale: resolveLocale(ctx.locale),
       ...(ctx.server ? { serverId: ctx.server.id } : {}),
-      ...(ctx.where.channelId ? { channelId: ctx.where.channelId } : {}),
-      ...(ctx.where.threadId ? { threadId: ctx.where.threadId } : {}),
-      ...(ctx.where.messageId ? { messageId: ctx.where.messageId } : {}),
+      // The engine keeps these for us without reading them: the thread is the clip's conversation (retention keeps a
+      // conversation's clips together), the place is where the request came from.
+      ...(ctx.where.threadId ? { conversation: ctx.where.threadId } : {}),
+      ...(Object.keys(place).length ? { place } : {}),
     },
     prompt: spec.prompt,
   };
@@ -95,7 +96,7 @@ export function buildJob(ctx: CommandContext, spec: JobSpec): ClipJob {
 }
 
 /**
- * The job with the server's /defaults filled in for whatever the user left unset (bot/core/server-defaults.ts says
+ * The job with the server's /defaults filled in for whatever the user left unset (server-defaults.ts says
  * which settings each kind takes). A defaults store that fails is logged and skipped: the clip still goes out.
  */
 export async function applyServerDefaults(ctx: CommandContext, job: ClipJob): Promise<ClipJob> {

@@ -6,15 +6,18 @@ import type { ClipStore } from "../../engine/store/types.ts";
 import type { BotServices } from "./context.ts";
 import type { DeliveryBook } from "./deliveries.ts";
 import { Delivery, type ChatPort } from "./delivery.ts";
+import type { ClipLinks } from "./links.ts";
 import type { LostJobs } from "./lost-jobs.ts";
-import type { Blocklist } from "./moderation.ts";
-import type { ServerDefaults } from "./server-defaults.ts";
+import type { Blocklist } from "../../commands/moderation.ts";
+import type { ServerDefaults } from "../../commands/server-defaults.ts";
 
 export interface AdapterOptions {
   /** The real engine/queue Producer. */
   producer: JobProducer;
   events: Pick<ClipEvents, "on" | "off">;
   store: ClipStore;
+  /** Which message and thread show which clip (the bot's own keys); also how commands look clips up. */
+  links: ClipLinks;
   blocklist: Blocklist;
   /** The model the workers serve, for /info. */
   model: string;
@@ -48,13 +51,13 @@ export function kernel<P, M>(o: AdapterOptions, port: ChatPort<P, M>, defaults: 
   const log = o.log ?? ((line: string) => console.log(line));
   const intervalMs = o.progressIntervalMs ?? defaults.progressIntervalMs;
   const delivery = new Delivery({
-    port, events: o.events, store: o.store, links: o.store, deliveries: o.deliveries, log, status: (id) => o.producer.status(id),
+    port, events: o.events, store: o.store, links: o.links, deliveries: o.deliveries, log, status: (id) => o.producer.status(id),
     ...(intervalMs !== undefined ? { intervalMs } : {}), ...(o.publicUrl ? { publicBaseUrl: `${o.publicUrl.replace(/\/+$/, "")}/blobs` } : {}),
     ...(o.lostJobs ? { lostJobs: o.lostJobs } : {}), ...(o.adoptEveryMs ? { adoptEveryMs: o.adoptEveryMs } : {}),
     ...(o.watchEveryMs ? { watchEveryMs: o.watchEveryMs } : {}),
   });
   const services: BotServices = {
-    producer: o.producer, clips: o.store, blocklist: o.blocklist, model: o.model, log,
+    producer: o.producer, clips: o.links, blocklist: o.blocklist, model: o.model, log,
     ...(o.defaults ? { defaults: o.defaults } : {}), ...(o.lostJobs ? { lostJobs: o.lostJobs } : {}),
   };
   return { delivery, services, log };

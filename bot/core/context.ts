@@ -2,13 +2,10 @@
 // answer recorded (tests, the workflow step and the playground's HTTP answer read them). A platform's context adds
 // only how an answer reaches the person, how a job's first progress message is posted (through its Delivery), and
 // where attachments may be fetched from.
-import type { CommandContext, CommandUser, JobProducer, ProgressUpdate, Reply } from "../../commands/context.ts";
-import type { Platform } from "../../engine/queue/schema.ts";
-import type { ClipLookup } from "./clips.ts";
+import type { Attachment, ClipLookup, CommandContext, CommandUser, JobProducer, Platform, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { LostJobs } from "./lost-jobs.ts";
-import type { Blocklist } from "./moderation.ts";
-import type { Attachment } from "./replies.ts";
-import type { ServerDefaults } from "./server-defaults.ts";
+import type { Blocklist } from "../../commands/moderation.ts";
+import type { ServerDefaults } from "../../commands/server-defaults.ts";
 
 /** What every event of every platform shares: the bot's long-lived services. */
 export interface BotServices {

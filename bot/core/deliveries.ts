@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import type { Platform } from "../../engine/queue/schema.ts";
+import type { Platform } from "../../commands/context.ts";
 
 export interface DeliveryRecord<P = unknown> {
   jobId: string;

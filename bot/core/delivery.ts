@@ -8,16 +8,15 @@
 // a clip's message, and say what it can do. `P` is its place (where the progress message is and where the clip
 // goes), stored as JSON in the DeliveryBook so another process can carry on from it; `M` names a clip's message for
 // removal. Everything else lives here.
-import type { ClipPost } from "../../commands/context.ts";
+import type { ClipPost, Platform } from "../../commands/context.ts";
 import type { ClipEvents } from "../../engine/queue/events.ts";
-import type { Platform } from "../../engine/queue/schema.ts";
 import type { ClipRecord, ClipStore } from "../../engine/store/types.ts";
 import { fitVideo } from "../../engine/video/index.ts";
-import { progressButtons, type ClipButton } from "./buttons.ts";
+import { progressButtons, type ClipButton } from "../../commands/buttons.ts";
 import type { DeliveryBook, DeliveryRecord } from "./deliveries.ts";
 import { JobFollower, type FollowerOptions, type JobOutcome, type ProgressView } from "./follow-job.ts";
-import { t } from "./i18n.ts";
-import { renderProgress, type ProgressState, type ProgressSnapshot } from "./progress.ts";
+import { t } from "../../commands/i18n.ts";
+import { renderProgress, type ProgressState, type ProgressSnapshot } from "../../commands/progress.ts";
 import { JobTakeover } from "./takeover.ts";
 
 /** What a platform can do; the kernel adapts what it sends to it. */
@@ -26,7 +25,10 @@ export interface Capabilities {
   uploads: boolean;
   /** Buttons under progress messages and clips. Without them, none are sent. */
   buttons: boolean;
-  /** The clip goes into a thread of its own (started from the progress message, or the request's thread). */
+  /**
+   * Clips go into threads (started from the progress message, or the request's own): conversations in which a plain
+   * message continues the newest clip. The playground's session is one.
+   */
   threads: boolean;
   /** The platform can show the worker's preview images on the progress message. */
   previews: boolean;
@@ -66,7 +68,7 @@ export interface ClipShow {
 export interface PostedClip {
   /** Every message that now shows the clip; each is linked to it, so a reply to any of them continues the clip. */
   messages: string[];
-  /** The thread the clip went into, on platforms with threads. */
+  /** The thread the clip went into, on platforms with threads: linked, so a plain message there continues it. */
   thread?: string;
   /** An address of the clip's message, added to the progress message once it is done. */
   url?: string;
@@ -94,9 +96,10 @@ export interface ChatPort<P, M = never> {
   release?(jobId: string): void;
 }
 
-/** Where message ↔ clip links are kept, so a reply or a click resolves to its clip. */
+/** Where message ↔ clip links are kept (bot/core/links.ts), so a reply resolves to its clip. */
 export interface MessageLinks {
   linkMessage(platform: Platform, messageId: string, clipId: string): Promise<void>;
+  linkThread(platform: Platform, threadId: string, clip: Pick<ClipRecord, "id" | "createdAt">): Promise<void>;
 }
 
 export interface DeliveryOptions<P, M> {
@@ -320,6 +323,7 @@ export class Delivery<P, M = never> {
     const shown = port.can.buttons ? post : { ...post, buttons: [] };
     const posted = await port.postClip(job, { clip, post: shown, ...(video ? { video } : {}), link: this.linkLine(clip) });
     for (const m of posted.messages) await this.o.links.linkMessage(port.platform, m, clip.id);
+    if (port.can.threads && posted.thread !== undefined) await this.o.links.linkThread(port.platform, posted.thread, clip);
     return posted;
   }
 

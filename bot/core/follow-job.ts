@@ -17,10 +17,11 @@ import type { ClipEventMap, ClipEventName } from "../../engine/queue/events.ts";
 import type { JobStatus } from "../../engine/queue/producer.ts";
 import type { ClipJob } from "../../engine/queue/schema.ts";
 import type { ClipRecord } from "../../engine/store/types.ts";
-import { clipIdForJob } from "../../engine/worker/ids.ts";
+import { clipIdForJob } from "../../engine/queue/keys.ts";
 import type { LostJobs } from "./lost-jobs.ts";
-import type { LogLine } from "./moderation.ts";
-import { EditThrottle, realClock, renderProgress, type Clock, type ProgressSnapshot } from "./progress.ts";
+import type { LogLine } from "../../commands/moderation.ts";
+import { EditThrottle, realClock, type Clock } from "./edit-throttle.ts";
+import { renderProgress, type ProgressSnapshot } from "../../commands/progress.ts";
 
 /** What ClipEvents offers; tests can hand in any emitter of the same events. */
 export interface JobEventSource {

@@ -5,14 +5,9 @@
 import { MAX_IMAGE_PIXELS } from "../../engine/config/limits.ts";
 import { readSetting } from "../../engine/config/settings.ts";
 import { pictureDimensions } from "../../engine/video/index.ts";
-import { UserError } from "./errors.ts";
-import { isImage, type Attachment } from "./replies.ts";
-
-export type ImageExt = "png" | "jpg" | "gif" | "webp";
-
-export const IMAGE_TYPES: Readonly<Record<ImageExt, string>> = {
-  png: "image/png", jpg: "image/jpeg", gif: "image/gif", webp: "image/webp",
-};
+import type { Attachment } from "../../commands/context.ts";
+import { UserError } from "../../commands/errors.ts";
+import { isImage, type ImageExt } from "../../commands/reply.ts";
 
 export interface RemoteImageOptions {
   /** Hosts (host or host:port) images may come from. */

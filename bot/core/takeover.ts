@@ -2,7 +2,7 @@
 // the DeliveryBook, and taking over jobs whose process stopped — swept every few seconds, and claimed at once when a
 // job nobody here follows completes. The adapter supplies only which deliveries it serves and how to resume one
 // (rebuild its progress message from the stored place and follow it again).
-import type { Platform } from "../../engine/queue/schema.ts";
+import type { Platform } from "../../commands/context.ts";
 import type { DeliveryBook, DeliveryRecord } from "./deliveries.ts";
 import type { JobFollower } from "./follow-job.ts";
 

@@ -6,7 +6,26 @@ import {
 } from "discord.js";
 import { COMMANDS } from "../../commands/index.ts";
 import type { CommandDef, OptionDef, OptionType } from "../../commands/definition.ts";
-import { discordLocalizations, t } from "../core/i18n.ts";
+import { localizations, t } from "../../commands/i18n.ts";
+
+/** Discord's locale codes for each locale we ship (Discord has no plain "en", "es" or "pt"). */
+export const DISCORD_LOCALES: Readonly<Record<string, readonly string[]>> = {
+  en: ["en-US", "en-GB"],
+  es: ["es-ES", "es-419"],
+  fr: ["fr"],
+  de: ["de"],
+  ja: ["ja"],
+  "pt-BR": ["pt-BR"],
+};
+
+/** `localizations(key)` keyed by Discord locale codes: the shape of name_localizations / description_localizations. */
+export function discordLocalizations(key: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [lng, text] of Object.entries(localizations(key))) {
+    for (const code of DISCORD_LOCALES[lng] ?? []) out[code] = text;
+  }
+  return out;
+}
 
 const OPTION_TYPES: Record<OptionType, ApplicationCommandOptionType> = {
   string: ApplicationCommandOptionType.String,

@@ -1,8 +1,8 @@
-// The platform-neutral buttons (bot/core/buttons.ts) and the remix form (commands/remix.ts) as Discord components.
+// The platform-neutral buttons (commands/buttons.ts) and the remix form (commands/remix.ts) as Discord components.
 // The custom_id is the neutral id itself ("sora:extend:<clip>"), which carries all the state a press needs, so
 // buttons keep working after the bot restarts.
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle } from "discord.js";
-import type { ClipButton } from "../core/buttons.ts";
+import type { ClipButton } from "../../commands/buttons.ts";
 import { remixModal } from "../../commands/remix.ts";
 import { truncate } from "../../engine/text.ts";
 import { BUTTONS_PER_ROW } from "./limits.ts";

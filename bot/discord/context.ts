@@ -2,11 +2,10 @@
 // CommandContext that commands/ handlers are written against. Answers go through the event's Responder; a job's
 // first progress message is the interaction's answer (or a reply to the message), and the Delivery follows it.
 import type { Client } from "discord.js";
-import type { ProgressUpdate, Reply } from "../../commands/context.ts";
+import type { Attachment, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { ClipStore } from "../../engine/store/types.ts";
 import { BotContext, type BotEvent, type BotServices } from "../core/context.ts";
 import type { Delivery } from "../core/delivery.ts";
-import type { Attachment } from "../core/replies.ts";
 import { importRemoteImage } from "../core/remote-image.ts";
 import type { MessageRef } from "./channels.ts";
 import { buttonRows } from "./components.ts";

@@ -3,8 +3,8 @@
 // is taken over through the shared DeliveryBook by a process that holds its server (see README.md, "Sharding").
 import { Client, Events, Options, REST, type Interaction, type Message } from "discord.js";
 import { kernel, type AdapterOptions } from "../core/adapter.ts";
-import { t } from "../core/i18n.ts";
-import { DEFAULT_MAX_IMAGE_BYTES } from "../core/replies.ts";
+import { t } from "../../commands/i18n.ts";
+import { DEFAULT_MAX_IMAGE_BYTES } from "../../commands/reply.ts";
 import type { DiscordDeps } from "./context.ts";
 import { intentsFor, isDisallowedIntents, messageContentGranted } from "./intents.ts";
 import { onInteraction } from "./interactions.ts";

@@ -7,8 +7,8 @@ import {
 import { COMMANDS, handleButton } from "../../commands/index.ts";
 import type { Args, CommandDef } from "../../commands/definition.ts";
 import { say } from "../../commands/respond.ts";
-import { decodeButtonId } from "../core/buttons.ts";
-import { t } from "../core/i18n.ts";
+import { decodeButtonId } from "../../commands/buttons.ts";
+import { t } from "../../commands/i18n.ts";
 import { remixModalBuilder } from "./components.ts";
 import { DiscordContext, type DiscordDeps } from "./context.ts";
 import { DEFAULT_UPLOAD_LIMIT } from "./limits.ts";

@@ -4,7 +4,7 @@
 // that pings it counts), so the mention is stripped from the prompt.
 import { PermissionFlagsBits, type Message } from "discord.js";
 import { handleReply } from "../../commands/reply.ts";
-import type { Attachment } from "../core/replies.ts";
+import type { Attachment } from "../../commands/context.ts";
 import { DiscordContext, type DiscordDeps } from "./context.ts";
 import { DEFAULT_UPLOAD_LIMIT } from "./limits.ts";
 import { MessageResponder } from "./responders.ts";

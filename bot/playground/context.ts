@@ -2,12 +2,11 @@
 // and the thread (origin.threadId), so "the newest clip in this thread" means the newest clip in this tab's
 // conversation; every answer becomes a message in that thread.
 import { randomUUID } from "node:crypto";
-import type { ProgressUpdate, Reply } from "../../commands/context.ts";
+import type { Attachment, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { BotContext, type BotServices } from "../core/context.ts";
 import type { Delivery } from "../core/delivery.ts";
-import { resolveLocale } from "../core/i18n.ts";
-import type { Attachment } from "../core/replies.ts";
+import { resolveLocale } from "../../commands/i18n.ts";
 import type { PlaygroundPlace } from "./port.ts";
 import type { PageMessage, Session } from "./sessions.ts";
 import type { Uploads } from "./uploads.ts";

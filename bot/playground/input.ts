@@ -2,8 +2,8 @@
 // go through commands/route.ts (so "queue", "info" and "cancel <job>" work as in Slack); Discord-style options
 // (`/sora prompt: a red ball seed: 7`, `/extend clip: <id> prompt: …`) are read against the command's definition.
 // Validation stays with the handlers: this only splits text, so every error reads the same as on the bots.
-import { localizations } from "../core/i18n.ts";
-import { UserError } from "../core/errors.ts";
+import { localizations } from "../../commands/i18n.ts";
+import { UserError } from "../../commands/errors.ts";
 import { COMMANDS } from "../../commands/index.ts";
 import type { Args, CommandDef } from "../../commands/definition.ts";
 import { routeText, type Routed } from "../../commands/route.ts";

@@ -3,7 +3,7 @@
 // previews and the Cancel button; the clip is a message the page plays from our own /blobs route, nothing uploaded.
 import type { DeliveryRecord } from "../core/deliveries.ts";
 import type { Capabilities, ChatPort, ClipShow, JobPlace, PostedClip, ProgressShow } from "../core/delivery.ts";
-import { t } from "../core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import type { PageButton, Sessions } from "./sessions.ts";
 
 export interface PlaygroundPlace {

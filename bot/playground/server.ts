@@ -9,9 +9,10 @@ import type { Producer } from "../../engine/queue/producer.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { DeliveryBook } from "../core/deliveries.ts";
 import { Delivery } from "../core/delivery.ts";
+import { ClipLinks } from "../core/links.ts";
 import { LostJobs } from "../core/lost-jobs.ts";
-import { loadBlocklist, type Blocklist } from "../core/moderation.ts";
-import type { ServerDefaults } from "../core/server-defaults.ts";
+import { loadBlocklist, type Blocklist } from "../../commands/moderation.ts";
+import type { ServerDefaults } from "../../commands/server-defaults.ts";
 import type { AdapterHealth } from "../http/health.ts";
 import { mountHealth } from "../http/ops.ts";
 import { contentType, readJson, sendBytes, sendJson, sendText } from "../http/respond.ts";
@@ -50,6 +51,8 @@ export interface PlaygroundOptions {
   defaults?: ServerDefaults;
   /** PLAYGROUND_TOKEN: when set, every playground route wants it (access.ts). */
   token?: string;
+  /** Which message and thread show which clip (shared with the chat adapters); default links under the queue's prefix. */
+  links?: ClipLinks;
   /** Where each job's result goes (shared with the chat adapters); default a book of the playground's own. */
   deliveries?: DeliveryBook;
   /** Slack in HTTP mode: Bolt's handler for POST /slack/events (it reads the raw body itself to check signatures). */
@@ -88,8 +91,9 @@ export async function mountPlayground(http: HttpServer, o: PlaygroundOptions): P
   const lostJobs = new LostJobs(o.redis, `${o.producer.prefix}:lost`);
   // Sessions live in this process's memory; the book lets a restarted process finish a job for a page that came back.
   const deliveries = o.deliveries ?? new DeliveryBook(o.redis, { prefix: `${o.producer.prefix}:delivery` });
+  const links = o.links ?? new ClipLinks(o.redis, o.store, { prefix: `${o.producer.prefix}:links` });
   const delivery = new Delivery({
-    port: new PlaygroundPort(sessions), events: o.events, store: o.store, links: o.store, deliveries, log,
+    port: new PlaygroundPort(sessions), events: o.events, store: o.store, links, deliveries, log,
     status: (jobId) => o.producer.status(jobId), intervalMs: o.editIntervalMs ?? EDIT_INTERVAL_MS, lostJobs,
     ...(o.watchEveryMs ? { watchEveryMs: o.watchEveryMs } : {}),
   });
@@ -97,7 +101,7 @@ export async function mountPlayground(http: HttpServer, o: PlaygroundOptions): P
   const metrics = createMetrics({ queue: o.producer.queue, events: o.events, sseClients: () => sessions.clientCount, log });
   const api = new PlaygroundApi(
     {
-      producer: o.producer, clips: o.store, store: o.store, blocklist: o.blocklist ?? loadBlocklist(), model: o.model, log, delivery, uploads,
+      producer: o.producer, clips: links, store: o.store, blocklist: o.blocklist ?? loadBlocklist(), model: o.model, log, delivery, uploads,
       ...(o.defaults ? { defaults: o.defaults } : {}), lostJobs,
     },
     sessions, ids,

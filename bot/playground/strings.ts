@@ -1,6 +1,6 @@
 // The page's own words (title, placeholders, hints, labels) come from locales/ like every bot message: the page
 // asks for them in the picked language and never carries English of its own.
-import { RESOURCES, SUPPORTED_LOCALES, resolveLocale, t, type Tree } from "../core/i18n.ts";
+import { RESOURCES, SUPPORTED_LOCALES, resolveLocale, t, type Tree } from "../../commands/i18n.ts";
 
 const PAGE_KEYS = Object.keys((RESOURCES.en as Tree).playground as Tree);
 

@@ -12,9 +12,10 @@ import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { readSetting } from "../../engine/config/settings.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
-import { UserError } from "../core/errors.ts";
-import { DEFAULT_MAX_IMAGE_BYTES, type Attachment } from "../core/replies.ts";
-import { checkPicture, IMAGE_TYPES, mib } from "../core/remote-image.ts";
+import { UserError } from "../../commands/errors.ts";
+import type { Attachment } from "../../commands/context.ts";
+import { DEFAULT_MAX_IMAGE_BYTES, IMAGE_TYPES } from "../../commands/reply.ts";
+import { checkPicture, mib } from "../core/remote-image.ts";
 import { UPLOAD_SESSION_MIB, UPLOAD_TOTAL_MIB, UPLOAD_TTL_MINUTES } from "./settings.ts";
 
 interface Upload {

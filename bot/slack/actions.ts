@@ -3,7 +3,7 @@
 // whose submission runs commands/remix.ts. A new job from a click stays in the clicked message's thread.
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bolt";
 import { COMMANDS, handleButton } from "../../commands/index.ts";
-import { decodeButtonId } from "../core/buttons.ts";
+import { decodeButtonId } from "../../commands/buttons.ts";
 import { parseModalPlace, remixView } from "./blocks.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";
 import { unescapeSlack } from "./text.ts";

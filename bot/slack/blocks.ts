@@ -1,10 +1,10 @@
 // Block Kit for what the bot shows: the progress message (text and a Cancel button while the job can stop), the
 // clip's caption with its row of buttons, and the Remix modal. Text people typed goes out as plain_text, never mrkdwn,
 // so a prompt cannot ping @channel or forge links. Each button's action_id is the neutral button id
-// ("sora:extend:<clip>", bot/core/buttons.ts), so a click after a restart still knows what to do.
+// ("sora:extend:<clip>", commands/buttons.ts), so a click after a restart still knows what to do.
 import type { types } from "@slack/bolt";
-import type { ClipButton } from "../core/buttons.ts";
-import { t } from "../core/i18n.ts";
+import type { ClipButton } from "../../commands/buttons.ts";
+import { t } from "../../commands/i18n.ts";
 import { remixModal } from "../../commands/remix.ts";
 import { truncate } from "../../engine/text.ts";
 import { BUTTON_TEXT_MAX, MODAL_BUTTON_MAX, MODAL_TITLE_MAX, SECTION_TEXT_MAX } from "./limits.ts";

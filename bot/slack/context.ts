@@ -2,13 +2,12 @@
 // to the asker are ephemeral (chat.postEphemeral, in the thread when there is one); a job's progress message is posted
 // through the Delivery; the workflow step's context stays silent and lets the step report instead.
 import type { webApi } from "@slack/bolt";
-import type { ProgressUpdate, Reply } from "../../commands/context.ts";
+import type { Attachment, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { truncate } from "../../engine/text.ts";
 import { BotContext, type BotServices } from "../core/context.ts";
 import type { Delivery, Tracked } from "../core/delivery.ts";
-import { resolveLocale } from "../core/i18n.ts";
-import type { Attachment } from "../core/replies.ts";
+import { resolveLocale } from "../../commands/i18n.ts";
 import { importSlackImage, type SlackFileOptions } from "./files.ts";
 import { MESSAGE_TEXT_MAX } from "./limits.ts";
 import type { SlackClipMessage, SlackPlace } from "./port.ts";

@@ -1,7 +1,7 @@
 // Slack files to animate. Private file URLs need the bot token, so the token must only ever go to Slack's own file
 // hosts: bot/core/remote-image.ts checks the host against the allow-list before anything is sent, refuses redirects,
 // caps the size while streaming and checks the first bytes.
-import type { Attachment } from "../core/replies.ts";
+import type { Attachment } from "../../commands/context.ts";
 import { importRemoteImage } from "../core/remote-image.ts";
 
 export interface SlackFileOptions {

@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver, webApi, type LogLevel } from "@slack/bolt";
 import { kernel, type AdapterOptions } from "../core/adapter.ts";
-import { t } from "../core/i18n.ts";
-import { DEFAULT_MAX_IMAGE_BYTES } from "../core/replies.ts";
+import { t } from "../../commands/i18n.ts";
+import { DEFAULT_MAX_IMAGE_BYTES } from "../../commands/reply.ts";
 import { registerActions } from "./actions.ts";
 import { registerCommand } from "./commands.ts";
 import type { SlackDeps } from "./context.ts";

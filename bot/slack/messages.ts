@@ -2,8 +2,7 @@
 // animate). Top-level messages, other bots' (and our own) messages, edits and deletions are not requests; a thread
 // that holds no clip is left alone without even a users.info call.
 import type { App } from "@slack/bolt";
-import { handleReply } from "../../commands/reply.ts";
-import { findParentClip } from "../core/clips.ts";
+import { findParentClip, handleReply } from "../../commands/reply.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";
 import { toAttachment, type SlackFile } from "./files.ts";
 import { unescapeSlack } from "./text.ts";
@@ -30,7 +29,7 @@ export function registerMessages(app: App, deps: SlackDeps, safely: (what: strin
     if (!m.thread_ts || m.thread_ts === m.ts) return;
     const teamId = (body as { team_id?: string }).team_id;
     safely(`message ${m.channel}/${m.ts}`, async () => {
-      const parent = await findParentClip(deps.store, "slack", { threadId: m.thread_ts });
+      const parent = await findParentClip(deps.clips, "slack", { threadId: m.thread_ts });
       if (!parent) return;
       const user = await deps.users.get(m.user!);
       // channel + ts names a message for good: Slack's redelivery of the same event maps to the same job.

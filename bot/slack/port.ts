@@ -6,7 +6,7 @@ import type { webApi } from "@slack/bolt";
 import { truncate } from "../../engine/text.ts";
 import type { DeliveryRecord } from "../core/deliveries.ts";
 import type { Capabilities, ChatPort, ClipShow, JobPlace, PostedClip, ProgressShow } from "../core/delivery.ts";
-import { t } from "../core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { clipBlocks, progressBlocks } from "./blocks.ts";
 import { MESSAGE_TEXT_MAX } from "./limits.ts";
 

@@ -8,7 +8,7 @@ import { USER_CACHE_MAX, USER_CACHE_TTL_MS } from "./limits.ts";
 export interface SlackUserInfo {
   id: string;
   name?: string;
-  /** Slack's code ("en-US", "es-LA", "ja-JP"); bot/core/i18n resolves it to a shipped locale. */
+  /** Slack's code ("en-US", "es-LA", "ja-JP"); commands/i18n resolves it to a shipped locale. */
   locale: string;
   manager: boolean;
 }

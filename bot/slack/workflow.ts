@@ -11,7 +11,7 @@ import type { App } from "@slack/bolt";
 import { sora } from "../../commands/sora.ts";
 import { PARAM_LIMITS } from "../../engine/queue/limits.ts";
 import { ASPECT_RATIOS } from "../../engine/types.ts";
-import { t, type Message } from "../core/i18n.ts";
+import { t, type Message } from "../../commands/i18n.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";
 import { FUNCTION_CALLBACK_ID } from "./limits.ts";
 import type { SlackUserInfo } from "./users.ts";

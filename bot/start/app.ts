@@ -6,11 +6,12 @@ import { ClipEvents } from "../../engine/queue/events.ts";
 import { connectRedis } from "../../engine/queue/connection.ts";
 import { Producer } from "../../engine/queue/producer.ts";
 import { openStore } from "../../engine/store/index.ts";
-import { t } from "../core/i18n.ts";
-import { loadBlocklist } from "../core/moderation.ts";
+import { t } from "../../commands/i18n.ts";
+import { loadBlocklist } from "../../commands/moderation.ts";
 import { DeliveryBook } from "../core/deliveries.ts";
+import { ClipLinks } from "../core/links.ts";
 import { LostJobs } from "../core/lost-jobs.ts";
-import { RedisServerDefaults } from "../core/server-defaults.ts";
+import { RedisServerDefaults } from "../core/defaults-store.ts";
 import { mountHealth } from "../http/ops.ts";
 import { sendJson } from "../http/respond.ts";
 import { HttpServer } from "../http/server.ts";
@@ -119,6 +120,11 @@ export async function startApp(o: AppOptions): Promise<App> {
     // posted by another (or this one, restarted) into the place it was meant for. Released claims on shutdown are
     // adopted at once elsewhere.
     const deliveries = new DeliveryBook(client, { prefix: `${prefix}:delivery` });
+    // Which message and thread show which clip, for every adapter. With the Redis clip store, the links it kept before
+    // they moved to the bot's own keys are still read.
+    const links = new ClipLinks(client, store, {
+      prefix: `${prefix}:links`, ...(env.SORA_STORE === "redis" ? { earlierPrefix: env.SORA_STORE_PREFIX || "sora:store" } : {}),
+    });
     closers.push({ name: "deliveries", close: () => deliveries.stop({ release: true }) });
     // The HTTP server comes up before any platform login: the playground and /health answer while Discord or Slack
     // connect, or cannot be reached (bot/start/adapters.ts retries them in the background).
@@ -136,7 +142,7 @@ export async function startApp(o: AppOptions): Promise<App> {
       });
       const token = env.PLAYGROUND_TOKEN?.trim() || undefined;
       const routes = await mountPlayground(server, {
-        producer, events, store, redis: client, redisUrl: redis.url, model, blocklist, log, defaults, token, deliveries,
+        producer, events, store, links, redis: client, redisUrl: redis.url, model, blocklist, log, defaults, token, deliveries,
       });
       closers.push({ name: "playground", close: () => routes.close() });
       await server.listen(intEnv(env.PORT, 8080) ?? 8080, env.HOST?.trim() || undefined);
@@ -144,7 +150,7 @@ export async function startApp(o: AppOptions): Promise<App> {
       if (server.public && !token) log(t(locale, "startup.playgroundOpen", { url: server.url }));
     }
     const lostJobs = new LostJobs(client, `${prefix}:lost`);
-    const started = await startAdapters({ env, locale, log, producer, events, store, blocklist, model, defaults, deliveries, lostJobs });
+    const started = await startAdapters({ env, locale, log, producer, events, store, links, blocklist, model, defaults, deliveries, lostJobs });
     adapters = started;
     closers.push({ name: "adapters", close: () => started.close() });
 

@@ -1,7 +1,7 @@
 // `npm start` (everything on one machine) and `npm run bot` (--no-worker: bots and playground only, for hosts that
 // share a Redis with separate workers). SIGTERM / SIGINT close everything in order; a second signal, or a shutdown
 // that hangs, exits at once.
-import { t } from "../core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { logLocale, startApp, type App } from "./app.ts";
 import { RedisUnavailable } from "./redis.ts";
 import { SettingError } from "../../engine/config/settings.ts";

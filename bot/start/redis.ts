@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
-import { t } from "../core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 
 export interface RedisHandle {
   url: string;

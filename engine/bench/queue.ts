@@ -35,7 +35,7 @@ let eventCounter = 0;
 const trivialJob = (): ClipJob => ({
   kind: "generate",
   eventId: `b${++eventCounter}`,
-  origin: { platform: "playground", userId: `bench-${eventCounter % 7}`, locale: "en" },
+  origin: { platform: "bench", userId: `bench-${eventCounter % 7}`, locale: "en" },
   prompt: "a red ball bouncing",
   steps: 1,
   seconds: 0.5,

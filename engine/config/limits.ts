@@ -44,7 +44,7 @@ export const RATE_USER_WINDOW_S = setting({
 
 export const RATE_SERVER_MAX = setting({
   name: "SORA_RATE_SERVER_MAX", default: 100, min: 1,
-  about: "clips one server or workspace (and the whole playground) may ask for per window",
+  about: "clips one server (a chat server or workspace, or the whole web page) may ask for per window",
 });
 
 export const RATE_SERVER_WINDOW_S = setting({

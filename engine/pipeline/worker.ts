@@ -1,5 +1,5 @@
 // The worker thread that owns the ONNX sessions. onnxruntime-node's session.run blocks the thread it runs on for
-// the whole model call, so running it here keeps the host's event loop (Discord/Slack heartbeats) responsive.
+// the whole model call, so running it here keeps the host's event loop (chat gateway heartbeats, queue locks) responsive.
 // Messages: init → ready | failed; generate/expand → progress* then result | error; close → closed.
 import { parentPort, type MessagePort } from "node:worker_threads";
 import { Generator } from "./generate.ts";

@@ -1,7 +1,7 @@
-// Who may act on a job or a clip. A person is a platform plus that platform's user id: ids are only unique within a
-// platform, and a Discord id is public, so a playground session (whose id its browser chooses) or a Slack user who
-// happens to hold the same digits must never pass for its owner. A manager right (Discord Manage Messages, a Slack
-// admin) holds only where the platform granted it: on that platform and that server, never across them.
+// Who may act on a job or a clip. A person is a platform (an opaque namespace to the engine) plus that platform's user
+// id: ids are only unique within a platform, and some platforms' ids are public, so a person of another platform who
+// happens to hold the same digits must never pass for the owner. A manager right (the bot checks the platform's
+// permission) holds only where the platform granted it: on that platform and that server, never across them.
 import type { Origin } from "./schema.ts";
 
 export interface Actor {

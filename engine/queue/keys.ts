@@ -29,16 +29,28 @@ export function ownKeys(prefix: string) {
   };
 }
 
-/** One person across servers: platform user ids are only unique within a platform. */
+/** One person across servers: user ids are only unique within their origin's namespace (origin.platform). */
 export function userKey(platform: string, userId: string): string {
   return `${platform}/${userId}`;
 }
 
 /**
- * BullMQ job id for a platform event: readable when the event id is plain (`discord-1234`), else a hash. BullMQ
- * forbids ':' and all-digit ids; the platform prefix keeps both rules and keeps platforms' ids apart.
+ * BullMQ job id for a request: readable when the event id is plain (`<namespace>-1234`), else a hash. BullMQ forbids
+ * ':' and all-digit ids; the namespace prefix keeps both rules and keeps the ids of different origins apart.
  */
 export function jobIdForEvent(platform: string, eventId: string): string {
   if (/^[A-Za-z0-9_.-]{1,100}$/.test(eventId)) return `${platform}-${eventId}`;
   return `${platform}-h${createHash("sha256").update(eventId).digest("hex").slice(0, 32)}`;
+}
+
+/**
+ * A job's clip id is a function of its job id: a retried job, or one taken again after its worker crashed, looks up
+ * this id first and finds the clip an earlier attempt stored, instead of rendering and storing a second one. So can
+ * anyone following the job after the queue forgot it. Clip ids allow letters, digits, _ and - (engine/store/naming.ts);
+ * job ids may also hold dots.
+ */
+export function clipIdForJob(jobId: string): string {
+  if (/^[A-Za-z0-9_-]{1,190}$/.test(jobId)) return `clip_${jobId}`;
+  // Job ids always start with "<namespace>-", so a hashed id ("clip_h…") can never equal a plain one.
+  return `clip_h${createHash("sha256").update(jobId).digest("hex").slice(0, 40)}`;
 }

@@ -20,9 +20,9 @@ export const PARAM_LIMITS = {
 export const TEXT_LIMITS = {
   prompt: 1000,
   negativePrompt: 1000,
-  /** Platform event ids (Discord snowflakes, Slack event ids, playground UUIDs) are far shorter. */
+  /** Event ids from chat platforms (snowflakes, event ids, UUIDs) are far shorter. */
   eventId: 200,
-  /** User, server, channel, thread and message ids. */
+  /** User and server ids, and the values of an origin's opaque place and conversation. */
   platformId: 128,
   /** Clip ids and blob keys. */
   ref: 200,
@@ -38,7 +38,7 @@ export interface RateWindow {
 export interface RateLimits {
   /** Per person, across servers and platforms (keyed by platform + user id). */
   user: RateWindow;
-  /** Per server / workspace; jobs without a server (DMs, playground, CLI) only count against the user limit. */
+  /** Per server; jobs without a server (direct messages, the CLI) only count against the user limit. */
   server: RateWindow;
 }
 
@@ -62,8 +62,8 @@ export const RETENTION = {
   failedSeconds: 7 * 24 * 3600,
   failedCount: 5000,
   /**
-   * Idempotency keys outlive the jobs they point to, so a platform event redelivered late (Slack retries, a bot
-   * restart replaying interactions) still maps to its job and is never rendered twice.
+   * Idempotency keys outlive the jobs they point to, so a platform event redelivered late (a platform's retries, a
+   * bot restart replaying interactions) still maps to its job and is never rendered twice.
    */
   eventSeconds: 7 * 24 * 3600,
 } as const;

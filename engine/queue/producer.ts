@@ -9,14 +9,9 @@ import { jobIdForEvent, ownKeys, queuePrefix, userKey } from "./keys.ts";
 import { rateLimitsFromEnv, RETENTION, type RateLimits } from "./limits.ts";
 import { asClipJobResult, asJobProgress, type JobProgress } from "./progress.ts";
 import { openQueue, type ClipQueue } from "./queue.ts";
-import { validateJob, type ClipJob, type Platform } from "./schema.ts";
+import type { ClipStore } from "../store/types.ts";
+import { validateJob, type ClipJob } from "./schema.ts";
 import { averageRunMs, DEFAULT_RUN_MS, etaSeconds } from "./stats.ts";
-
-/** What the producer needs from the clip store to refuse jobs that name missing clips or images. */
-export interface ClipLookup {
-  getClip(id: string): Promise<unknown | undefined>;
-  hasBlob(key: string): Promise<boolean>;
-}
 
 export interface ProducerOptions {
   /** A client to share; the producer then does not close it. Default: a new client on REDIS_URL. */
@@ -25,7 +20,7 @@ export interface ProducerOptions {
   prefix?: string;
   rateLimits?: RateLimits;
   /** When given, jobs naming a clip or image the store lacks are refused before they are queued. */
-  store?: ClipLookup;
+  store?: Pick<ClipStore, "getClip" | "hasBlob">;
   /** Jobs the workers run at once in total (for ETAs; the number running now is used when larger). Default 1. */
   workerSlots?: number;
   /** Run time assumed before any is recorded. */
@@ -212,7 +207,7 @@ export class Producer {
   }
 
   /** Queue depth, average run time, and (given a user) that user's unfinished jobs with positions and ETAs. */
-  queueInfo(user?: { platform: Platform; userId: string }): Promise<QueueInfo> {
+  queueInfo(user?: { platform: string; userId: string }): Promise<QueueInfo> {
     return this.withDeadline(() => this.queueInfoNow(user));
   }
 
@@ -239,7 +234,7 @@ export class Producer {
     }
   }
 
-  private async queueInfoNow(user?: { platform: Platform; userId: string }): Promise<QueueInfo> {
+  private async queueInfoNow(user?: { platform: string; userId: string }): Promise<QueueInfo> {
     const counts = await this.queue.getJobCounts("waiting", "prioritized", "delayed", "active");
     const info: QueueInfo = {
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),

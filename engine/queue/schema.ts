@@ -9,9 +9,6 @@ import { PARAM_LIMITS, TEXT_LIMITS } from "./limits.ts";
 export const JOB_KINDS = ["generate", "extend", "remix", "reroll", "animate", "interpolate", "loop", "stitch"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-export const PLATFORMS = ["discord", "slack", "playground", "cli"] as const;
-export type Platform = (typeof PLATFORMS)[number];
-
 const text = (max: number) =>
   z.string({ error: "must be text" }).max(max, { error: `must be at most ${max} characters` });
 const id = (max: number) =>
@@ -27,16 +24,40 @@ function range(lim: { min: number; max: number }, integer: boolean) {
   return n.min(lim.min, { error: msg }).max(lim.max, { error: msg });
 }
 
-export const originSchema = z.strictObject({
-  platform: z.enum(PLATFORMS, { error: `must be one of ${PLATFORMS.join(", ")}` }),
+/**
+ * Who asked and where the answer goes back. The engine reads only who: `platform` is the namespace of `userId` (ids
+ * are unique only within one), `serverId` where a manager right holds and a server rate limit counts, `locale` the
+ * reader's language. Everything about where the request came from is the caller's: `place` travels with the job and
+ * its clip untouched, and `conversation` is compared, never read into (clips that share one are one conversation,
+ * which retention keeps together).
+ */
+const originFields = z.strictObject({
+  platform: id(TEXT_LIMITS.platformId),
   userId: id(TEXT_LIMITS.platformId),
   serverId: id(TEXT_LIMITS.platformId).optional(),
-  channelId: id(TEXT_LIMITS.platformId).optional(),
-  threadId: id(TEXT_LIMITS.platformId).optional(),
-  messageId: id(TEXT_LIMITS.platformId).optional(),
   locale: id(TEXT_LIMITS.locale),
+  conversation: id(TEXT_LIMITS.platformId).optional(),
+  place: z.record(z.string().max(32), id(TEXT_LIMITS.platformId), { error: "must map names to ids" })
+    .refine((p) => Object.keys(p).length <= 8, { error: "must have at most 8 entries" })
+    .optional(),
 });
-export type Origin = z.infer<typeof originSchema>;
+
+/** Jobs written before `place` existed carried these three at the top level: they move into `place`, unread. */
+const EARLIER_PLACE = ["channelId", "threadId", "messageId"];
+
+function withEarlierPlace(v: unknown): unknown {
+  if (typeof v !== "object" || v === null || !EARLIER_PLACE.some((k) => k in v)) return v;
+  const rest: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+  const place: Record<string, unknown> = { ...(rest.place as Record<string, unknown> | undefined) };
+  for (const k of EARLIER_PLACE) {
+    if (rest[k] !== undefined) place[k] = rest[k];
+    delete rest[k];
+  }
+  return { ...rest, place };
+}
+
+export const originSchema = z.preprocess(withEarlierPlace, originFields);
+export type Origin = z.infer<typeof originFields>;
 
 const jobFields = z.strictObject({
   kind: z.enum(JOB_KINDS, { error: `must be one of ${JOB_KINDS.join(", ")}` }),

@@ -51,7 +51,7 @@ export abstract class BlobBackedStore {
     return this.blobs.read(key);
   }
 
-  /** Record, message links, thread entry and files: each backend removes its own way. False when already gone. */
+  /** Record and files: each backend removes its own way. False when already gone. */
   protected abstract removeClip(rec: ClipRecord): Promise<boolean>;
 
   async deleteClip(id: string, by: Actor): Promise<boolean> {

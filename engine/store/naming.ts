@@ -38,8 +38,3 @@ export function clipBlobKey(clipId: string, name: "video" | "preview" | "thumbna
 export function looseBlobKey(kind: LooseBlobKind, ext: string): string {
   return `${kind === "frame" ? "frames" : "previews"}/${randomUUID()}.${checkExt(ext)}`;
 }
-
-/** Platform ids (Slack's "1700000000.123456", thread ids with odd characters) as a lossless file-name segment. */
-export function fileSafe(s: string): string {
-  return Buffer.from(s, "utf8").toString("base64url") || "_";
-}

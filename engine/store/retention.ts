@@ -1,6 +1,6 @@
-// The store forgets. A clip's conversation is its lineage (same root) and its thread; the conversation's last sign of
+// The store forgets. A clip's conversation is its lineage (same root) and its origin's opaque `conversation`; the conversation's last sign of
 // life is its newest clip. By age: a clip older than the retention age goes, unless its conversation was active within
-// that window (the thread still links to it; people may extend, remix or stitch it). By size: while the store is over
+// that window (people may still extend, remix or stitch it). By size: while the store is over
 // its budget, the clips of the longest-dormant conversations go first, oldest first within one; a conversation active
 // within `activeMs` (default a day) is never touched, and what is left over the budget is reported instead.
 import type { ClipRecord, ClipStore } from "./types.ts";
@@ -21,7 +21,7 @@ export interface RetentionReport {
   bytes: number;
   expired: string[];
   freedBytes: number;
-  /** Old clips kept because their lineage or thread was active within the window. */
+  /** Old clips kept because their lineage or conversation was active within the window. */
   keptLive: number;
   /** Bytes still over the budget once every dormant clip went (only active conversations are left). */
   overBudgetBytes: number;
@@ -39,7 +39,7 @@ interface Entry {
 }
 
 const groupsOf = (r: ClipRecord): string[] =>
-  [`root:${r.rootId}`, ...(r.origin.threadId ? [`thread:${r.origin.platform}:${r.origin.threadId}`] : [])];
+  [`root:${r.rootId}`, ...(r.origin.conversation ? [`conversation:${r.origin.platform}:${r.origin.conversation}`] : [])];
 
 export async function applyRetention(store: Retainable, policy: RetentionPolicy): Promise<RetentionReport> {
   const now = (policy.now ?? Date.now)();
@@ -48,7 +48,7 @@ export async function applyRetention(store: Retainable, policy: RetentionPolicy)
     const at = Date.parse(rec.createdAt);
     entries.push({ rec, at: Number.isFinite(at) ? at : 0, bytes: await store.clipBytes(rec), groups: groupsOf(rec) });
   }
-  // The newest clip of each lineage and thread: the conversation's last sign of life.
+  // The newest clip of each lineage and conversation: its last sign of life.
   const active = new Map<string, number>();
   for (const e of entries) for (const g of e.groups) active.set(g, Math.max(active.get(g) ?? 0, e.at));
   const lastActive = (e: Entry) => Math.max(...e.groups.map((g) => active.get(g) ?? 0));

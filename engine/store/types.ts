@@ -1,7 +1,7 @@
-// The clip store's contract (engine/queue/CONTRACTS.md): records with lineage, their files, and the platform
-// messages that show them. Workers write; adapters read (a reply to a message resolves to its clip).
+// The clip store's contract (engine/queue/CONTRACTS.md): records with lineage and their files. Workers write; the bot
+// reads (which message shows which clip is the bot's own business, kept in its own keys).
 import type { Actor } from "../queue/identity.ts";
-import type { JobKind, Origin, Platform } from "../queue/schema.ts";
+import type { JobKind, Origin } from "../queue/schema.ts";
 
 export interface ClipFiles {
   /** Keys in the blob backend (readBlob). */
@@ -57,18 +57,13 @@ export interface ClipStore {
   getClip(id: string): Promise<ClipRecord | undefined>;
   /** Root → id. Stops early at an ancestor that was deleted. Throws ClipNotFound when id itself is unknown. */
   lineage(id: string): Promise<ClipRecord[]>;
-  /** Record that a platform message shows a clip (the adapter calls this after posting). */
-  linkMessage(platform: Platform, messageId: string, clipId: string): Promise<void>;
-  clipForMessage(platform: Platform, messageId: string): Promise<ClipRecord | undefined>;
-  /** The newest clip whose origin is this thread. */
-  latestInThread(platform: Platform, threadId: string): Promise<ClipRecord | undefined>;
   /** A conditioning frame (animate) or progress preview, not tied to a clip record; returns its key. */
   putBlob(data: Buffer, ext: string, kind?: LooseBlobKind): Promise<string>;
   hasBlob(key: string): Promise<boolean>;
   /** Throws BlobNotFound. */
   readBlob(key: string): Promise<Buffer>;
   /**
-   * Delete a clip, its files and message links. Only its owner (platform + user) may, or a manager of the server it
+   * Delete a clip and its files. Only its owner (origin.platform + userId) may, or a manager of the server it
    * was made in (`by.manager`: the adapter checks the platform permission). Returns false when there was no such clip;
    * throws NotClipOwner. Children keep their parentId; their lineage then starts after the gap.
    */

@@ -1,5 +1,5 @@
 // The one place that says how we make H.264 MP4s, shared by encodeMp4 and concatClips so every video we publish
-// plays the same everywhere (browsers, Discord/Slack previews, phones).
+// plays the same everywhere (browsers, chat apps' previews, phones).
 
 import { hasEncoder } from "./ffmpeg.ts";
 import { VideoEncodeError } from "./errors.ts";

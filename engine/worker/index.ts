@@ -36,7 +36,7 @@ export interface EngineWorker {
   close(): Promise<void>;
 }
 
-export { clipIdForJob } from "./ids.ts";
+export { clipIdForJob } from "../queue/keys.ts";
 export { workerTuning, type WorkerTuning } from "./config.ts";
 
 export async function startEngineWorker(opts: EngineWorkerOptions): Promise<EngineWorker> {

@@ -12,7 +12,7 @@ import { validateJob, type ClipJob, type JobKind } from "../queue/schema.ts";
 import { recordRunTime } from "../queue/stats.ts";
 import type { ClipStore } from "../store/index.ts";
 import { classify, isPermanent } from "./failures.ts";
-import { clipIdForJob } from "./ids.ts";
+import { clipIdForJob } from "../queue/keys.ts";
 import { JobProgressReporter, RunEstimates } from "./progress.ts";
 import { renderJob } from "./render-job.ts";
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { connectRedis } from "../../engine/queue/connection.ts";
 import { ClipEvents } from "../../engine/queue/events.ts";
 import { Producer } from "../../engine/queue/producer.ts";

@@ -4,7 +4,7 @@
 // (an exception nobody caught, or an internal-error apology), 5xx answers, and answers that are not in the asker's
 // language (a raw key, an unfilled template, a stack trace).
 import { randomUUID } from "node:crypto";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { encodePng } from "../../engine/synth/png.ts";
 import { api, newSession, startTestPlayground } from "../playground/helpers.ts";
 import { World as SlackWorld } from "../slack/harness.ts";

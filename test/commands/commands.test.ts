@@ -27,7 +27,7 @@ describe("/sora", () => {
     expect(queue.entries[0].job).toEqual({
       kind: "generate", eventId: c.eventId, prompt: "a red ball quickly", negativePrompt: "blurry", seed: 7, steps: 20, guidance: 4,
       aspect: "16:9", seconds: 4,
-      origin: { platform: "discord", userId: "owner", serverId: "guild-1", channelId: "chan-1", messageId: "msg-1", locale: "en" },
+      origin: { platform: "discord", userId: "owner", serverId: "guild-1", place: { channelId: "chan-1", messageId: "msg-1" }, locale: "en" },
     });
     expect(c.progressUpdates).toEqual([{
       jobId: "job-1", snapshot: { state: "queued", position: 0, etaSeconds: 30 }, text: "Waiting in line: position 1, starts in about 30 s",

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectRedis } from "../../engine/queue/connection.ts";
-import { RedisServerDefaults } from "../../bot/core/server-defaults.ts";
+import { RedisServerDefaults } from "../../bot/core/defaults-store.ts";
 import { COMMANDS } from "../../commands/index.ts";
 import { ListQueue, MapClips, RecordingContext } from "./harness.ts";
 import { cleanup } from "../queue/helpers.ts";

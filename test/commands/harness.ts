@@ -3,13 +3,12 @@
 import type { CancelOutcome, EnqueueResult, JobStatus, QueueInfo } from "../../engine/queue/producer.ts";
 import { NotAllowed, RateLimited } from "../../engine/queue/errors.ts";
 import { mayManage, type Actor } from "../../engine/queue/identity.ts";
-import { validateJob, type ClipJob, type Platform } from "../../engine/queue/schema.ts";
-import type { ClipInfo, ClipLookup } from "../../bot/core/clips.ts";
-import { UserError } from "../../bot/core/errors.ts";
-import { parseBlocklist, type Blocklist } from "../../bot/core/moderation.ts";
-import { isImage, type Attachment } from "../../bot/core/replies.ts";
-import type { ServerDefaults } from "../../bot/core/server-defaults.ts";
-import type { ClipPost, CommandContext, CommandUser, JobProducer, ProgressUpdate, Reply } from "../../commands/context.ts";
+import { validateJob, type ClipJob } from "../../engine/queue/schema.ts";
+import type { Attachment, ClipInfo, ClipLookup, ClipPost, CommandContext, CommandUser, JobProducer, Platform, ProgressUpdate, Reply } from "../../commands/context.ts";
+import { UserError } from "../../commands/errors.ts";
+import { parseBlocklist, type Blocklist } from "../../commands/moderation.ts";
+import { isImage } from "../../commands/reply.ts";
+import type { ServerDefaults } from "../../commands/server-defaults.ts";
 
 export class MapClips implements ClipLookup {
   clips = new Map<string, ClipInfo>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cancelButton, clipButtons, decodeButtonId, encodeButtonId } from "../../bot/core/buttons.ts";
-import { clipCaption } from "../../bot/core/clip-view.ts";
+import { cancelButton, clipButtons, decodeButtonId, encodeButtonId } from "../../commands/buttons.ts";
+import { clipCaption } from "../../commands/deliver.ts";
 
 describe("clip buttons", () => {
   it("has the seven clip actions, labelled in the reader's language, delete marked dangerous", () => {

@@ -1,6 +1,6 @@
 // Errors from below the commands become the user's localized messages, never a stack trace and a generic apology.
 import { describe, expect, it } from "vitest";
-import { fromQueueError } from "../../bot/core/errors.ts";
+import { fromQueueError } from "../../commands/errors.ts";
 import { BadStoreInput } from "../../engine/store/errors.ts";
 import { FsClipStore } from "../../engine/store/index.ts";
 

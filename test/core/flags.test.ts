@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../bot/core/errors.ts";
-import { applyMotion, parseInlineFlags, RENDER_OPTIONS } from "../../bot/core/flags.ts";
-import { t } from "../../bot/core/i18n.ts";
+import { UserError } from "../../commands/errors.ts";
+import { applyMotion, parseInlineFlags, RENDER_OPTIONS } from "../../commands/flags.ts";
+import { t } from "../../commands/i18n.ts";
 
 function failure(fn: () => unknown): UserError {
   try {

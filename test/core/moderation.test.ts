@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../bot/core/errors.ts";
-import { t } from "../../bot/core/i18n.ts";
-import { findViolation, loadBlocklist, moderate, parseBlocklist } from "../../bot/core/moderation.ts";
+import { UserError } from "../../commands/errors.ts";
+import { t } from "../../commands/i18n.ts";
+import { findViolation, loadBlocklist, moderate, parseBlocklist } from "../../commands/moderation.ts";
 
 const list = parseBlocklist(["# test list", "nude", "explicit sex", "/\\bkill\\s+all\\b/", "ポルノ"].join("\n"), "test.txt");
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EditThrottle, overallPercent, progressBar, renderProgress, type Clock } from "../../bot/core/progress.ts";
+import { EditThrottle, type Clock } from "../../bot/core/edit-throttle.ts";
+import { overallPercent, progressBar, renderProgress } from "../../commands/progress.ts";
 
 /** A clock moved by hand: timers fire only inside advance(), so the test decides exactly when time passes. */
 class HandClock implements Clock {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { findParentClip, type ClipInfo } from "../../bot/core/clips.ts";
+import { findParentClip, REMIX_PREFIXES, resolveReply, stripRemixPrefix } from "../../commands/reply.ts";
+import type { ClipInfo } from "../../commands/context.ts";
 import { MapClips } from "../commands/harness.ts";
-import { UserError } from "../../bot/core/errors.ts";
-import { REMIX_PREFIXES, resolveReply, stripRemixPrefix } from "../../bot/core/replies.ts";
+import { UserError } from "../../commands/errors.ts";
 
 const png = { url: "https://cdn.discordapp.com/a/b/cat.png", contentType: "image/png", size: 1000 };
 const pdf = { url: "https://cdn.discordapp.com/a/b/doc.pdf", contentType: "application/pdf", size: 1000 };

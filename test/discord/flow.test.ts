@@ -8,7 +8,7 @@ import { seamRatio } from "../../engine/eval/temporal.ts";
 import { decodeToFrames } from "../../engine/video/index.ts";
 import { encodePng } from "../../engine/synth/png.ts";
 import type { ClipRecord } from "../../engine/store/index.ts";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { World, TEST_PACK } from "./harness.ts";
 import { rateLimited, type FakeChannel, type FakeInteraction, type FakeMessage } from "./fake/server.ts";
 
@@ -36,7 +36,7 @@ async function nextClip(channelId: string, after: number, limitMs = 120_000): Pr
   // The link is written right after the post: give it a moment.
   let clip: ClipRecord | undefined;
   for (let n = 0; n < 100 && !clip; n++) {
-    clip = await w.store.clipForMessage("discord", message.id);
+    clip = await w.links.clipForMessage("discord", message.id);
     if (!clip) await new Promise((r) => setTimeout(r, 20));
   }
   expect(clip, "the clip message is linked in the store").toBeDefined();
@@ -66,7 +66,7 @@ describe.skipIf(!TEST_PACK.dir)("discord end to end", () => {
     expect(progress.content).toContain(`/channels/${w.guild.id}/${thread.id}/${message.id}`);
     expect(progress.components, "no Cancel once done").toEqual([]);
 
-    expect(clip).toMatchObject({ kind: "generate", prompt: "a red ball bouncing", seed: 7, origin: { platform: "discord", userId: w.alice.id, serverId: w.guild.id, channelId: w.general.id } });
+    expect(clip).toMatchObject({ kind: "generate", prompt: "a red ball bouncing", seed: 7, origin: { platform: "discord", userId: w.alice.id, serverId: w.guild.id, place: { channelId: w.general.id } } });
     const file = message.attachments[0];
     expect(file.filename).toBe(`sora-${clip.id}.mp4`);
     const bytes = Buffer.from(await (await fetch(file.url)).arrayBuffer());
@@ -86,7 +86,7 @@ describe.skipIf(!TEST_PACK.dir)("discord end to end", () => {
     const before = w.fake.channelMessages(thread.id).length;
     const said = w.fake.say(w.alice, thread.id, `it rolls to the left ${CHEAP}`);
     const { message, clip } = await nextClip(thread.id, before);
-    expect(clip).toMatchObject({ kind: "extend", parentId: first.id, rootId: first.id, prompt: "it rolls to the left", origin: { threadId: thread.id } });
+    expect(clip).toMatchObject({ kind: "extend", parentId: first.id, rootId: first.id, prompt: "it rolls to the left", origin: { conversation: thread.id, place: { threadId: thread.id } } });
     // The worker rendered it from the parent's frames (its seam quality is the model's: see the skipped test below).
     expect(clip.params).toMatchObject({ render: "extend", source: first.id, direction: "forward" });
     expect((await w.store.lineage(clip.id)).map((c) => c.id)).toEqual([first.id, clip.id]);

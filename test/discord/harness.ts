@@ -12,7 +12,8 @@ import { Producer } from "../../engine/queue/producer.ts";
 import { FsClipStore } from "../../engine/store/index.ts";
 import { startEngineWorker, type EngineWorker } from "../../engine/worker/index.ts";
 import { DeliveryBook } from "../../bot/core/deliveries.ts";
-import { parseBlocklist } from "../../bot/core/moderation.ts";
+import { ClipLinks } from "../../bot/core/links.ts";
+import { parseBlocklist } from "../../commands/moderation.ts";
 import { startDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from "../../bot/discord/index.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
 import { FakeDiscord, type FakeChannel, type FakeGuild, type FakeUser } from "./fake/server.ts";
@@ -43,6 +44,8 @@ export class World {
   readonly storeDir = mkdtempSync(join(tmpdir(), "sora-discord-test-"));
   readonly store = new FsClipStore(this.storeDir);
   readonly redis: Redis = connectRedis();
+  /** Which message and thread show which clip: the bot's links, as every adapter of this world shares them. */
+  readonly links = new ClipLinks(this.redis, this.store, { prefix: `${this.prefix}:links` });
   readonly producer: Producer;
   readonly events: ClipEvents;
   /** This "process"'s delivery book; a test may swap in another (a second process, or one after a crash). */
@@ -98,6 +101,7 @@ export class World {
       producer: this.producer,
       events: this.events,
       store: this.store,
+      links: this.links,
       blocklist: parseBlocklist("nude\ngore\n", "test-blocklist.txt"),
       model: "tiny-sora-test",
       cdnHosts: [this.fake.cdnHost],

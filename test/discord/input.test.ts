@@ -2,7 +2,7 @@
 // runs here; a good request (an image to animate) is the control that does queue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePng } from "../../engine/synth/png.ts";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { World } from "./harness.ts";
 import type { FakeAttachment, FakeInteraction, FakeMessage, OptionValue } from "./fake/server.ts";
 

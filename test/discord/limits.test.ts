@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClipRecord } from "../../engine/store/index.ts";
 import { probe } from "../../engine/video/index.ts";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { encodePng } from "../../engine/synth/png.ts";
 import { World } from "./harness.ts";
 import { noiseVideo, startStubWorker, type StubWorker } from "./stub-worker.ts";
@@ -46,7 +46,7 @@ async function clipIn(w: World, channelId: string, after = 0): Promise<{ message
     .find((m) => m.author.id === w.fake.bot.id && m.embeds.length > 0), 60_000, "a clip message");
   let clip: ClipRecord | undefined;
   for (let n = 0; n < 100 && !clip; n++) {
-    clip = await w.store.clipForMessage("discord", message.id);
+    clip = await w.links.clipForMessage("discord", message.id);
     if (!clip) await new Promise((r) => setTimeout(r, 20));
   }
   return { message, clip: clip! };

@@ -80,7 +80,7 @@ describe("start-up", () => {
     const { startDiscordAdapter } = await import("../../bot/discord/index.ts");
     await expect(startDiscordAdapter({
       token: "not-the-token", apiBase: fake.apiBase, producer: {} as never, events: { on: () => undefined, off: () => undefined } as never,
-      store: {} as never, blocklist: { source: "none", rules: [] }, model: "m", deliveries: {} as never,
+      store: {} as never, blocklist: { source: "none", rules: [] }, model: "m", deliveries: {} as never, links: {} as never,
     })).rejects.toThrow(/DISCORD_TOKEN \(401/);
   });
 });

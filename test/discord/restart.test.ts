@@ -76,7 +76,7 @@ async function deliveredOnce(w: World, r: Running, prompt: string, limitMs = 30_
     .find((m) => m.author.id === w.fake.bot.id && m.attachments.some((a) => a.filename.endsWith(".mp4"))), limitMs, "the clip in the thread");
   let clip: ClipRecord | undefined;
   for (let n = 0; n < 100 && !clip; n++) {
-    clip = await w.store.clipForMessage("discord", message.id);
+    clip = await w.links.clipForMessage("discord", message.id);
     if (!clip) await sleep(20);
   }
   expect(clip?.prompt).toBe(prompt);

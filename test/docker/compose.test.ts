@@ -179,7 +179,7 @@ describe("docker/ without Docker", () => {
     for (const p of ["node_modules/bullmq/package.json", "engine/node_modules/x", "runs/dit/ckpt.pt", "data/store/a.mp4", "out/clip.mp4", ".git/HEAD", "docker/.env"]) {
       expect(isIgnored(ignore, p), p).toBe(true);
     }
-    for (const p of ["package.json", "package-lock.json", ".npmrc", "engine/models/default/transformer/model.onnx", "bot/core/flags.ts"]) {
+    for (const p of ["package.json", "package-lock.json", ".npmrc", "engine/models/default/transformer/model.onnx", "commands/flags.ts"]) {
       expect(isIgnored(ignore, p), p).toBe(false);
     }
   });

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasKey } from "../../bot/core/i18n.ts";
+import { hasKey } from "../../commands/i18n.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SECTIONS = ["commands", "contextMenus", "choices", "progress", "time", "errors", "queue", "results", "buttons", "modal", "replies", "clip", "status", "info", "startup", "defaults"];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { discordLocalizations, localizations, resolveLocale, RESOURCES, SUPPORTED_LOCALES, t } from "../../bot/core/i18n.ts";
+import { discordLocalizations } from "../../bot/discord/commands-json.ts";
+import { localizations, resolveLocale, RESOURCES, SUPPORTED_LOCALES, t } from "../../commands/i18n.ts";
 import { COMMANDS } from "../../commands/index.ts";
 
 type Tree = { [k: string]: string | Tree };
@@ -115,7 +116,7 @@ describe("locale resolution", () => {
 
 describe("fallback chain", () => {
   it("goes pt-BR → pt → en for a key a translation lacks", async () => {
-    const { createTranslator } = await import("../../bot/core/i18n.ts");
+    const { createTranslator } = await import("../../commands/i18n.ts");
     const tr = createTranslator({
       en: { a: "A en", b: "B en", c: "C en" },
       pt: { b: "B pt" },

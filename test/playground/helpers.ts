@@ -9,7 +9,8 @@ import { connectRedis, redisUrl } from "../../engine/queue/connection.ts";
 import { ClipEvents } from "../../engine/queue/events.ts";
 import { Producer } from "../../engine/queue/producer.ts";
 import { FsClipStore } from "../../engine/store/index.ts";
-import { parseBlocklist } from "../../bot/core/moderation.ts";
+import { parseBlocklist } from "../../commands/moderation.ts";
+import { ClipLinks } from "../../bot/core/links.ts";
 import { startPlayground, type Playground } from "../../bot/playground/index.ts";
 import type { PageMessage } from "../../bot/playground/sessions.ts";
 import type { UploadLimits } from "../../bot/playground/uploads.ts";
@@ -22,6 +23,7 @@ export interface TestPlayground {
   prefix: string;
   redis: Redis;
   store: FsClipStore;
+  links: ClipLinks;
   producer: Producer;
   logs: string[];
   close(): Promise<void>;
@@ -40,13 +42,14 @@ export async function startTestPlayground(opts: {
   const events = new ClipEvents({ redis: eventsRedis, prefix });
   await events.ready();
   const logs: string[] = [];
+  const links = new ClipLinks(redis, store, { prefix: `${prefix}:links` });
   const pg = await startPlayground({
-    producer, events, store, redis, redisUrl: redisUrl(), model: "test-model", port: 0, log: (l) => void logs.push(l),
+    producer, events, store, links, redis, redisUrl: redisUrl(), model: "test-model", port: 0, log: (l) => void logs.push(l),
     blocklist: parseBlocklist("nude\n", "test"), editIntervalMs: 20, maxImageBytes: opts.maxImageBytes,
     uploadLimits: opts.uploadLimits, token: opts.token, host: opts.host, watchEveryMs: opts.watchEveryMs,
   });
   return {
-    pg, base: pg.url.replace(/\/$/, ""), prefix, redis, store, producer, logs,
+    pg, base: pg.url.replace(/\/$/, ""), prefix, redis, store, links, producer, logs,
     async close() {
       await pg.close();
       await events.close();

@@ -1,6 +1,6 @@
 // The playground's text box: Slack-style text, Discord-style `name: value` options, and refusals as user errors.
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../bot/core/errors.ts";
+import { UserError } from "../../commands/errors.ts";
 import { parseInput } from "../../bot/playground/input.ts";
 import { sniffImage } from "../../bot/core/remote-image.ts";
 import { encodePng } from "../../engine/synth/png.ts";

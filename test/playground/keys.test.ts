@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasKey, SUPPORTED_LOCALES } from "../../bot/core/i18n.ts";
+import { hasKey, SUPPORTED_LOCALES } from "../../commands/i18n.ts";
 import { pageStrings } from "../../bot/playground/strings.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

@@ -2,7 +2,7 @@
 // notices, the progress message says the request was lost and offers Retry, and Retry sends the same request again —
 // for its owner, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { deleteUnder } from "../../engine/queue/scan.ts";
 import { QUEUE_NAME } from "../../engine/queue/keys.ts";
 import { api, newSession, SseReader, startTestPlayground, type TestPlayground } from "./helpers.ts";

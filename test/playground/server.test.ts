@@ -3,7 +3,7 @@
 // progress over SSE ending in a posted clip that replies resolve to, buttons, the remix form and image uploads.
 import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { connectRedis } from "../../engine/queue/connection.ts";
 import { QUEUE_NAME } from "../../engine/queue/keys.ts";
 import type { ClipJob } from "../../engine/queue/schema.ts";
@@ -146,7 +146,7 @@ describe("a job from prompt to posted clip", () => {
     expect(progress.text).toMatch(/^Waiting in line: position 1/);
     expect(progress.buttons?.map((b) => b.id)).toEqual([`sora:cancel:${jobId}`]);
     expect((await tp.producer.status(jobId)).job).toMatchObject({ kind: "generate", prompt: "a red ball bouncing", steps: 4, aspect: "16:9",
-      origin: { platform: "playground", userId: session, threadId: session } });
+      origin: { platform: "playground", userId: session, conversation: session, place: { threadId: session } } });
 
     const w = standInWorker();
     try {
@@ -172,7 +172,7 @@ describe("a job from prompt to posted clip", () => {
     const range = await fetch(`${tp.base}${sse.thread.get(clipMessageId)!.clip!.video}`, { headers: { range: "bytes=4-11" } });
     expect(range.status).toBe(206);
     expect(await range.text()).toBe("ftypisom");
-    expect((await tp.store.clipForMessage("playground", clipMessageId))?.id).toBe(clipId);
+    expect((await tp.links.clipForMessage("playground", clipMessageId))?.id).toBe(clipId);
 
     await tp.pg.metrics.settled();
     const metrics = await (await fetch(`${tp.base}/metrics`)).text();

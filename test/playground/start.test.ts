@@ -5,8 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { t } from "../../bot/core/i18n.ts";
-import { parseBlocklist } from "../../bot/core/moderation.ts";
+import { t } from "../../commands/i18n.ts";
+import { parseBlocklist } from "../../commands/moderation.ts";
 import { startAdapters } from "../../bot/start/adapters.ts";
 import { servesHttp, startApp } from "../../bot/start/app.ts";
 import { ensureRedis, redisAnswers, RedisUnavailable, sparePort } from "../../bot/start/redis.ts";
@@ -50,7 +50,7 @@ describe("adapters", () => {
     const start = startAdapters({
       env: { SLACK_BOT_TOKEN: "xoxb-test" }, locale: "en", log: (l) => void lines.push(l),
       producer: {} as never, events: { on: () => undefined, off: () => undefined } as never, store: {} as never,
-      blocklist: parseBlocklist("", "x"), model: "m", deliveries: {} as never,
+      blocklist: parseBlocklist("", "x"), model: "m", deliveries: {} as never, links: {} as never,
     });
     await expect(start).rejects.toThrow(/SLACK_APP_TOKEN .*or SLACK_SIGNING_SECRET/);
   });
@@ -59,7 +59,7 @@ describe("adapters", () => {
     const a = await startAdapters({
       env: {}, locale: "en", log: () => undefined,
       producer: {} as never, events: { on: () => undefined, off: () => undefined } as never, store: {} as never,
-      blocklist: parseBlocklist("", "x"), model: "m", deliveries: {} as never,
+      blocklist: parseBlocklist("", "x"), model: "m", deliveries: {} as never, links: {} as never,
     });
     expect(a.configured).toEqual([]);
     expect(a.slackHttpHandler()).toBeUndefined();

@@ -24,7 +24,7 @@ export function job(userId: string, over: Partial<ClipJob> = {}): ClipJob {
   return {
     kind: "generate",
     eventId: `evt-${randomUUID()}-${n}`,
-    origin: { platform: "playground", userId, serverId: "server-1", threadId: "thread-1", locale: "en" },
+    origin: { platform: "playground", userId, serverId: "server-1", conversation: "thread-1", locale: "en" },
     prompt: "a red square slides right",
     ...over,
   };

@@ -70,11 +70,24 @@ describe("job schema", () => {
   it("refuses unknown fields and a malformed origin", () => {
     expect(issuesOf({ ...job("u"), stepz: 10 })).toEqual([": unknown field(s): stepz"]);
     const j = job("u");
-    expect(issuesOf({ ...j, origin: { ...j.origin, platform: "irc", userId: "has space" } })).toEqual([
-      "origin.platform: must be one of discord, slack, playground, cli",
+    // Which platforms exist is the bot's business (commands/context.ts PLATFORMS); to the engine the platform is an
+    // opaque namespace of user ids, checked like any id.
+    expect(issuesOf({ ...j, origin: { ...j.origin, platform: "has space", userId: "has space" } })).toEqual([
+      "origin.platform: must not contain spaces or control characters",
       "origin.userId: must not contain spaces or control characters",
     ]);
+    const tooMuch = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, "v"]));
+    expect(issuesOf({ ...j, origin: { ...j.origin, place: tooMuch } })).toEqual(["origin.place: must have at most 8 entries"]);
+    expect(issuesOf({ ...j, origin: { ...j.origin, place: { channelId: "a b" } } })).toEqual(["origin.place.channelId: must not contain spaces or control characters"]);
     expect(issuesOf("not a job")[0]).toMatch(/expected object/);
+  });
+
+  it("keeps the origin's place as given, and moves a job of an earlier bot's place fields into it", () => {
+    const j = job("u");
+    const place = { channelId: "c1", threadId: "1700000000.000100", messageId: "m1" };
+    expect(validateJob({ ...j, origin: { ...j.origin, place } }).origin.place).toEqual(place);
+    const { conversation: _c, ...older } = j.origin;
+    expect(validateJob({ ...j, origin: { ...older, ...place } }).origin).toEqual({ ...older, place });
   });
 });
 

@@ -48,8 +48,8 @@ describe.skipIf(!TEST_PACK.dir)("hostile prompts through /sora on Discord", () =
       const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
       expect(meta.prompt, name).toBe(oneLine(prompt));
       expect(meta.tags.ai_negative_prompt, name).toBe(oneLine(negativePrompt));
-      let record = await w.store.clipForMessage("discord", message.id);
-      for (let n = 0; n < 100 && !record; n++) record = await new Promise((r) => setTimeout(r, 20)).then(() => w.store.clipForMessage("discord", message.id));
+      let record = await w.links.clipForMessage("discord", message.id);
+      for (let n = 0; n < 100 && !record; n++) record = await new Promise((r) => setTimeout(r, 20)).then(() => w.links.clipForMessage("discord", message.id));
       expect(record?.prompt, name).toBe(oneLine(prompt));
     }
     expect(readdirSync(process.cwd()).sort()).toEqual(cwdBefore);

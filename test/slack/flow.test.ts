@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePng } from "../../engine/synth/png.ts";
 import type { ClipRecord } from "../../engine/store/index.ts";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import type { SlackPlace } from "../../bot/slack/port.ts";
-import { clipIdForJob } from "../../engine/worker/ids.ts";
+import { clipIdForJob } from "../../engine/queue/keys.ts";
 import { waitForDelivery } from "../core/books.ts";
 import { until } from "../queue/helpers.ts";
 import { World, TEST_PACK, showLogsOnFailure } from "./harness.ts";
@@ -108,8 +108,8 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
     // a full interval; without a throttle they come a few ms apart.
     for (let i = 2; i < updates.length; i++) expect(updates[i] - updates[i - 2], "edits spaced by the throttle (100 ms here)").toBeGreaterThanOrEqual(100);
 
-    expect(clip).toMatchObject({ kind: "generate", prompt: "cats & dogs", seed: 7, origin: { platform: "slack", userId: w.alice.id, channelId: w.general.id, locale: "en" } });
-    expect(await w.store.clipForMessage("slack", parent.ts), "the parent message names the clip too").toMatchObject({ id: clip.id });
+    expect(clip).toMatchObject({ kind: "generate", prompt: "cats & dogs", seed: 7, origin: { platform: "slack", userId: w.alice.id, place: { channelId: w.general.id }, locale: "en" } });
+    expect(await w.links.clipForMessage("slack", parent.ts), "the parent message names the clip too").toMatchObject({ id: clip.id });
     const f = file.files![0];
     expect(f.name).toBe(`sora-${clip.id}.mp4`);
     expect(f.data.subarray(4, 8).toString("latin1"), "an MP4 (ftyp box)").toBe("ftyp");
@@ -129,7 +129,7 @@ describe.skipIf(!TEST_PACK.dir)("slack end to end (Socket Mode)", () => {
     const before = repliesIn(parent.ts);
     await w.fake.say(w.alice, w.general, `now it rolls to the left ${CHEAP}`, { thread_ts: parent.ts });
     const { clip } = await nextClip(parent.ts, before);
-    expect(clip).toMatchObject({ kind: "extend", parentId: first.id, rootId: first.id, prompt: "now it rolls to the left", origin: { threadId: parent.ts } });
+    expect(clip).toMatchObject({ kind: "extend", parentId: first.id, rootId: first.id, prompt: "now it rolls to the left", origin: { conversation: parent.ts, place: { threadId: parent.ts } } });
     expect((await w.store.lineage(clip.id)).map((c) => c.id)).toEqual([first.id, clip.id]);
     state.ext = clip;
   });

@@ -16,7 +16,8 @@ import { Producer } from "../../engine/queue/producer.ts";
 import { FsClipStore, type ClipRecord } from "../../engine/store/index.ts";
 import { startEngineWorker, type EngineWorker } from "../../engine/worker/index.ts";
 import { DeliveryBook } from "../../bot/core/deliveries.ts";
-import { parseBlocklist } from "../../bot/core/moderation.ts";
+import { ClipLinks } from "../../bot/core/links.ts";
+import { parseBlocklist } from "../../commands/moderation.ts";
 import { SLACK_EVENTS_PATH, startSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../../bot/slack/index.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
 import { FakeSlack, type FakeChannel, type FakeMessage, type FakeUser } from "./fake/server.ts";
@@ -57,6 +58,8 @@ export class World {
   general!: FakeChannel;
   readonly storeDir = mkdtempSync(join(tmpdir(), "sora-slack-test-"));
   readonly store = new FsClipStore(this.storeDir);
+  /** Which message and thread show which clip: the bot's links, as every adapter of this world shares them. */
+  readonly links: ClipLinks;
   readonly redis: Redis = connectRedis();
   readonly producer: Producer;
   readonly events: ClipEvents;
@@ -68,6 +71,7 @@ export class World {
     const many = { max: 1000, windowSeconds: 60 };
     this.producer = new Producer({ redis: connectRedis(), prefix: this.prefix, store: this.store, rateLimits: { user: many, server: many } });
     this.events = new ClipEvents({ prefix: this.prefix, redis: connectRedis() });
+    this.links = new ClipLinks(this.redis, this.store, { prefix: `${this.prefix}:links` });
     this.deliveries = this.book();
   }
 
@@ -103,7 +107,7 @@ export class World {
     const connected = this.fake.socket.connected;
     const other = await startSlackAdapter({
       botToken: this.fake.botToken, appToken: this.fake.appToken, apiUrl: this.fake.apiUrl,
-      producer: this.producer, events: this.events, store: this.store,
+      producer: this.producer, events: this.events, store: this.store, links: this.links,
       blocklist: parseBlocklist("nude\ngore\n", "test-blocklist.txt"), model: "tiny-sora-test", fileHosts: [this.fake.fileHost],
       log: (l) => this.logs.push(`[other] ${l}`), progressIntervalMs: 100, deliveries: this.book(), adoptEveryMs: 300,
       ...extra,
@@ -121,6 +125,7 @@ export class World {
       producer: this.producer,
       events: this.events,
       store: this.store,
+      links: this.links,
       blocklist: parseBlocklist("nude\ngore\n", "test-blocklist.txt"),
       model: "tiny-sora-test",
       fileHosts: [this.fake.fileHost],
@@ -173,7 +178,7 @@ export class World {
   /** The store's clip for a bot message, once the adapter has linked it. */
   async clipOf(m: FakeMessage): Promise<ClipRecord> {
     for (let n = 0; n < 200; n++) {
-      const clip = await this.store.clipForMessage("slack", m.ts);
+      const clip = await this.links.clipForMessage("slack", m.ts);
       if (clip) return clip;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -2,7 +2,7 @@
 // adapter's handler, as the playground server does). Signed commands, events and clicks are accepted and run end to
 // end with the real engine; a bad or stale signature is refused with 401 and queues nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { World, TEST_PACK, showLogsOnFailure } from "./harness.ts";
 import { httpBody, sign, type HttpTransport } from "./fake/transport.ts";
 import type { FakeMessage } from "./fake/server.ts";

@@ -2,8 +2,8 @@
 // answers bad input with an ephemeral message in the asker's language and queues nothing, and asks users.info for a
 // person's locale once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { t } from "../../bot/core/i18n.ts";
-import { parseBlocklist } from "../../bot/core/moderation.ts";
+import { t } from "../../commands/i18n.ts";
+import { parseBlocklist } from "../../commands/moderation.ts";
 import { startSlackAdapter } from "../../bot/slack/index.ts";
 import { World } from "./harness.ts";
 
@@ -69,7 +69,7 @@ describe("slack adapter, no engine", () => {
   });
 
   it("start-up refuses a bad bot token, or no transport, with a message an operator can act on", async () => {
-    const base = { apiUrl: w.fake.apiUrl, producer: w.producer, events: w.events, store: w.store, blocklist: parseBlocklist("", "t"), model: "m", log: () => undefined, deliveries: w.deliveries };
+    const base = { apiUrl: w.fake.apiUrl, producer: w.producer, events: w.events, store: w.store, blocklist: parseBlocklist("", "t"), model: "m", log: () => undefined, deliveries: w.deliveries, links: w.links };
     await expect(startSlackAdapter({ ...base, botToken: "xoxb-wrong", appToken: w.fake.appToken })).rejects.toThrow(/Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/);
     await expect(startSlackAdapter({ ...base, botToken: w.fake.botToken })).rejects.toThrow(/SLACK_APP_TOKEN .* or SLACK_SIGNING_SECRET/);
   });

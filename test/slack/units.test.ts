@@ -3,9 +3,9 @@
 // and the adapter's locale keys exist everywhere.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { RESOURCES, SUPPORTED_LOCALES, t } from "../../bot/core/i18n.ts";
-import { clipButtons, cancelButton } from "../../bot/core/buttons.ts";
-import { UserError } from "../../bot/core/errors.ts";
+import { RESOURCES, SUPPORTED_LOCALES, t } from "../../commands/i18n.ts";
+import { clipButtons, cancelButton } from "../../commands/buttons.ts";
+import { UserError } from "../../commands/errors.ts";
 import { clipBlocks, parseModalPlace, remixView } from "../../bot/slack/blocks.ts";
 import { checkImageUrl as checkFileUrl, sniffImage } from "../../bot/core/remote-image.ts";
 import { toAttachment } from "../../bot/slack/files.ts";
@@ -117,7 +117,7 @@ describe("text", () => {
 });
 
 describe("settings from the environment", () => {
-  const base = { producer: {} as never, events: {} as never, store: {} as never, blocklist: { source: "t", rules: [] }, model: "m", deliveries: {} as never };
+  const base = { producer: {} as never, events: {} as never, store: {} as never, blocklist: { source: "t", rules: [] }, model: "m", deliveries: {} as never, links: {} as never };
 
   it("is off without a bot token, and Socket Mode wins over HTTP", () => {
     expect(slackOptionsFromEnv({}, base)).toBeUndefined();

@@ -3,7 +3,7 @@
 // with a clear message and queues nothing; a job that would outlive the step completes it early with the job id and
 // the clip still arrives; a 429 with Retry-After on the upload still delivers the clip, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { t } from "../../bot/core/i18n.ts";
+import { t } from "../../commands/i18n.ts";
 import { World, TEST_PACK, showLogsOnFailure } from "./harness.ts";
 import type { FakeMessage } from "./fake/server.ts";
 
@@ -46,7 +46,7 @@ describe.skipIf(!TEST_PACK.dir)("slack workflow step and rate limits", () => {
     const buttons = await clipUnder(parent);
     const clip = await w.clipOf(buttons);
     expect(r.outputs).toEqual({ job_id: `slack-fn-${executionId}`, clip_permalink: expect.stringContaining(`/archives/${w.general.id}/p${buttons.ts.replace(".", "")}`) });
-    expect(clip).toMatchObject({ kind: "generate", prompt: "a yellow ball bounces", origin: { platform: "slack", userId: w.bruno.id, channelId: w.general.id, locale: "es" } });
+    expect(clip).toMatchObject({ kind: "generate", prompt: "a yellow ball bounces", origin: { platform: "slack", userId: w.bruno.id, place: { channelId: w.general.id }, locale: "es" } });
     expect(clip.params).toMatchObject({ aspect: "16:9", seconds: 0.5 });
     expect(clip.frames.width, "16:9").toBeGreaterThan(clip.frames.height);
   });

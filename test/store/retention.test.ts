@@ -2,6 +2,7 @@
 // thread is still active. Run against every backend.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ClipLinks } from "../../bot/core/links.ts";
 import { FsClipStore } from "../../engine/store/fs-store.ts";
 import { applyRetention } from "../../engine/store/retention.ts";
 import type { ClipStore, NewClip } from "../../engine/store/types.ts";
@@ -16,7 +17,7 @@ const NOW = Date.parse("2026-06-01T00:00:00Z");
 function clip(id: string, daysAgo: number, thread: string, parentId?: string): NewClip {
   return {
     id, kind: parentId ? "extend" : "generate", prompt: "a ball", expandedPrompt: "a ball", seed: 1, params: {},
-    origin: { platform: "slack", userId: "u1", serverId: "T1", threadId: thread, locale: "en" },
+    origin: { platform: "slack", userId: "u1", serverId: "T1", conversation: thread, locale: "en" },
     frames: { width: 64, height: 64, fps: 8, count: 17 },
     createdAt: new Date(NOW - daysAgo * DAY).toISOString(),
     ...(parentId ? { parentId } : {}),
@@ -39,11 +40,12 @@ describe.each(backends)("%s store retention", (_name, make) => {
     await s.putClip(clip("new_child", 2, "t-b", "old_root"), files);   // the lineage is alive
     await s.putClip(clip("old_in_thread", 50, "t-c"), files);
     await s.putClip(clip("new_in_thread", 1, "t-c"), files);           // the thread is alive
-    await s.linkMessage("slack", "msg-dead", "old_alone");
+    const links = new ClipLinks(world.redis(), s, { prefix: world.prefix("retention-links") });
+    await links.linkMessage("slack", "msg-dead", "old_alone");
     const report = await applyRetention(s, { maxAgeMs: 30 * DAY, maxBytes: 0, now: () => NOW });
     expect(report).toMatchObject({ scanned: 5, bytes: 5000, expired: ["old_alone"], freedBytes: 1000, keptLive: 2, overBudgetBytes: 0 });
     expect(await ids(s)).toEqual(["new_child", "new_in_thread", "old_in_thread", "old_root"]);
-    expect(await s.clipForMessage("slack", "msg-dead")).toBeUndefined();
+    expect(await links.clipForMessage("slack", "msg-dead")).toBeUndefined();
     expect(await s.hasBlob("clips/old_alone/video.mp4")).toBe(false);
   });
 

@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ClipEvents } from "../../engine/queue/events.ts";
 import { Producer } from "../../engine/queue/producer.ts";
-import { clipIdForJob } from "../../engine/worker/ids.ts";
+import { clipIdForJob } from "../../engine/queue/keys.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
 import { cheapJob, cleanup, completedClip, outcomes, redis, tempStore, testPrefix, until, type TempStore } from "./helpers.ts";
 import { spawnWorker, type WorkerProcess } from "./processes.ts";

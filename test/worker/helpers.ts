@@ -40,7 +40,7 @@ export function cheapJob(over: Partial<ClipJob> = {}): ClipJob {
   const base: ClipJob = {
     kind: "generate",
     eventId: `w${Date.now().toString(36)}-${n}`,
-    origin: { platform: "playground", userId: "tester", threadId: "thread-1", locale: "en" },
+    origin: { platform: "playground", userId: "tester", conversation: "thread-1", locale: "en" },
     prompt: "a red ball bouncing",
     steps: 2,
     seconds: 0.5,

@@ -8,7 +8,7 @@ import type { JobProgress } from "../../engine/queue/progress.ts";
 import type { ClipJob } from "../../engine/queue/schema.ts";
 import { ClipNotFound, type ClipRecord } from "../../engine/store/index.ts";
 import { BadJob, classify, isPermanent } from "../../engine/worker/failures.ts";
-import { clipIdForJob } from "../../engine/worker/ids.ts";
+import { clipIdForJob } from "../../engine/queue/keys.ts";
 import { JobProgressReporter, PROGRESS_INTERVAL_MS, RunEstimates } from "../../engine/worker/progress.ts";
 import { ANIMATE_PROMPT, specForJob } from "../../engine/worker/spec.ts";
 import { timeline } from "../../engine/worker/timeline.ts";

@@ -1,10 +1,10 @@
 // Per-server defaults: a manager's `/defaults steps:12 aspect:16:9` fills in every later request from that server
-// for the settings the requester left out (their own flags and options still win). The port is three calls; the
-// Redis implementation keeps one hash per server. Values are checked with the inline flags' limits on the way in and
-// again on the way out, so a stored value that a later limit no longer allows is dropped instead of failing every job.
-import type { Redis } from "ioredis";
-import type { Platform } from "../../engine/queue/schema.ts";
-import type { ClipJob, JobKind } from "../../engine/queue/schema.ts";
+// for the settings the requester left out (their own flags and options still win). The port is three calls (the
+// Redis implementation is bot/core/defaults-store.ts). Values are checked with the inline flags' limits on the way in
+// and again on the way out, so a stored value that a later limit no longer allows is dropped instead of failing
+// every job.
+import type { ClipJob, JobKind } from "../engine/queue/schema.ts";
+import type { Platform } from "./context.ts";
 import { checkOptionValue, type PromptOptions } from "./flags.ts";
 import { isUserError } from "./errors.ts";
 
@@ -56,7 +56,7 @@ export function withDefaults(job: ClipJob, defaults: Defaults): ClipJob {
 }
 
 /** Stored strings back to checked values; anything that no longer passes is left out. */
-function parseStored(hash: Record<string, string>): Defaults {
+export function parseStored(hash: Record<string, string>): Defaults {
   const out: Defaults = {};
   for (const k of DEFAULT_SETTINGS) {
     const raw = hash[k];
@@ -68,36 +68,4 @@ function parseStored(hash: Record<string, string>): Defaults {
     }
   }
   return out;
-}
-
-export interface RedisServerDefaultsOptions {
-  /** Keys are `<prefix>:<platform>:<serverId>`. Default "sora:defaults". */
-  prefix?: string;
-}
-
-/** One Redis hash per server; fields are the setting names, values their text. The client is shared, not closed here. */
-export class RedisServerDefaults implements ServerDefaults {
-  private readonly prefix: string;
-
-  constructor(private readonly redis: Redis, opts: RedisServerDefaultsOptions = {}) {
-    this.prefix = opts.prefix ?? "sora:defaults";
-  }
-
-  key(platform: Platform, serverId: string): string {
-    return `${this.prefix}:${platform}:${serverId}`;
-  }
-
-  async get(platform: Platform, serverId: string): Promise<Defaults> {
-    return parseStored(await this.redis.hgetall(this.key(platform, serverId)));
-  }
-
-  async set(platform: Platform, serverId: string, values: Defaults): Promise<void> {
-    const fields: Record<string, string> = {};
-    for (const k of DEFAULT_SETTINGS) if (values[k] !== undefined) fields[k] = String(values[k]);
-    if (Object.keys(fields).length) await this.redis.hset(this.key(platform, serverId), fields);
-  }
-
-  async clear(platform: Platform, serverId: string): Promise<void> {
-    await this.redis.del(this.key(platform, serverId));
-  }
 }

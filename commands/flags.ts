@@ -2,8 +2,8 @@
 // Returns the prompt without its flags plus typed options; a bad flag is a UserError (key + params) that the adapter
 // renders in the reader's language. Limits come from the queue's limits.ts, so a flag accepted here is never refused
 // by the job schema later.
-import { PARAM_LIMITS, TEXT_LIMITS } from "../../engine/queue/limits.ts";
-import { ASPECT_RATIOS, type AspectRatio } from "../../engine/types.ts";
+import { PARAM_LIMITS, TEXT_LIMITS } from "../engine/queue/limits.ts";
+import { ASPECT_RATIOS, type AspectRatio } from "../engine/types.ts";
 import { UserError } from "./errors.ts";
 
 export const MOTIONS = ["slow", "normal", "fast"] as const;

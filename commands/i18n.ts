@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import i18next from "i18next";
 import { formatDuration } from "./duration.ts";
 
-export const LOCALES_DIR = fileURLToPath(new URL("../../locales/", import.meta.url));
+export const LOCALES_DIR = fileURLToPath(new URL("../locales/", import.meta.url));
 export const DEFAULT_LOCALE = "en";
 
 /** A duration parameter: rendered as "1 min 5 s" in the reader's language, so messages can travel unrendered. */
@@ -105,23 +105,4 @@ export function render(locale: string | undefined, message: Message): string {
 /** One key in every shipped locale, e.g. for a command's localized names. */
 export function localizations(key: string): Record<string, string> {
   return Object.fromEntries(SUPPORTED_LOCALES.map((lng) => [lng, t(lng, key)]));
-}
-
-/** Discord's locale codes for each locale we ship (Discord has no plain "en", "es" or "pt"). */
-export const DISCORD_LOCALES: Readonly<Record<string, readonly string[]>> = {
-  en: ["en-US", "en-GB"],
-  es: ["es-ES", "es-419"],
-  fr: ["fr"],
-  de: ["de"],
-  ja: ["ja"],
-  "pt-BR": ["pt-BR"],
-};
-
-/** `localizations(key)` keyed by Discord locale codes: the shape of name_localizations / description_localizations. */
-export function discordLocalizations(key: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [lng, text] of Object.entries(localizations(key))) {
-    for (const code of DISCORD_LOCALES[lng] ?? []) out[code] = text;
-  }
-  return out;
 }
