@@ -1,8 +1,15 @@
 // One text box, many commands: Slack's `/sora …` and the playground's input carry everything as text. A text that is
 // exactly a status word ("queue", "info", or their localized names), or "cancel <job>", runs that command; anything
 // else is a prompt. Exact forms only, so a prompt that merely starts with "info" is still a prompt.
+//
+// A composer that also takes slash commands (the playground's) goes through parseInput: `/sora a red ball --ar 16:9`
+// and plain text as above; Discord-style options (`/sora prompt: a red ball seed: 7`, `/extend clip: <id> prompt: …`)
+// are read against the command's definition. Validation stays with the handlers: this only splits text, so every
+// error reads the same as on the bots.
+import type { Args, CommandDef } from "./definition.ts";
+import { UserError } from "./errors.ts";
 import { localizations } from "./i18n.ts";
-import type { Args } from "./definition.ts";
+import { COMMANDS } from "./index.ts";
 
 export interface Routed {
   command: string;
@@ -26,4 +33,65 @@ export function routeText(text: string): Routed {
   }
   if (words.length === 2 && CANCEL.has(first)) return { command: "cancel", args: { job: words[1] } };
   return { command: "sora", args: { prompt: trimmed } };
+}
+
+/** Every spelling of a command name (English and each locale's), lower-cased → the command's English name. */
+const NAMES = new Map<string, string>(
+  Object.values(COMMANDS).flatMap((c) =>
+    [c.definition.name, ...Object.values(localizations(c.definition.nameKey))].map((n) => [n.toLowerCase(), c.definition.name] as const)),
+);
+
+/** `name: value` pairs for the definition's options, or undefined when the text does not start with one. */
+function namedOptions(def: CommandDef, text: string): Args | undefined {
+  const names = def.options.filter((o) => o.type !== "attachment").map((o) => o.name);
+  if (!names.length) return undefined;
+  const re = new RegExp(`(?:^|\\s)(${names.join("|")}):`, "gi");
+  const hits = [...text.matchAll(re)];
+  if (!hits.length || text.slice(0, hits[0].index).trim() !== "") return undefined;
+  const args: Args = {};
+  hits.forEach((m, i) => {
+    const name = m[1].toLowerCase();
+    const from = m.index! + m[0].length;
+    const to = i + 1 < hits.length ? hits[i + 1].index! : text.length;
+    args[name] = typed(def, name, text.slice(from, to).trim());
+  });
+  return args;
+}
+
+/** Slash options arrive typed on the platforms; here they are text, so convert the way the platform would. */
+function typed(def: CommandDef, name: string, raw: string): string | number | boolean {
+  const opt = def.options.find((o) => o.name === name)!;
+  if (opt.type === "boolean") {
+    if (/^(true|yes|1|on)$/i.test(raw)) return true;
+    if (/^(false|no|0|off)$/i.test(raw)) return false;
+    throw new UserError("errors.badBoolean", { flag: name, value: raw });
+  }
+  if (opt.type === "integer" || opt.type === "number") {
+    const n = Number(raw.replace(",", "."));
+    const ok = Number.isFinite(n) && (opt.type === "number" || Number.isInteger(n));
+    if (!ok || (opt.min !== undefined && n < opt.min) || (opt.max !== undefined && n > opt.max)) {
+      throw new UserError(opt.type === "integer" ? "errors.badInteger" : "errors.badNumber",
+        { flag: name, min: opt.min ?? "-", max: opt.max ?? "-", value: raw });
+    }
+    return n;
+  }
+  return raw;
+}
+
+/** Throws UserError for a `/word` that names no command. */
+export function parseInput(text: string): Routed {
+  const trimmed = text.trim();
+  const slash = /^\/(\S+)\s*([\s\S]*)$/.exec(trimmed);
+  if (!slash) return routeText(trimmed);
+  const command = NAMES.get(slash[1].toLowerCase());
+  if (!command) throw new UserError("playground.unknownCommand", { name: slash[1] });
+  const rest = slash[2];
+  const def = COMMANDS[command].definition;
+  const named = namedOptions(def, rest);
+  if (named) return { command, args: named };
+  // `/sora <text>` is exactly Slack's slash command: the same router.
+  if (command === "sora") return routeText(rest);
+  // Anything else: the words fill the first option (`/cancel <job>`, `/extend <clip>`, `/queue <job>`).
+  const first = def.options[0];
+  return { command, args: first && rest.trim() ? { [first.name]: typed(def, first.name, rest.trim()) } : {} };
 }

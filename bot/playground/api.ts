@@ -10,10 +10,10 @@ import { isUserError, UserError } from "../../commands/errors.ts";
 import { t } from "../../commands/i18n.ts";
 import type { Attachment } from "../../commands/context.ts";
 import { PlaygroundContext, type PlaygroundDeps } from "./context.ts";
-import { parseInput } from "./input.ts";
+import { parseInput } from "../../commands/route.ts";
 import type { Readable } from "node:stream";
-import type { SessionIds } from "./session-ids.ts";
-import type { PageMessage, Session, Sessions } from "./sessions.ts";
+import type { SessionIds } from "../web/session-ids.ts";
+import type { PageMessage, Session, Sessions } from "../web/sessions.ts";
 
 export type Body = Record<string, unknown>;
 

@@ -1,15 +1,17 @@
 // The playground's CommandContext: one per browser request, like one platform event. The session is both the user
-// and the thread (origin.threadId), so "the newest clip in this thread" means the newest clip in this tab's
+// and the thread (origin.conversation), so "the newest clip in this thread" means the newest clip in this tab's
 // conversation; every answer becomes a message in that thread.
 import { randomUUID } from "node:crypto";
 import type { Attachment, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { BotContext, type BotServices } from "../core/context.ts";
 import type { Delivery } from "../core/delivery.ts";
+import { checkPicture } from "../core/remote-image.ts";
+import { UserError } from "../../commands/errors.ts";
 import { resolveLocale } from "../../commands/i18n.ts";
 import type { PlaygroundPlace } from "./port.ts";
-import type { PageMessage, Session } from "./sessions.ts";
-import type { Uploads } from "./uploads.ts";
+import type { PageMessage, Session } from "../web/sessions.ts";
+import { URL_PREFIX, type Uploads } from "../web/uploads.ts";
 
 /** What every request's context shares: the playground's long-lived parts. */
 export interface PlaygroundDeps extends BotServices {
@@ -67,7 +69,13 @@ export class PlaygroundContext extends BotContext {
     if (msg && !this.answered.includes(msg)) this.answered.push(msg);
   }
 
-  importImage(attachment: Attachment): Promise<string> {
-    return this.deps.uploads.importImage(this.deps.store, attachment, this.session.id);
+  /** Only the session's own, unexpired uploads (the "file host" check every adapter makes). */
+  async importImage(a: Attachment): Promise<string> {
+    const { uploads, store } = this.deps;
+    if (!a.url.startsWith(URL_PREFIX)) throw new UserError("errors.notImage");
+    const up = uploads.get(a.url, this.session.id);
+    const data = up && (await uploads.read(up).catch(() => undefined));
+    if (!data) throw new UserError("playground.uploadExpired");
+    return store.putBlob(data, checkPicture(data), "frame");
   }
 }

@@ -4,7 +4,7 @@
 import type { DeliveryRecord } from "../core/deliveries.ts";
 import type { Capabilities, ChatPort, ClipShow, JobPlace, PostedClip, ProgressShow } from "../core/delivery.ts";
 import { t } from "../../commands/i18n.ts";
-import type { PageButton, Sessions } from "./sessions.ts";
+import type { PageButton, Sessions } from "../web/sessions.ts";
 
 export interface PlaygroundPlace {
   /** The session: the page's one thread. */

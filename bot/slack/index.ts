@@ -2,7 +2,6 @@
 // HTTP (SLACK_SIGNING_SECRET; the handler is mounted by our own HTTP server on POST /slack/events). The bot token is
 // checked with auth.test before anything else, so a bad token stops start-up with a clear message instead of failing
 // on the first event. Job state lives in Redis and the clip store, button state in action ids.
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver, webApi, type LogLevel } from "@slack/bolt";
 import { kernel, type AdapterOptions } from "../core/adapter.ts";
 import { t } from "../../commands/i18n.ts";
@@ -13,6 +12,7 @@ import type { SlackDeps } from "./context.ts";
 import { DEFAULT_COMMAND, DEFAULT_FUNCTION_DEADLINE_MS, DEFAULT_PROGRESS_INTERVAL_MS, SLACK_FILE_HOSTS } from "./limits.ts";
 import { SlackLogger } from "./logger.ts";
 import { SlackPort } from "./port.ts";
+import { SLACK_EVENTS_PATH, type SlackHttpHandler } from "./route.ts";
 import { registerMessages } from "./messages.ts";
 import { SlackUsers } from "./users.ts";
 import { registerWorkflow } from "./workflow.ts";
@@ -37,14 +37,14 @@ export interface SlackAdapterOptions extends AdapterOptions {
 }
 
 export interface SlackAdapter {
-  /** HTTP mode: a node:http request handler for POST /slack/events that the playground server mounts (undefined in Socket Mode). */
-  readonly httpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** HTTP mode: the request handler for POST /slack/events on our HTTP server (route.ts); undefined in Socket Mode. */
+  readonly httpHandler?: SlackHttpHandler;
   /** "socket" or "http". */
   readonly transport: "socket" | "http";
   close(): Promise<void>;
 }
 
-export const SLACK_EVENTS_PATH = "/slack/events";
+export { SLACK_EVENTS_PATH };
 
 /** auth.test with the bot token: who we are, or a start-up error an operator can act on. */
 async function whoAmI(client: webApi.WebClient): Promise<{ userId?: string; botId?: string; teamId?: string; name: string }> {

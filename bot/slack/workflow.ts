@@ -9,8 +9,8 @@
 // the deadline; after a crash nobody can, and Slack ends the step as timed out.
 import type { App } from "@slack/bolt";
 import { sora } from "../../commands/sora.ts";
-import { PARAM_LIMITS } from "../../engine/queue/limits.ts";
-import { ASPECT_RATIOS } from "../../engine/types.ts";
+import { isUserError } from "../../commands/errors.ts";
+import { checkOptionValue } from "../../commands/flags.ts";
 import { t, type Message } from "../../commands/i18n.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";
 import { FUNCTION_CALLBACK_ID } from "./limits.ts";
@@ -32,16 +32,14 @@ export function checkInputs(raw: Record<string, unknown> | undefined): WorkflowI
   const channel = typeof r.channel === "string" ? r.channel.trim() : "";
   if (!/^[CGD][A-Z0-9]{2,}$/.test(channel)) return { key: "slack.workflow.badChannel", params: { value: String(r.channel ?? "") } };
   const out: WorkflowInputs = { prompt, channel };
-  if (r.seconds !== undefined && r.seconds !== null && r.seconds !== "") {
-    const n = typeof r.seconds === "number" ? r.seconds : Number(String(r.seconds).replace(",", "."));
-    const { min, max } = PARAM_LIMITS.seconds;
-    if (!Number.isFinite(n) || n < min || n > max) return { key: "errors.badNumber", params: { flag: "seconds", min, max, value: String(r.seconds) } };
-    out.seconds = n;
-  }
-  if (r.aspect_ratio !== undefined && r.aspect_ratio !== null && r.aspect_ratio !== "") {
-    const a = String(r.aspect_ratio).trim();
-    if (!(ASPECT_RATIOS as readonly string[]).includes(a)) return { key: "errors.badChoice", params: { flag: "aspect_ratio", choices: ASPECT_RATIOS.join(", "), value: a } };
-    out.aspect = a;
+  const given = (v: unknown) => v !== undefined && v !== null && v !== "";
+  try {
+    // The limits and messages of the /sora options themselves.
+    if (given(r.seconds)) out.seconds = checkOptionValue("seconds", typeof r.seconds === "number" ? r.seconds : String(r.seconds));
+    if (given(r.aspect_ratio)) out.aspect = checkOptionValue("aspect", String(r.aspect_ratio).trim(), "aspect_ratio");
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    return { key: err.key, params: err.params };
   }
   if (typeof r.user === "string" && /^[UW][A-Z0-9]{2,}$/.test(r.user)) out.user = r.user;
   return out;

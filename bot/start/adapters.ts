@@ -5,9 +5,9 @@
 // reached must not hold the rest of the process hostage. Each adapter connects in the background with a deadline per
 // attempt, retries with a growing pause while the platform is unreachable, and reports where it stands in /health.
 // A refused token is final (it will not get better by retrying); a missing transport setting is refused at once.
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AdapterOptions } from "../core/adapter.ts";
 import type { AdapterHealth } from "../http/health.ts";
+import type { SlackHttpHandler as HttpHandler } from "../slack/route.ts";
 
 export interface AdaptersOptions extends AdapterOptions {
   env: NodeJS.ProcessEnv;
@@ -18,8 +18,6 @@ export interface AdaptersOptions extends AdapterOptions {
   /** First pause after a failed attempt (doubling up to 5 min); default 5 s. */
   retryMs?: number;
 }
-
-type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface Adapters {
   /** Platforms whose tokens are set, connected or not. */

@@ -1,6 +1,7 @@
 // Everything one machine runs, wired in one place: Redis (found or started), the clip store, the queue's producer and
-// events, an engine worker (unless this host only serves bots), the platform adapters whose tokens are set, and the
-// playground with /health and /metrics. close() takes it all down in reverse order.
+// events, an engine worker (unless this host only serves bots), the HTTP server (playground, /health, /metrics, blobs,
+// Slack's receiver: bot/start/http.ts) and the platform adapters whose tokens are set. close() takes it all down in
+// reverse order.
 import { checkSettings, SettingError } from "../../engine/config/settings.ts";
 import { ClipEvents } from "../../engine/queue/events.ts";
 import { connectRedis } from "../../engine/queue/connection.ts";
@@ -12,11 +13,8 @@ import { DeliveryBook } from "../core/deliveries.ts";
 import { ClipLinks } from "../core/links.ts";
 import { LostJobs } from "../core/lost-jobs.ts";
 import { RedisServerDefaults } from "../core/defaults-store.ts";
-import { mountHealth } from "../http/ops.ts";
-import { sendJson } from "../http/respond.ts";
-import { HttpServer } from "../http/server.ts";
-import { mountPlayground } from "../playground/server.ts";
 import { startAdapters, type Adapters } from "./adapters.ts";
+import { startHttp, type HttpApp } from "./http.ts";
 import { configuredModelName } from "./model.ts";
 import { ensureRedis } from "./redis.ts";
 
@@ -128,28 +126,20 @@ export async function startApp(o: AppOptions): Promise<App> {
     closers.push({ name: "deliveries", close: () => deliveries.stop({ release: true }) });
     // The HTTP server comes up before any platform login: the playground and /health answer while Discord or Slack
     // connect, or cannot be reached (bot/start/adapters.ts retries them in the background).
+    const lostJobs = new LostJobs(client, `${prefix}:lost`);
     let adapters: Adapters | undefined;
-    let http: HttpServer | undefined;
+    let http: HttpApp | undefined;
     if (servesHttp(env)) {
-      const server = new HttpServer(log);
-      http = server;
-      mountHealth(server, { redis: client, redisUrl: redis.url, queue: producer.queue, model, adapters: () => adapters?.status() ?? {} });
-      server.mount(["POST"], "/slack/events", (req, res) => {
-        const handler = adapters?.slackHttpHandler();
-        if (handler) return handler(req, res);
-        req.resume();
-        sendJson(res, 503, { error: "slack is not connected yet" });
-      });
       const token = env.PLAYGROUND_TOKEN?.trim() || undefined;
-      const routes = await mountPlayground(server, {
-        producer, events, store, links, redis: client, redisUrl: redis.url, model, blocklist, log, defaults, token, deliveries,
+      const server = await startHttp({
+        producer, events, store, links, deliveries, lostJobs, redis: client, redisUrl: redis.url, model, blocklist, log, defaults, token,
+        port: intEnv(env.PORT, 8080) ?? 8080, ...(env.HOST?.trim() ? { host: env.HOST.trim() } : {}),
+        adapters: () => adapters?.status() ?? {}, slack: () => adapters?.slackHttpHandler(),
       });
-      closers.push({ name: "playground", close: () => routes.close() });
-      await server.listen(intEnv(env.PORT, 8080) ?? 8080, env.HOST?.trim() || undefined);
+      http = server;
       closers.push({ name: "http server", close: () => server.close() });
       if (server.public && !token) log(t(locale, "startup.playgroundOpen", { url: server.url }));
     }
-    const lostJobs = new LostJobs(client, `${prefix}:lost`);
     const started = await startAdapters({ env, locale, log, producer, events, store, links, blocklist, model, defaults, deliveries, lostJobs });
     adapters = started;
     closers.push({ name: "adapters", close: () => started.close() });

@@ -1,5 +1,6 @@
 // One direction: adapters (bot/discord, bot/slack, bot/playground) → kernel (bot/core, and the HTTP server bot/http)
-// → commands/ → engine/, with bot/start, the start-up code, above them all. An import that goes up, or sideways
+// → commands/ → engine/, with bot/start, the start-up code, above them all, and bot/web (the web chat the playground
+// adapter serves in-process: its platform) between the adapters and the kernel. An import that goes up, or sideways
 // between two folders of one layer (one adapter into another, the kernel into the HTTP server), fails here; so does
 // code above the engine reaching past its public parts, and any platform's name inside engine/. Plain TypeScript
 // reading the import statements: no dependency needed.
@@ -13,6 +14,7 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const LAYERS: readonly (readonly string[])[] = [
   ["bot/start"],
   ["bot/discord", "bot/slack", "bot/playground"],
+  ["bot/web"],
   ["bot/core", "bot/http"],
   ["commands"],
   ["engine"],

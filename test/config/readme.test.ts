@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { allSettings } from "../../engine/config/settings.ts";
 import "../../engine/config/limits.ts";
 import "../../engine/worker/config.ts";
-import "../../bot/playground/settings.ts";
+import "../../bot/web/settings.ts";
 
 const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
 

@@ -11,14 +11,14 @@ import { Producer } from "../../engine/queue/producer.ts";
 import { FsClipStore } from "../../engine/store/index.ts";
 import { parseBlocklist } from "../../commands/moderation.ts";
 import { ClipLinks } from "../../bot/core/links.ts";
-import { startPlayground, type Playground } from "../../bot/playground/index.ts";
-import type { PageMessage } from "../../bot/playground/sessions.ts";
-import type { UploadLimits } from "../../bot/playground/uploads.ts";
+import { startHttp, type HttpApp } from "../../bot/start/http.ts";
+import type { PageMessage } from "../../bot/web/sessions.ts";
+import type { UploadLimits } from "../../bot/web/uploads.ts";
 import type { RateLimits } from "../../engine/queue/limits.ts";
 import { cleanup } from "../queue/helpers.ts";
 
 export interface TestPlayground {
-  pg: Playground;
+  pg: HttpApp;
   base: string;
   prefix: string;
   redis: Redis;
@@ -43,9 +43,9 @@ export async function startTestPlayground(opts: {
   await events.ready();
   const logs: string[] = [];
   const links = new ClipLinks(redis, store, { prefix: `${prefix}:links` });
-  const pg = await startPlayground({
+  const pg = await startHttp({
     producer, events, store, links, redis, redisUrl: redisUrl(), model: "test-model", port: 0, log: (l) => void logs.push(l),
-    blocklist: parseBlocklist("nude\n", "test"), editIntervalMs: 20, maxImageBytes: opts.maxImageBytes,
+    blocklist: parseBlocklist("nude\n", "test"), progressIntervalMs: 20, maxImageBytes: opts.maxImageBytes,
     uploadLimits: opts.uploadLimits, token: opts.token, host: opts.host, watchEveryMs: opts.watchEveryMs,
   });
   return {

@@ -1,7 +1,7 @@
 // The playground's text box: Slack-style text, Discord-style `name: value` options, and refusals as user errors.
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../commands/errors.ts";
-import { parseInput } from "../../bot/playground/input.ts";
+import { parseInput } from "../../commands/route.ts";
 import { sniffImage } from "../../bot/core/remote-image.ts";
 import { encodePng } from "../../engine/synth/png.ts";
 

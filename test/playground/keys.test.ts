@@ -1,5 +1,5 @@
-// Every locales/ key the playground and the launcher name literally exists (test/locales checks the other folders),
-// and the page's own strings are complete in every language.
+// Every locales/ key the playground, its web chat and the launcher name literally exists (test/locales checks the
+// other folders), and the page's own strings are complete in every language.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ function sources(dir: string): string[] {
 
 describe("playground and launcher keys", () => {
   const used = new Map<string, string>();
-  for (const f of [...sources("bot/playground"), ...sources("bot/start")]) {
+  for (const f of [...sources("bot/playground"), ...sources("bot/web"), ...sources("bot/start")]) {
     for (const m of readFileSync(join(ROOT, f), "utf8").matchAll(KEY)) if (!/\.(ts|js|json)$/.test(m[1])) used.set(m[1], f);
   }
 

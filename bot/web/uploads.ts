@@ -1,8 +1,8 @@
-// The playground's file host. The page uploads an image first (POST /api/upload) and then names it as an attachment,
+// The web chat's file host. The page uploads an image first (POST /api/upload) and then names it as an attachment,
 // like a chat platform's CDN URL. Uploads are streamed to a private folder on disk as they arrive (a body is never
 // held in memory), refused past the size cap while streaming, bound to the session that sent them (no other session
 // can see or use one), counted against that session's and the server's quotas, and deleted once their time is up.
-// importImage then checks the bytes really are a picture of acceptable size and stores them as a conditioning frame.
+// The playground's importImage then checks the bytes really are a picture and stores them as a conditioning frame.
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
@@ -11,9 +11,8 @@ import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { readSetting } from "../../engine/config/settings.ts";
-import type { ClipStore } from "../../engine/store/index.ts";
-import { UserError } from "../../commands/errors.ts";
 import type { Attachment } from "../../commands/context.ts";
+import { UserError } from "../../commands/errors.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, IMAGE_TYPES } from "../../commands/reply.ts";
 import { checkPicture, mib } from "../core/remote-image.ts";
 import { UPLOAD_SESSION_MIB, UPLOAD_TOTAL_MIB, UPLOAD_TTL_MINUTES } from "./settings.ts";
@@ -47,7 +46,8 @@ export function uploadLimitsFromEnv(maxBytes = DEFAULT_MAX_IMAGE_BYTES, env: Nod
   };
 }
 
-const URL_PREFIX = "/uploads/";
+/** Where the page fetches an upload back; an attachment names it by this address. */
+export const URL_PREFIX = "/uploads/";
 const UPLOAD_ID = /^[0-9a-f-]{36}$/;
 
 class TooLarge extends Error {}
@@ -142,16 +142,6 @@ export class Uploads {
 
   read(up: Upload): Promise<Buffer> {
     return readFile(up.file);
-  }
-
-  /** CommandContext.importImage for the playground: only the session's own, unexpired uploads. */
-  async importImage(store: ClipStore, a: Attachment, session: string): Promise<string> {
-    if (!a.url.startsWith(URL_PREFIX)) throw new UserError("errors.notImage");
-    const up = this.get(a.url, session);
-    if (!up) throw new UserError("playground.uploadExpired");
-    const data = await this.read(up).catch(() => undefined);
-    if (!data) throw new UserError("playground.uploadExpired");
-    return store.putBlob(data, checkPicture(data), "frame");
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
 // playground is open, which is right on 127.0.0.1 (the default) and is warned about at start anywhere else.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sendText } from "../http/respond.ts";
+import { sendText } from "./respond.ts";
 
 const COOKIE = "sora_playground";
 

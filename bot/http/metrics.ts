@@ -6,18 +6,22 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { ClipQueue } from "../../engine/queue/queue.ts";
+import { sendText } from "./respond.ts";
+import type { HttpServer } from "./server.ts";
 
 /** Seconds. Waits range from instant to a long queue; a CPU render runs seconds to minutes. */
 const BUCKETS = [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600];
 const SEEN_MEMORY = 5000;
 
-export interface PlaygroundMetrics {
+export interface Metrics {
+  /** Parts of the process add their own gauges here (the playground: its open pages). */
   readonly registry: Registry;
   /** Resolves once the events seen so far are counted (tests wait on it before scraping). */
   settled(): Promise<void>;
 }
 
-export function createMetrics(opts: { queue: ClipQueue; events: ClipEvents; sseClients: () => number; log: (line: string) => void }): PlaygroundMetrics {
+/** GET /metrics on `http`: never behind the access gate (Prometheus scrapes it). */
+export function mountMetrics(http: HttpServer, opts: { queue: ClipQueue; events: ClipEvents; log: (line: string) => void }): Metrics {
   const { queue } = opts;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "sora_bot_" });
@@ -39,13 +43,6 @@ export function createMetrics(opts: { queue: ClipQueue; events: ClipEvents; sseC
       this.set(await queue.getWorkersCount().catch(() => 0));
     },
   });
-  new Gauge({
-    name: "sora_playground_connections", help: "Open playground pages (Server-Sent Event streams).", registers: [registry],
-    collect() {
-      this.set(opts.sseClients());
-    },
-  });
-
   const wait = new Histogram({ name: "sora_job_wait_seconds", help: "From enqueue to a worker starting the job.", labelNames: ["kind"], buckets: BUCKETS, registers: [registry] });
   const run = new Histogram({ name: "sora_job_run_seconds", help: "From a worker starting the job to its end.", labelNames: ["kind", "outcome"], buckets: BUCKETS, registers: [registry] });
   const completed = new Counter({ name: "sora_jobs_completed_total", help: "Jobs that ended with a clip.", labelNames: ["kind"], registers: [registry] });
@@ -81,5 +78,6 @@ export function createMetrics(opts: { queue: ClipQueue; events: ClipEvents; sseC
     if (once(`cancelled:${jobId}`)) cancelled.inc();
   });
 
+  http.mount(["GET", "HEAD"], "/metrics", async (_req, res) => sendText(res, 200, await registry.metrics(), registry.contentType));
   return { registry, settled: () => pending };
 }
