@@ -109,6 +109,8 @@ export interface CommandContext {
   readonly lostJobs?: LostRequests;
 
   reply(reply: Reply): Promise<void>;
+  /** Told of every job this event enqueued, a redelivered event's duplicate too (the kernel keeps the list). */
+  enqueued?(job: { jobId: string; duplicate: boolean }): void;
   /** Show or update this request's progress message. */
   progress(update: ProgressUpdate): Promise<void>;
   /**

@@ -42,8 +42,13 @@ const FLAGS: Record<string, Spec> = {
   seconds: { option: "seconds", kind: "number", ...PARAM_LIMITS.seconds },
   motion: { option: "motion", kind: "choice", choices: MOTIONS },
   strength: { option: "strength", kind: "number", ...PARAM_LIMITS.strength },
+  /** Use the prompt verbatim: one name (`--raw`) in the CLI, the bots and the playground. */
   raw: { option: "raw", kind: "switch" },
+  "no-expand": { option: "raw", kind: "switch" },
 };
+
+/** Older spellings still understood, never suggested. */
+const OLD_SPELLINGS = new Set(["no-expand"]);
 
 /** What a plain generate accepts; commands pass their own list (remix adds strength). */
 export const RENDER_OPTIONS: readonly OptionName[] = ["aspect", "seed", "steps", "guidance", "negativePrompt", "seconds", "motion", "raw"];
@@ -59,7 +64,7 @@ export interface ParsedPrompt {
 }
 
 export function parseInlineFlags(text: string, allowed: readonly OptionName[] = RENDER_OPTIONS): ParsedPrompt {
-  const known = Object.keys(FLAGS).filter((f) => allowed.includes(FLAGS[f].option));
+  const known = Object.keys(FLAGS).filter((f) => allowed.includes(FLAGS[f].option) && !OLD_SPELLINGS.has(f));
   const options: PromptOptions = {};
   const parts: string[] = [];
   let pos = 0;

@@ -88,7 +88,7 @@ export function buildJob(ctx: CommandContext, spec: JobSpec): ClipJob {
   };
   const fields: Partial<ClipJob> = {
     negativePrompt: o.negativePrompt, seed: o.seed, steps: o.steps, guidance: o.guidance, aspect: o.aspect,
-    seconds: o.seconds, strength: o.strength, expand: o.raw ? false : undefined,
+    seconds: o.seconds, strength: o.strength, raw: o.raw ? true : undefined,
     parentClipId: spec.parentClipId, direction: spec.direction, imageRef: spec.imageRef,
   };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) (job as Record<string, unknown>)[k] = v;
@@ -112,6 +112,7 @@ export async function applyServerDefaults(ctx: CommandContext, job: ClipJob): Pr
 /** Enqueue and show where the job stands. A redelivered event gets a short note instead of a second job. */
 export async function submit(ctx: CommandContext, job: ClipJob): Promise<string> {
   const r = await ctx.producer.enqueue(await applyServerDefaults(ctx, job));
+  ctx.enqueued?.({ jobId: r.jobId, duplicate: r.duplicate });
   if (r.duplicate) {
     await say(ctx, "progress.duplicate");
     return r.jobId;

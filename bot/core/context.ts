@@ -47,6 +47,8 @@ export abstract class BotContext implements CommandContext {
   readonly lostJobs?: Pick<LostJobs, "get" | "forget">;
   /** Everything answered, in order. */
   readonly replies: Reply[] = [];
+  /** Every job this event enqueued, in order (a duplicate: the event was delivered before). */
+  readonly queued: { jobId: string; duplicate: boolean }[] = [];
 
   constructor(services: BotServices, e: BotEvent) {
     this.eventId = e.eventId;
@@ -66,6 +68,10 @@ export abstract class BotContext implements CommandContext {
   async reply(r: Reply): Promise<void> {
     this.replies.push(r);
     await this.send(r);
+  }
+
+  enqueued(job: { jobId: string; duplicate: boolean }): void {
+    this.queued.push(job);
   }
 
   /** Show an answer to the person, the platform's way. */

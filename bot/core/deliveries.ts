@@ -1,6 +1,7 @@
 // Where each job's result must go, kept in Redis so that no result is lost when a bot process stops, and none is
-// posted twice when many bot processes run. An adapter records a delivery when it posts a job's progress message
-// (the message to keep editing, the thread, the requester's language) and forgets it once the final state is shown.
+// posted twice when many bot processes run. The Delivery (delivery.ts) records one when it posts a job's progress
+// message (the message to keep editing, the thread, the requester's language) and forgets it once the final state is
+// shown.
 //
 // Ownership is a claim: a Redis key with this process's id and a short expiry, renewed on a timer for every job the
 // process follows. A process that dies stops renewing; a claimMs later any other process (or the same one,

@@ -49,7 +49,7 @@ export interface ProgressShow {
   text: string;
   /** Cancel while the job can stop, Retry once the queue lost it; none otherwise. */
   buttons: ClipButton[];
-  /** A preview image to show from now on (a store blob key): only when it changed, and only to platforms with previews. */
+  /** A preview image to show from now on (a store blob key): only when it changed, only where previews show. */
   preview?: string;
   /** The preview shown so far should go (the job has ended). */
   clearPreview?: boolean;
@@ -90,7 +90,7 @@ export interface ChatPort<P, M = never> {
   editProgress(job: JobPlace<P>, show: ProgressShow): Promise<P | void>;
   /** Post the clip near the progress message (in its thread where there are threads). */
   postClip(job: JobPlace<P>, show: ClipShow): Promise<PostedClip>;
-  /** After a delete: take the clip's message down (or mark it deleted) so nobody presses buttons on a clip that is gone. */
+  /** After a delete: take the clip's message down (or mark it deleted): no buttons left on a clip that is gone. */
   removeClip(message: M, clipId: string, locale: string): Promise<void>;
   /** The job has ended here: drop whatever the port kept for it. */
   release?(jobId: string): void;

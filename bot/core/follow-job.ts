@@ -1,7 +1,7 @@
 // Following one job until it ends, for any platform: the queue's events (engine/queue ClipEvents) for that job id
 // become progress text (renderProgress, one EditThrottle per job, so a chatty worker never floods a platform's edit
 // limits), and the end becomes either a finished clip ready to post (presentClip, in the requester's language) or
-// a final localized status. A platform supplies only a JobView: how to show text, how to post a clip.
+// a final localized status. Its user (delivery.ts) supplies only a JobView: how to show text, how to post a clip.
 //
 // Events are not enough when the queue itself forgets: after Redis is flushed or restarts without persistence, a job
 // simply stops existing and no event ever says so. A watch asks the queue about every followed job every
@@ -10,7 +10,7 @@
 //
 // One listener per event type serves every followed job (a Map by job id), so a thousand jobs in flight do not
 // mean a thousand listeners. Events a process sees for jobs it does not follow (another shard's, or one whose
-// follower was lost to a restart) go to `onUnfollowed`, so an adapter can still deliver them if it owns them.
+// follower was lost to a restart) go to `onUnfollowed`, so the Delivery can still deliver them if it owns them.
 import { presentClip } from "../../commands/deliver.ts";
 import type { ClipPost } from "../../commands/context.ts";
 import type { ClipEventMap, ClipEventName } from "../../engine/queue/events.ts";

@@ -1,7 +1,7 @@
-// The part of following jobs that every chat adapter shares: which jobs this process follows, recording their end in
-// the DeliveryBook, and taking over jobs whose process stopped — swept every few seconds, and claimed at once when a
-// job nobody here follows completes. The adapter supplies only which deliveries it serves and how to resume one
-// (rebuild its progress message from the stored place and follow it again).
+// The part of following jobs that takes over from stopped processes (used by delivery.ts): which jobs this process
+// follows, recording their end in the DeliveryBook, and taking over jobs whose process stopped — swept every few
+// seconds, and claimed at once when a job nobody here follows completes. Its owner supplies only which deliveries it
+// serves and how to resume one (rebuild its progress message from the stored place and follow it again).
 import type { Platform } from "../../commands/context.ts";
 import type { DeliveryBook, DeliveryRecord } from "./deliveries.ts";
 import type { JobFollower } from "./follow-job.ts";
@@ -13,7 +13,7 @@ export interface TakeoverOptions<P> {
   log: (line: string) => void;
   /** Whether this process serves the delivery's server (its guilds, its workspace). */
   serves: (d: DeliveryRecord<P>) => boolean;
-  /** Follow a taken-over job from its stored place; the adapter calls following() / ended() as for its own jobs. */
+  /** Follow a taken-over job from its stored place; the owner calls following() / ended() as for its own jobs. */
   resume: (d: DeliveryRecord<P>) => void;
   /** How often to look for deliveries nobody holds; default 10 s. */
   everyMs?: number;
@@ -47,7 +47,7 @@ export class JobTakeover<P> {
   }
 
   /**
-   * The adapter is about to post the job's result. From here a close() keeps the job's claim instead of handing it
+   * The job's result is about to be posted. From here a close() keeps the job's claim instead of handing it
    * back (another process would post the result a second time), and ended() still forgets the delivery once the
    * post is done. False once closed: the claim went back at close, so the result is for whoever takes the job over.
    */
@@ -66,7 +66,7 @@ export class JobTakeover<P> {
 
   /**
    * Stop: the followed jobs' claims go back, so another process — or this one, restarted — takes them over at once;
-   * jobs whose result is being posted keep theirs until ended() (the adapter may wait for those posts to finish).
+   * jobs whose result is being posted keep theirs until ended() (the owner may wait for those posts to finish).
    */
   close(): void {
     this.closed = true;

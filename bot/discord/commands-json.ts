@@ -7,6 +7,7 @@ import {
 import { COMMANDS } from "../../commands/index.ts";
 import type { CommandDef, OptionDef, OptionType } from "../../commands/definition.ts";
 import { localizations, t } from "../../commands/i18n.ts";
+import { truncate } from "../../engine/text.ts";
 
 /** Discord's locale codes for each locale we ship (Discord has no plain "en", "es" or "pt"). */
 export const DISCORD_LOCALES: Readonly<Record<string, readonly string[]>> = {
@@ -39,7 +40,7 @@ const OPTION_TYPES: Record<OptionType, ApplicationCommandOptionType> = {
 const DESCRIPTION_MAX = 100;
 
 function cap(text: string): string {
-  return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text;
+  return truncate(text, DESCRIPTION_MAX);
 }
 
 function capAll(map: Record<string, string>): Record<string, string> {

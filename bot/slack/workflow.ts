@@ -77,7 +77,7 @@ export function registerWorkflow(app: App, deps: SlackDeps, deadlineMs: number, 
     const [jobId, job] = [...ctx.jobs][0] ?? [];
     if (!jobId || !job) {
       // A redelivered execution: the first delivery's listener completes the step.
-      if (ctx.replies.some((r) => r.key === "progress.duplicate")) return;
+      if (ctx.queued.some((q) => q.duplicate)) return;
       await fail({ error: ctx.replies[0]?.text ?? t(ctx.locale, "errors.internal") });
       return;
     }

@@ -31,7 +31,7 @@ export interface HttpOptions extends Omit<PlaygroundOptions, "gate" | "metrics" 
   token?: string;
   /** 0 picks a free port. Default 8080. */
   port?: number;
-  /** Default 127.0.0.1: the playground has no login, so it is not offered to the network unless asked (HOST=0.0.0.0). */
+  /** Default 127.0.0.1: the playground has no login, so it is offered to the network only when asked (HOST=0.0.0.0). */
   host?: string;
   /** Each chat platform's state, for /health. */
   adapters?: () => Record<string, AdapterHealth>;

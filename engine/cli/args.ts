@@ -7,7 +7,7 @@ import { ASPECT_RATIOS, type AspectRatio } from "../types.ts";
 export class UsageError extends Error {}
 
 export type ConditionSpec =
-  | { kind: "image"; file: string }
+  | { kind: "animate"; file: string }
   | { kind: "extend"; file: string; direction: "forward" | "backward" }
   | { kind: "interpolate"; a: string; b: string }
   | { kind: "loop" }
@@ -25,7 +25,8 @@ export interface GenerateArgs {
   seconds?: number;
   condition?: ConditionSpec;
   model?: string;
-  expand: boolean;
+  /** `--raw` (or its older spelling `--no-expand`): the prompt verbatim, not rewritten into the caption style. */
+  raw: boolean;
   /** false: `--layout off`, the denoiser without its layout input. */
   layout: boolean;
   preview: boolean;
@@ -47,6 +48,7 @@ const OPTIONS = {
   remix: { type: "string" },
   strength: { type: "string" },
   model: { type: "string" },
+  raw: { type: "boolean" },
   "no-expand": { type: "boolean" },
   layout: { type: "string" },
   preview: { type: "boolean" },
@@ -101,7 +103,7 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs {
   }
 
   const conditions: ConditionSpec[] = [];
-  if (values.image) conditions.push({ kind: "image", file: values.image });
+  if (values.image) conditions.push({ kind: "animate", file: values.image });
   if (values.extend) {
     conditions.push({ kind: "extend", file: values.extend, direction: values.backward ? "backward" : "forward" });
   } else if (values.backward) {
@@ -131,7 +133,7 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs {
     seconds: number("seconds", values.seconds, 0.125, MAX_SECONDS),
     condition: conditions[0],
     model: values.model,
-    expand: !values["no-expand"],
+    raw: Boolean(values.raw || values["no-expand"]),
     layout: values.layout !== "off",
     preview: Boolean(values.preview),
     json: Boolean(values.json),

@@ -12,7 +12,7 @@ import { progressBar } from "./progress.ts";
 const USAGE = `usage:
   sora generate "prompt" [-o clip.mp4] [--seed N] [--steps N] [--guidance W] [--neg "text"] [--ar 16:9|1:1|9:16]
                 [--seconds S] [--image in.png | --extend parent.mp4 [--backward] | --interpolate a.png b.png
-                | --loop | --remix parent.mp4 [--strength 0.6]] [--model DIR] [--no-expand] [--layout off] [--preview] [--json]
+                | --loop | --remix parent.mp4 [--strength 0.6]] [--model DIR] [--raw] [--layout off] [--preview] [--json]
   sora demo [--out DIR]      render a few example prompts
 environment: SORA_MODEL (model pack dir), SORA_DEVICE (cpu|cuda), SORA_THREADS, SORA_PRECISION (auto|fp32|int8)`;
 
@@ -42,7 +42,7 @@ async function generate(argv: string[]): Promise<void> {
     const bar = args.json ? undefined : progressBar(process.stderr);
     const result = await pipeline.generate({
       prompt: args.prompt, negativePrompt: args.negativePrompt, seed: args.seed, steps: args.steps,
-      guidance: args.guidance, aspect, frames: framesFor(args, info.fps), expand: args.expand, layout: args.layout, condition,
+      guidance: args.guidance, aspect, frames: framesFor(args, info.fps), expand: !args.raw, layout: args.layout, condition,
       onProgress: bar?.update,
     });
     bar?.done();

@@ -9,7 +9,7 @@ export { nearestAspect };
 
 function conditionFiles(spec: ConditionSpec): string[] {
   switch (spec.kind) {
-    case "image":
+    case "animate":
       return [spec.file];
     case "extend":
     case "remix":
@@ -39,8 +39,8 @@ export async function loadCondition(
   const [width, height] = info.sizes[aspect];
   const clip = (file: string) => decodeToFrames(file, { width, height, fps: info.fps });
   switch (spec.kind) {
-    case "image":
-      return { kind: "image", image: await decodeImage(spec.file, { width, height }) };
+    case "animate":
+      return { kind: "animate", image: await decodeImage(spec.file, { width, height }) };
     case "extend":
       return { kind: "extend", parent: await clip(spec.file), direction: spec.direction };
     case "remix":

@@ -14,7 +14,8 @@ const USAGE = `usage: npm run eval -- [options]
   --no-vae        skip the VAE round-trip row (the pack's autoencoder alone: the ceiling of any denoiser on it)
   --steps K       sampling steps (default: the pack's, 20)
   --guidance W    CFG scale (default: the pack's)
-  --no-expand     the model reads each prompt as written (default: rewritten into its caption style, as the product does)
+  --raw           the model reads each prompt as written (default: rewritten into its caption style, as the product
+                  does); --no-expand is the same
   --no-layout     a pack with the layout input runs without it (as for prompts the parser cannot read)
   --temporal T    items that also get an extension (seam) and a loop (closure), model row only (default 4)
   --extend F      new frames per extension (default 8)
@@ -36,6 +37,7 @@ function main(): void {
       "no-vae": { type: "boolean", default: false },
       steps: { type: "string" },
       guidance: { type: "string" },
+      raw: { type: "boolean", default: false },
       "no-expand": { type: "boolean", default: false },
       "no-layout": { type: "boolean", default: false },
       temporal: { type: "string", default: "4" },
@@ -74,7 +76,7 @@ function main(): void {
     seed: int("seed", values.seed)!,
     steps: int("steps", values.steps),
     guidance: int("guidance", values.guidance),
-    expand: !values["no-expand"],
+    expand: !(values.raw || values["no-expand"]),
     layout: !values["no-layout"],
     modelDir: values.model,
     floorDir: values.floor,

@@ -20,10 +20,10 @@ import { decodeFrames, encodeFrames, latentShape } from "./vae.ts";
 export function passCount(job: Job, passFrames: number): number {
   const p = job.plan;
   switch (p.kind) {
-    case "none":
+    case "generate":
     case "remix":
       return chunkLayout(p.frames, passFrames, DEFAULT_OVERLAP, 0).length;
-    case "image":
+    case "animate":
       return chunkLayout(p.frames - 1, passFrames, DEFAULT_OVERLAP, 1).length;
     case "extend":
       return chunkLayout(p.frames, passFrames, p.overlap, p.overlap).length;
@@ -122,14 +122,14 @@ async function backward(run: Run, after: LatentFrames, overlap: number, count: n
 /**
  * The layout a request runs with (null: none). It places the rewritten prompt's objects for text-to-video and loops;
  * a forward extension continues the parent's objects from where its layout had them (extendedTracks). The other
- * conditioned kinds (image, backward extension, interpolation, remix) run without one: their own frames show where
+ * conditioned kinds (animation, backward extension, interpolation, remix) run without one: their own frames show where
  * things are, and training dropped the layout often enough that the model works without it.
  */
 function requestLayout(job: Job, scene: Scene | undefined, parentScene: Scene | undefined, packHasLayout: boolean): RequestLayout | null {
   if (!packHasLayout || !job.layout || !scene) return null;
   const base = { scene, width: job.width, height: job.height };
   const p = job.plan;
-  if (p.kind === "none" || p.kind === "loop") return base;
+  if (p.kind === "generate" || p.kind === "loop") return base;
   // Without a parent prompt the extension continues the scene of its own prompt (the same clip, longer).
   if (p.kind === "extend" && p.direction === "forward") return { ...base, parent: { scene: parentScene ?? scene, frames: p.parent.frames.length } };
   return null;
@@ -215,12 +215,12 @@ export class Generator {
     let assemble: (decoded: RgbFrame[]) => RgbFrame[];
     const p = job.plan;
     switch (p.kind) {
-      case "none": {
+      case "generate": {
         fresh = await forward(run, none, DEFAULT_OVERLAP, p.frames, undefined, 0);
         assemble = (d) => d;
         break;
       }
-      case "image": {
+      case "animate": {
         const image = await encode([p.image]);
         fresh = await forward(run, image, DEFAULT_OVERLAP, p.frames - 1);
         assemble = (d) => [copyFrame(p.image), ...d];

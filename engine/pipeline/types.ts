@@ -3,7 +3,7 @@ import type { AspectRatio, Clip, RgbFrame } from "../types.ts";
 import type { LayoutSummary } from "./layout.ts";
 
 export type Condition =
-  | { kind: "image"; image: RgbFrame }
+  | { kind: "animate"; image: RgbFrame }
   | { kind: "extend"; parent: Clip; direction: "forward" | "backward"; overlap?: number }
   | { kind: "interpolate"; a: Clip | RgbFrame; b: Clip | RgbFrame }
   | { kind: "loop" }
@@ -27,7 +27,7 @@ export interface GenerateRequest {
   /** Default: the conditioning media's aspect when there is one, else "1:1". */
   aspect?: AspectRatio;
   /**
-   * Frames the model makes. none / image / loop: the clip's length. extend: new frames added to the parent.
+   * Frames the model makes. generate / animate / loop: the clip's length. extend: new frames added to the parent.
    * interpolate: frames between a and b. remix: must be the parent's length (the default).
    */
   frames?: number;

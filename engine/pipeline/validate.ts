@@ -17,9 +17,9 @@ export type Limits = Pick<PipelineInfo,
   "sizes" | "defaultFrames" | "passFrames" | "maxFrames" | "defaultSteps" | "defaultGuidance">;
 
 export type JobPlan =
-  | { kind: "none"; frames: number }
+  | { kind: "generate"; frames: number }
   /** `frames` counts the image, which is output frame 0. */
-  | { kind: "image"; image: RgbFrame; frames: number }
+  | { kind: "animate"; image: RgbFrame; frames: number }
   | { kind: "extend"; parent: Clip; direction: "forward" | "backward"; overlap: number; frames: number }
   | { kind: "interpolate"; a: RgbFrame[]; b: RgbFrame[]; head: number; tail: number; frames: number }
   | { kind: "loop"; frames: number; clip: number; bridge: number; context: number }
@@ -118,11 +118,11 @@ export function validateRequest(req: GenerateRequest, limits: Limits): Job {
   const pass = limits.passFrames;
 
   if (c === undefined) {
-    plan = { kind: "none", frames: framesArg("frames", limits.defaultFrames, 1, cap) };
-  } else if (c.kind === "image") {
+    plan = { kind: "generate", frames: framesArg("frames", limits.defaultFrames, 1, cap) };
+  } else if (c.kind === "animate") {
     const image = checkFrame("image", c.image);
     media.push(["image", image]);
-    plan = { kind: "image", image, frames: framesArg("frames", limits.defaultFrames, 2, cap) };
+    plan = { kind: "animate", image, frames: framesArg("frames", limits.defaultFrames, 2, cap) };
   } else if (c.kind === "extend") {
     if (c.direction !== "forward" && c.direction !== "backward") fail(`extend direction must be "forward" or "backward", got ${String(c.direction)}`);
     const frames = checkClip("parent clip", c.parent);

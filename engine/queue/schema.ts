@@ -72,8 +72,8 @@ const jobFields = z.strictObject({
     .optional(),
   seconds: range(PARAM_LIMITS.seconds, false).optional(),
   strength: range(PARAM_LIMITS.strength, false).optional(),
-  /** false: the model reads the prompt as written, not rewritten into its caption style. */
-  expand: z.boolean({ error: "must be true or false" }).optional(),
+  /** Use the prompt verbatim: the model reads it as written, not rewritten into its caption style. */
+  raw: z.boolean({ error: "must be true or false" }).optional(),
   parentClipId: id(TEXT_LIMITS.ref).optional(),
   direction: z.enum(["forward", "backward"], { error: "must be forward or backward" }).optional(),
   otherClipId: id(TEXT_LIMITS.ref).optional(),
@@ -103,9 +103,18 @@ const KIND_RULES: Record<JobKind, { needs: Field[]; allows: Field[]; needsPrompt
 
 /** Fields that only some kinds take; every other field is common to all kinds (except stitch, below). */
 const KIND_SPECIFIC: Field[] = ["parentClipId", "direction", "otherClipId", "imageRef", "strength"];
-const RENDER_PARAMS: Field[] = ["negativePrompt", "seed", "steps", "guidance", "aspect", "seconds", "expand"];
+const RENDER_PARAMS: Field[] = ["negativePrompt", "seed", "steps", "guidance", "aspect", "seconds", "raw"];
 
-export const clipJobSchema = jobFields.superRefine((job, ctx) => {
+/** Jobs written before `raw` existed said `expand: false` for it (and `expand: true` for the default). */
+function withEarlierRaw(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  const { expand, ...rest } = v as Record<string, unknown>;
+  // Absent, or not true or false: left for the schema to judge.
+  if (typeof expand !== "boolean") return v;
+  return expand || rest.raw !== undefined ? rest : { ...rest, raw: true };
+}
+
+export const clipJobSchema = z.preprocess(withEarlierRaw, jobFields.superRefine((job, ctx) => {
   const rule = KIND_RULES[job.kind];
   for (const f of rule.needs) {
     if (job[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: `is required for ${job.kind}` });
@@ -127,7 +136,7 @@ export const clipJobSchema = jobFields.superRefine((job, ctx) => {
   if (job.kind === "interpolate" && job.parentClipId !== undefined && job.parentClipId === job.otherClipId) {
     ctx.addIssue({ code: "custom", path: ["otherClipId"], message: "must differ from parentClipId" });
   }
-});
+}));
 
 export type ClipJob = z.infer<typeof jobFields>;
 

@@ -88,7 +88,7 @@ export async function renderJob(job: ClipJob, jobId: string, clipId: string, ctx
       const clip = prepared.keep(result.clip);
       const params: RenderParams = dropUndefined({
         render: spec.render, source: spec.source, otherClipId: spec.otherClipId, imageRef: spec.imageRef,
-        direction: spec.direction, strength: spec.strength, negativePrompt: spec.negativePrompt, expand: spec.expand,
+        direction: spec.direction, strength: spec.strength, negativePrompt: spec.negativePrompt, raw: spec.raw,
         steps: prepared.request.steps ?? info.defaultSteps, guidance: prepared.request.guidance ?? info.defaultGuidance,
         aspect: prepared.aspect, seconds: prepared.seconds, frames: clip.frames.length, jobId,
       });

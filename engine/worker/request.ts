@@ -56,7 +56,7 @@ export async function prepareRender(spec: RenderSpec, ctx: RequestContext): Prom
   const { store, info, dir, signal } = ctx;
   const base = {
     prompt: spec.prompt, negativePrompt: spec.negativePrompt, seed: spec.seed, steps: spec.steps, guidance: spec.guidance,
-    expand: spec.expand,
+    expand: !spec.raw,
   };
   if (!base.prompt.trim()) throw new BadJob("queue.invalidJob", "the prompt is empty");
   const clipFrames = framesForSeconds(spec.seconds, info.fps, "clip");
@@ -71,7 +71,7 @@ export async function prepareRender(spec: RenderSpec, ctx: RequestContext): Prom
       if (spec.imageRef === undefined) throw new BadJob("queue.invalidJob", "imageRef: is required for animate");
       const { image, aspect } = await loadImage(store, spec.imageRef, info, dir, spec.aspect, signal);
       // The picture is the subject: a rewrite would add a default red disc on black that it does not show.
-      const request = { ...base, expand: false, aspect, frames: clipFrames, condition: { kind: "image" as const, image } };
+      const request = { ...base, expand: false, aspect, frames: clipFrames, condition: { kind: "animate" as const, image } };
       return { request, aspect, keep: all, seconds: spec.seconds };
     }
     case "extend": {

@@ -1,13 +1,21 @@
 // What a job asks the model to render, in one shape for every kind. Most kinds map one to one; a reroll becomes the
 // render its parent was made with (read back from the parent's record), with a new seed. The stored record keeps the
 // render as its `params`, so a reroll of a reroll works the same way.
-import type { ClipJob } from "../queue/schema.ts";
+import type { JobPlan } from "../pipeline/validate.ts";
+import type { ClipJob, JobKind } from "../queue/schema.ts";
 import type { ClipRecord } from "../store/types.ts";
 import type { AspectRatio } from "../types.ts";
 import { BadJob } from "./failures.ts";
 
-/** The renders the model knows; `loop` with a `source` loops that clip, without one it renders a loop from text. */
-export type RenderKind = "generate" | "extend" | "remix" | "animate" | "interpolate" | "loop";
+/**
+ * The job kinds the model renders, by the same names from the job through its render to the pipeline's plan: a
+ * reroll renders as its parent did, a stitch joins clips without rendering. `loop` with a `source` loops that clip,
+ * without one it renders a loop from text.
+ */
+export type RenderKind = Exclude<JobKind, "reroll" | "stitch">;
+/** Compiles only while the pipeline plans exactly these kinds, under these names. */
+const _plansEveryRenderKind: [RenderKind, JobPlan["kind"]] extends [JobPlan["kind"], RenderKind] ? true : never = true;
+void _plansEveryRenderKind;
 
 export interface RenderSpec {
   render: RenderKind;
@@ -18,8 +26,8 @@ export interface RenderSpec {
   guidance?: number;
   aspect?: AspectRatio;
   seconds?: number;
-  /** false: the prompt as written (the job's --raw); kept in the record, so a reroll keeps it too. */
-  expand?: boolean;
+  /** The prompt verbatim (the job's raw); kept in the record, so a reroll keeps it too. */
+  raw?: boolean;
   /** The clip whose frames condition the render (extend, remix, interpolate's start, loop of a clip). */
   source?: string;
   otherClipId?: string;
@@ -47,7 +55,7 @@ export const DEFAULT_STRENGTH = 0.6;
  */
 export const ANIMATE_PROMPT = "the scene moves gently";
 
-const RENDER_FIELDS = ["negativePrompt", "seed", "steps", "guidance", "aspect", "seconds", "expand"] as const;
+const RENDER_FIELDS = ["negativePrompt", "seed", "steps", "guidance", "aspect", "seconds", "raw"] as const;
 
 function renderFields(job: ClipJob): Partial<RenderSpec> {
   const out: Partial<RenderSpec> = {};
@@ -97,9 +105,11 @@ export function specOfRecord(rec: ClipRecord): RenderSpec {
   }
   const spec: RenderSpec = { render: render as RenderKind, prompt: rec.prompt, seed: rec.seed };
   const copy = [
-    "negativePrompt", "steps", "guidance", "aspect", "seconds", "expand", "source", "otherClipId", "imageRef", "direction", "strength",
+    "negativePrompt", "steps", "guidance", "aspect", "seconds", "raw", "source", "otherClipId", "imageRef", "direction", "strength",
   ] as const;
   for (const k of copy) if (p[k] !== undefined) (spec as unknown as Record<string, unknown>)[k] = p[k];
+  // Records stored before `raw` existed say `expand: false` for it.
+  if (p.expand === false) spec.raw = true;
   // Records written by something other than this worker: the parent is the conditioning clip.
   if (p.render === undefined && rec.parentId !== undefined && render !== "generate" && render !== "animate") spec.source = rec.parentId;
   return spec;

@@ -9,7 +9,7 @@ describe("sora generate flags", () => {
     ]);
     expect(args).toMatchObject({
       prompt: "a red ball bouncing at sunset", output: "x.mp4", seed: 7, steps: 12, guidance: 3.5,
-      negativePrompt: "blurry", aspect: "16:9", seconds: 4, json: true, expand: true,
+      negativePrompt: "blurry", aspect: "16:9", seconds: 4, json: true, raw: false,
     });
     expect(args.condition).toBeUndefined();
   });
@@ -20,6 +20,12 @@ describe("sora generate flags", () => {
     expect(args.aspect).toBeUndefined();
   });
 
+  it("reads --raw, and --no-expand as its older spelling", () => {
+    expect(parseGenerateArgs(["a star", "--raw"]).raw).toBe(true);
+    expect(parseGenerateArgs(["a star", "--no-expand"]).raw).toBe(true);
+    expect(parseGenerateArgs(["a star"]).raw).toBe(false);
+  });
+
   it("reads --layout on / off (on by default)", () => {
     expect(parseGenerateArgs(["a star"]).layout).toBe(true);
     expect(parseGenerateArgs(["a star", "--layout", "off"]).layout).toBe(false);
@@ -28,7 +34,7 @@ describe("sora generate flags", () => {
   });
 
   it("reads each conditioning mode", () => {
-    expect(parseGenerateArgs(["p", "--image", "in.png"]).condition).toEqual({ kind: "image", file: "in.png" });
+    expect(parseGenerateArgs(["p", "--image", "in.png"]).condition).toEqual({ kind: "animate", file: "in.png" });
     expect(parseGenerateArgs(["p", "--extend", "a.mp4", "--backward"]).condition)
       .toEqual({ kind: "extend", file: "a.mp4", direction: "backward" });
     expect(parseGenerateArgs(["p", "--interpolate", "a.png", "b.png", "--seed", "1"]).condition)

@@ -39,7 +39,7 @@ describe("/sora", () => {
     await COMMANDS.sora.handle(ctx(), { prompt: "a red ball --raw" });
     await COMMANDS.sora.handle(ctx(), { prompt: "a red ball", raw: true });
     await COMMANDS.sora.handle(ctx(), { prompt: "a red ball", raw: false });
-    expect(queue.entries.map((e) => e.job.expand)).toEqual([false, false, undefined]);
+    expect(queue.entries.map((e) => e.job.raw)).toEqual([true, true, undefined]);
     expect(queue.entries[0].job.prompt).toBe("a red ball");
   });
 

@@ -38,6 +38,8 @@ describe("inline flags", () => {
     expect(parseInlineFlags("a red ball --raw --seed 3")).toEqual({ prompt: "a red ball", options: { raw: true, seed: 3 } });
     expect(parseInlineFlags("—raw a red ball")).toEqual({ prompt: "a red ball", options: { raw: true } });
     expect(failure(() => parseInlineFlags("a ball --raw=yes")).key).toBe("errors.unknownFlag");
+    // The CLI's older spelling means the same here.
+    expect(parseInlineFlags("a ball --no-expand")).toEqual({ prompt: "a ball", options: { raw: true } });
     expect(failure(() => parseInlineFlags("a ball --raw --raw")).key).toBe("errors.duplicateFlag");
   });
 

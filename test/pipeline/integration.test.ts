@@ -128,13 +128,13 @@ describe.skipIf(!TP.dir)(`pipeline on a model pack (${TP.reason})`, () => {
   it("rejects bad requests before running anything", async () => {
     await expect(run({ frames: 41 })).rejects.toThrow(RequestError);
     await expect(run({ prompt: "" })).rejects.toThrow(/prompt is empty/);
-    await expect(run({ condition: { kind: "image", image: { width: 10, height: 10, data: new Uint8Array(300) } } })).rejects.toThrow(/resize/);
+    await expect(run({ condition: { kind: "animate", image: { width: 10, height: 10, data: new Uint8Array(300) } } })).rejects.toThrow(/resize/);
     expect(passes).toHaveLength(0);
   });
 
   it("image-to-video: frame 0 is the image and stays pinned", async () => {
     const image = sceneClip(112, 64, 1).frames[0];
-    const r = await run({ condition: { kind: "image", image }, frames: 9 });
+    const r = await run({ condition: { kind: "animate", image }, frames: 9 });
     expect(r.clip).toMatchObject({ width: 112, height: 64 });
     expect(r.clip.frames).toHaveLength(9);
     expect(r.clip.frames[0].data).toEqual(image.data);

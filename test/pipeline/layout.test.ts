@@ -147,7 +147,7 @@ describe("layout input in the pipeline", () => {
       { prompt, layout: false },
       { prompt, expand: false },
       { prompt: "zzz qqq" },
-      { prompt, condition: { kind: "image" as const, image: frame } },
+      { prompt, condition: { kind: "animate" as const, image: frame } },
     ]) {
       const { pack, feeds } = stubPack(SPEC);
       const res = await new Generator(pack).generate({ seed: 1, steps: 1, ...req });

@@ -18,7 +18,7 @@ const bad = (req: Partial<GenerateRequest>, msg: RegExp, l = limits) => {
 describe("request validation", () => {
   it("fills defaults from the pack", () => {
     const j = ok({ seed: 5 });
-    expect(j).toMatchObject({ seed: 5, steps: 20, guidance: 4, aspect: "1:1", width: 64, height: 64, expand: true, plan: { kind: "none", frames: 17 } });
+    expect(j).toMatchObject({ seed: 5, steps: 20, guidance: 4, aspect: "1:1", width: 64, height: 64, expand: true, plan: { kind: "generate", frames: 17 } });
     const r = ok({});
     expect(Number.isInteger(r.seed) && r.seed >= 0 && r.seed <= 0xffffffff).toBe(true);
     expect(ok({ aspect: "16:9" })).toMatchObject({ width: 112, height: 64 });
@@ -41,7 +41,7 @@ describe("request validation", () => {
     bad({ frames: 0 }, /frames must be a whole number from 1 to 17/);
     bad({ frames: 18 }, /from 1 to 17/);
     bad({ frames: 2.5 }, /frames/);
-    expect(ok({ frames: 40 }, { ...limits, maxFrames: 48 }).plan).toEqual({ kind: "none", frames: 40 });
+    expect(ok({ frames: 40 }, { ...limits, maxFrames: 48 }).plan).toEqual({ kind: "generate", frames: 40 });
     bad({ steps: 0 }, /steps must be a whole number from 1 to 100/);
     bad({ steps: 101 }, /steps/);
     bad({ guidance: -0.1 }, /guidance must be a number from 0 to 20/);
@@ -53,11 +53,11 @@ describe("request validation", () => {
   });
 
   it("checks conditioning media sizes and infers the aspect from them", () => {
-    expect(ok({ condition: { kind: "image", image: frame(64, 112) } })).toMatchObject({ aspect: "9:16", plan: { kind: "image", frames: 17 } });
-    bad({ condition: { kind: "image", image: frame(100, 100) } }, /image is 100×100; it must be one of 64×64 \(1:1\)/);
-    bad({ aspect: "16:9", condition: { kind: "image", image: frame() } }, /aspect 16:9 needs 112×64/);
-    bad({ condition: { kind: "image", image: { width: 64, height: 64, data: new Uint8Array(10) } } }, /holds 10 bytes/);
-    bad({ condition: { kind: "image", image: frame() }, frames: 1 }, /from 2 to 17/);
+    expect(ok({ condition: { kind: "animate", image: frame(64, 112) } })).toMatchObject({ aspect: "9:16", plan: { kind: "animate", frames: 17 } });
+    bad({ condition: { kind: "animate", image: frame(100, 100) } }, /image is 100×100; it must be one of 64×64 \(1:1\)/);
+    bad({ aspect: "16:9", condition: { kind: "animate", image: frame() } }, /aspect 16:9 needs 112×64/);
+    bad({ condition: { kind: "animate", image: { width: 64, height: 64, data: new Uint8Array(10) } } }, /holds 10 bytes/);
+    bad({ condition: { kind: "animate", image: frame() }, frames: 1 }, /from 2 to 17/);
     bad({ condition: { kind: "interpolate", a: frame(), b: frame(112, 64) } }, /b is 112×64 .* both must be the same size/);
   });
 

@@ -89,6 +89,14 @@ describe("job schema", () => {
     const { conversation: _c, ...older } = j.origin;
     expect(validateJob({ ...j, origin: { ...older, ...place } }).origin).toEqual({ ...older, place });
   });
+
+  it("reads an earlier bot's expand: false as raw, and its expand: true as the default", () => {
+    expect(validateJob({ ...job("u"), expand: false }).raw).toBe(true);
+    const plain = validateJob({ ...job("u"), expand: true });
+    expect(plain.raw).toBeUndefined();
+    expect("expand" in plain).toBe(false);
+    expect(issuesOf({ ...job("u"), expand: "no" })).toEqual([": unknown field(s): expand"]);
+  });
 });
 
 describe("producer refuses bad jobs without touching others", () => {

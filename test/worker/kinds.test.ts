@@ -127,9 +127,9 @@ describe.skipIf(!TP.dir)(`engine worker: every job kind (${TP.reason})`, () => {
     expect(reroll.seed).not.toBe(ext.seed);
   });
 
-  it("expand: false (--raw) renders the prompt as written, and its reroll does too", async () => {
-    const raw = await run(cheapJob({ prompt: "a red ball bouncing", expand: false }));
-    expect(raw).toMatchObject({ prompt: "a red ball bouncing", expandedPrompt: "a red ball bouncing", params: { expand: false } });
+  it("raw (--raw) renders the prompt as written, and its reroll does too", async () => {
+    const raw = await run(cheapJob({ prompt: "a red ball bouncing", raw: true }));
+    expect(raw).toMatchObject({ prompt: "a red ball bouncing", expandedPrompt: "a red ball bouncing", params: { raw: true } });
     const again = await run(cheapJob({ kind: "reroll", prompt: "", parentClipId: raw.id, seed: undefined, seconds: undefined }));
     expect(again.expandedPrompt).toBe("a red ball bouncing");
   });

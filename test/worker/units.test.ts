@@ -78,6 +78,12 @@ describe("render specs", () => {
     expect(() => specForJob(job({ kind: "reroll", parentClipId: "s" }), rec("s", "stitch", "p"))).toThrow(BadJob);
     expect(() => specForJob(job({ kind: "reroll", parentClipId: "gone" }), undefined)).toThrow(/no clip/);
   });
+
+  it("keep a raw render raw through rerolls, also for a clip stored as expand: false before raw existed", () => {
+    expect(specForJob(job({ kind: "reroll", parentClipId: "r" }), rec("r", "generate", undefined, { render: "generate", raw: true })).raw).toBe(true);
+    expect(specForJob(job({ kind: "reroll", parentClipId: "o" }), rec("o", "generate", undefined, { render: "generate", expand: false })).raw).toBe(true);
+    expect(specForJob(job({ kind: "reroll", parentClipId: "n" }), rec("n", "generate", undefined, { render: "generate" })).raw).toBeUndefined();
+  });
 });
 
 describe("stitch order", () => {
