@@ -1,5 +1,5 @@
 // `npm run test:fast`: the tests that need no Redis, no model, no ffmpeg, no Chromium and no other child process —
-// about 45 files in well under a minute on 2 cores. `npm test` (vitest.config.ts) still runs every file.
+// about half the files, in under a minute on 2 busy cores. `npm test` (vitest.config.ts) still runs every file.
 //
 // The rule: every test file is in the fast set unless SLOW below lists it. SLOW is the files that need one of those
 // things, found by running each file with Redis unreachable, SORA_MODEL pointing nowhere and no ffmpeg on PATH. The
@@ -50,7 +50,7 @@ export const SLOW = [
   "test/pipeline/integration.test.ts",
   "test/pipeline/pack.test.ts",
   "test/pipeline/worker.test.ts",
-  // ffmpeg and ffprobe.
+  // ffmpeg and ffprobe (metadata.test.ts only looks them up on PATH).
   "test/video/concat.test.ts",
   "test/video/decode.test.ts",
   "test/video/encode.test.ts",
@@ -76,6 +76,10 @@ export default mergeConfig(base, defineConfig({
   test: {
     exclude: [...configDefaults.exclude, ...SLOW],
     setupFiles: ["test/fast-guard.ts"],
+    // One module graph per worker instead of one per file: half the time (import was most of it). A fast test must
+    // therefore leave no global state behind; the guard undoes fake timers, stubbed env and globals and spies after
+    // each file, and a file that cannot share (vi.mock of a module others import) belongs in SLOW.
+    isolate: false,
     // Nothing listens on port 9, and no model pack is there: a test that reads either fails instead of finding them.
     env: { REDIS_URL: "redis://127.0.0.1:9", SORA_MODEL: "/nonexistent/test-fast-has-no-model" },
     // The slowest fast file takes ~10 s on a busy machine; a test that waits on something missing fails in 30.
