@@ -18,7 +18,9 @@ export interface Dimensions {
 /** The picture's size from its header, or undefined when the bytes are no picture image-size knows. */
 export function pictureDimensions(head: Uint8Array): Dimensions | undefined {
   try {
-    const { width, height } = imageSize(head);
+    // A copy with its own memory: image-size reads through the view's whole ArrayBuffer, so a short view into a
+    // larger one (Node's pooled Buffers, a subarray of a read buffer) took its size from whatever bytes followed.
+    const { width, height } = imageSize(new Uint8Array(head));
     return width > 0 && height > 0 ? { width, height } : undefined;
   } catch {
     return undefined;
