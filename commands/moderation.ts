@@ -92,7 +92,7 @@ export function parseBlocklist(text: string, source = "blocklist"): Blocklist {
       try {
         rules.push({ id, pattern: new RegExp(re[1], re[2].includes("u") ? re[2] : `${re[2]}u`) });
       } catch (err) {
-        throw new Error(`${id}: bad pattern: ${(err as Error).message}`);
+        throw new Error(`${id}: bad pattern: ${(err as Error).message}`, { cause: err });
       }
     } else {
       rules.push(wordRule(line, id));

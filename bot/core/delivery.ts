@@ -159,7 +159,7 @@ export function clipUrl(base: string, clip: Pick<ClipRecord, "files">): string {
 }
 
 export class Delivery<P, M = never> {
-  readonly follower: JobFollower;
+  private readonly follower: JobFollower;
   private readonly port: ChatPort<P, M>;
   private readonly takeover: JobTakeover<P>;
   /** Jobs followed here, until their final state is shown. */

@@ -6,7 +6,7 @@ import { remixModal } from "../../commands/remix.ts";
 import { handleReply } from "../../commands/reply.ts";
 import { say } from "../../commands/respond.ts";
 import { decodeButtonId } from "../../commands/buttons.ts";
-import { isUserError, UserError } from "../../commands/errors.ts";
+import { isUserError } from "../../commands/errors.ts";
 import { t } from "../../commands/i18n.ts";
 import type { Attachment } from "../../commands/context.ts";
 import { PlaygroundContext, type PlaygroundDeps } from "./context.ts";

@@ -54,7 +54,7 @@ async function whoAmI(client: webApi.WebClient): Promise<{ userId?: string; botI
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     if (code === "invalid_auth" || code === "not_authed" || code === "account_inactive" || code === "token_revoked") {
-      throw new Error(`Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions`);
+      throw new Error(`Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions`, { cause: err });
     }
     throw err;
   }

@@ -85,7 +85,9 @@ export class SlackPort implements ChatPort<SlackPlace, SlackClipMessage> {
   /** After a delete: the buttons message says so and loses its buttons, and the uploaded video goes too. */
   async removeClip(message: SlackClipMessage, _clipId: string, locale: string): Promise<void> {
     const text = truncate(t(locale, "slack.clipDeleted"), MESSAGE_TEXT_MAX);
-    const updated = await this.client.chat.update({ channel: message.channel, ts: message.ts, text, blocks: [] }).then(() => undefined, (err: unknown) => err);
+    // The file goes even when the message could not be updated; the first failure is reported.
+    const updated = await this.client.chat.update({ channel: message.channel, ts: message.ts, text, blocks: [] })
+      .then(() => undefined, (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     if (message.fileId && /^F\w+$/.test(message.fileId)) await this.client.files.delete({ file: message.fileId });
     if (updated) throw updated;
   }

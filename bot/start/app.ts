@@ -127,7 +127,8 @@ export async function startApp(o: AppOptions): Promise<App> {
     // The HTTP server comes up before any platform login: the playground and /health answer while Discord or Slack
     // connect, or cannot be reached (bot/start/adapters.ts retries them in the background).
     const lostJobs = new LostJobs(client, `${prefix}:lost`);
-    let adapters: Adapters | undefined;
+    // Read by /health and the Slack route from the start; set once the adapters are started below.
+    let adapters: Adapters | undefined = undefined;
     let http: HttpApp | undefined;
     if (servesHttp(env)) {
       const token = env.PLAYGROUND_TOKEN?.trim() || undefined;

@@ -15,7 +15,7 @@ const id = (max: number) =>
   text(max)
     .min(1, { error: "must not be empty" })
     // Ids end up in Redis keys and file names: no whitespace or control characters.
-    .regex(/^[^\s\u0000-\u001f]+$/, { error: "must not contain spaces or control characters" });
+    .regex(/^[^\s\p{Cc}]+$/u, { error: "must not contain spaces or control characters" });
 
 function range(lim: { min: number; max: number }, integer: boolean) {
   const base = z.number({ error: "must be a number" });
