@@ -1,7 +1,7 @@
 // A contact sheet of held-out clips, so a reader of the model card sees the shapes rather than only their scores:
 // each cell is one held-out prompt's middle frame as the renderer draws it (left) beside the model's (right).
 //
-//   npx tsx engine/eval/contact-sheet.ts --model DIR --out sheet.png [--n 30 --cols 5 --seed 1 --no-layout]
+//   npx tsx engine/eval/contact-sheet.ts --model DIR --out sheet.png [--n 30 --cols 5 --seed 1 --scale 1 --no-layout]
 //
 // Prints the prompts in cell order (row by row) as a numbered Markdown list for the card.
 import { parseArgs } from "node:util";
@@ -51,6 +51,8 @@ async function main(): Promise<void> {
       n: { type: "string", default: "30" },
       cols: { type: "string", default: "5" },
       seed: { type: "string", default: "1" },
+      // 1: the model's own 64-px frames, pixel for pixel (a small PNG for the repository); viewers enlarge it.
+      scale: { type: "string", default: "1" },
       "no-layout": { type: "boolean", default: false },
     },
   });
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   } finally {
     await pipe.close();
   }
-  await writeThumbnail(composeSheet(pairs, cols), values.out, { scale: 2 });
+  await writeThumbnail(composeSheet(pairs, cols), values.out, { scale: Number(values.scale) });
   console.log(lines.join("\n"));
 }
 
