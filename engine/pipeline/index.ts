@@ -78,7 +78,9 @@ export async function loadPipeline(opts: LoadPipelineOptions = {}): Promise<Pipe
   };
   // The thread works on one request at a time and reports after every model step: silence longer than the limit
   // while requests are pending means one onnxruntime call is stuck. session.run cannot be interrupted, so the thread
-  // is abandoned (terminated; it ends once the native call returns) and a fresh one takes over.
+  // is abandoned and a fresh one takes over. The old one is asked to close, and terminated only once it has: a
+  // thread terminated inside a native onnxruntime call took the whole process down now and then (the worker
+  // failure test's fork crashed in about one run of two).
   const arm = () => {
     clearTimeout(watchdog);
     watchdog = undefined;
@@ -89,10 +91,7 @@ export async function loadPipeline(opts: LoadPipelineOptions = {}): Promise<Pipe
   };
   const stalled = async (ms: number) => {
     failAll(new InferenceTimeoutError(`the model made no progress for ${ms} ms; its thread was restarted`));
-    const old = worker;
-    old.removeAllListeners();
-    old.on("error", () => undefined);
-    void old.terminate();
+    abandon(worker);
     const next = startThread(opts);
     worker = next.worker;
     restarting = next.ready.then(() => attach(next.worker), (e: Error) => {
@@ -103,6 +102,17 @@ export async function loadPipeline(opts: LoadPipelineOptions = {}): Promise<Pipe
       refresh();
     });
     refresh();
+  };
+
+  /** Let a stalled thread finish its native call and release its sessions, then end it; it never holds the process. */
+  const abandon = (old: Worker) => {
+    old.removeAllListeners();
+    old.on("error", () => undefined);
+    old.on("message", (m: FromWorker) => {
+      if (m.type === "closed") void old.terminate();
+    });
+    old.postMessage({ type: "close" } satisfies ToWorker);
+    old.unref();
   };
 
   const attach = (w: Worker) => {
