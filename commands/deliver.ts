@@ -1,5 +1,5 @@
 // A finished job's clip as every platform shows it: the caption under it — what kind of clip, the prompt, the
-// expanded prompt when the engine rewrote it, seed, settings, and what it continues, as plain lines that adapters turn
+// expanded prompt when the engine rewrote it, the objects its layout input placed, seed, settings, and what it continues, as plain lines that adapters turn
 // into an embed or blocks — and its buttons, in the requester's language (the job's origin.locale, since the event
 // that finished it came from a worker, not from a person).
 import { truncate } from "../engine/text.ts";
@@ -31,6 +31,8 @@ export function clipCaption(c: ClipInfo, locale: string | undefined): string {
   const lines = [t(locale, `clip.kind.${c.kind}`)];
   if (c.prompt) lines.push(`${t(locale, "clip.prompt")}: ${truncate(c.prompt, CAPTION_FIELD_MAX)}`);
   if (c.expandedPrompt && c.expandedPrompt !== c.prompt) lines.push(`${t(locale, "clip.expandedPrompt")}: ${truncate(c.expandedPrompt, CAPTION_FIELD_MAX)}`);
+  // The model's own words (like the expanded prompt): what its layout input placed, so a reader sees why it drew there.
+  if (c.layout?.length) lines.push(`${t(locale, "clip.layout")}: ${truncate(c.layout.join(", "), CAPTION_FIELD_MAX)}`);
   lines.push(`${t(locale, "clip.seed")}: ${c.seed}`);
   const s = settings(c.params, locale);
   if (s) lines.push(`${t(locale, "clip.params")}: ${s}`);

@@ -18,6 +18,8 @@ export interface ClipRecord {
   kind: JobKind;
   prompt: string;
   expandedPrompt: string;
+  /** The objects the denoiser's layout input placed (colour, shape, motion), when it ran with one. */
+  layout?: string[];
   seed: number;
   params: Record<string, unknown>;
   origin: Origin;

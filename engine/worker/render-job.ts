@@ -102,6 +102,7 @@ export async function renderJob(job: ClipJob, jobId: string, clipId: string, ctx
       progress.report("encode", 1, 1);
       rec = {
         id: clipId, parentId: job.parentClipId, kind: job.kind, prompt: result.prompt, expandedPrompt: result.expandedPrompt,
+        layout: result.layout?.objects.map((o) => [o.color, o.shape, o.motion].join(" ")),
         seed: result.seed, params: { ...params }, origin: job.origin,
         frames: { width: clip.width, height: clip.height, fps: clip.fps, count: clip.frames.length },
       };

@@ -277,6 +277,13 @@ describe("replies, buttons and delivery", () => {
     expect(post.caption.split("\n")[0]).toBe("リミックス");
     expect(post.buttons.map((b) => b.label)).toContain("再生成");
   });
+
+  it("the caption names what the layout input placed, and says nothing of it when there was none", () => {
+    const { clips } = setup();
+    const placed = clips.add("clip-10", "u", { layout: ["red star right", "blue circle still"], origin: { platform: "slack", userId: "u", locale: "fr" } });
+    expect(presentClip(placed).caption).toContain("Disposition: red star right, blue circle still");
+    expect(presentClip(clips.add("clip-11", "u")).caption).not.toMatch(/Layout|Disposition/);
+  });
 });
 
 describe("definitions", () => {
