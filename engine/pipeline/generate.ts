@@ -121,15 +121,17 @@ async function backward(run: Run, after: LatentFrames, overlap: number, count: n
 
 /**
  * The layout a request runs with (null: none). It places the rewritten prompt's objects for text-to-video and loops;
- * a forward extension continues the parent's objects from where its layout had them (extendedTracks). The other
- * conditioned kinds (animation, backward extension, interpolation, remix) run without one: their own frames show where
+ * a forward extension continues the parent's objects from where its layout had them (extendedTracks); a remix has
+ * its prompt's layout, as a fresh sample would. The other conditioned kinds (animation, backward extension,
+ * interpolation) run without one: their own frames show where
  * things are, and training dropped the layout often enough that the model works without it.
  */
 function requestLayout(job: Job, scene: Scene | undefined, parentScene: Scene | undefined, packHasLayout: boolean): RequestLayout | null {
   if (!packHasLayout || !job.layout || !scene) return null;
   const base = { scene, width: job.width, height: job.height };
   const p = job.plan;
-  if (p.kind === "generate" || p.kind === "loop") return base;
+  // A remix is the prompt's own clip started from the parent's frames: at strength 1 exactly a fresh sample.
+  if (p.kind === "generate" || p.kind === "loop" || p.kind === "remix") return base;
   // Without a parent prompt the extension continues the scene of its own prompt (the same clip, longer).
   if (p.kind === "extend" && p.direction === "forward") return { ...base, parent: { scene: parentScene ?? scene, frames: p.parent.frames.length } };
   return null;
@@ -260,7 +262,7 @@ export class Generator {
       }
       case "remix": {
         const source = await encode(p.parent.frames);
-        fresh = await forward(run, none, DEFAULT_OVERLAP, p.frames, { source, strength: p.strength });
+        fresh = await forward(run, none, DEFAULT_OVERLAP, p.frames, { source, strength: p.strength }, 0);
         assemble = (d) => d;
         break;
       }
