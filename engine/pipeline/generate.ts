@@ -1,5 +1,6 @@
 // The whole generation (CONTRACTS §7), in the thread that owns the ONNX sessions:
 // validate → expand → text encoder → (VAE-encode conditioning) → denoising passes → VAE decode → RGB clip.
+import type { Scene } from "../synth/index.ts";
 import type { Clip, RgbFrame } from "../types.ts";
 import {
   buildPass, chunkLayout, concatFrames, DEFAULT_OVERLAP, latentFrames, sliceFrames, takeGenerated,
@@ -9,7 +10,6 @@ import { previewFrame, runPass, type PassGrid } from "./denoise.ts";
 import { expandPrompt } from "./expand.ts";
 import { closingLayout, layoutFrames, summarize, type RequestLayout } from "./layout.ts";
 import type { ModelPack } from "./pack.ts";
-import type { Scene } from "../synth/index.ts";
 import { tokenGrid } from "./patchify.ts";
 import { encodeText, type TextBatch } from "./text.ts";
 import type { GenerateRequest, GenerateResult, PipelineInfo, Progress } from "./types.ts";
@@ -123,8 +123,8 @@ async function backward(run: Run, after: LatentFrames, overlap: number, count: n
  * The layout a request runs with (null: none). It places the rewritten prompt's objects for text-to-video and loops;
  * a forward extension continues the parent's objects from where its layout had them (extendedTracks); a remix has
  * its prompt's layout, as a fresh sample would. The other conditioned kinds (animation, backward extension,
- * interpolation) run without one: their own frames show where
- * things are, and training dropped the layout often enough that the model works without it.
+ * interpolation) run without one: their own frames show where things are, and training dropped the layout often
+ * enough that the model works without it.
  */
 function requestLayout(job: Job, scene: Scene | undefined, parentScene: Scene | undefined, packHasLayout: boolean): RequestLayout | null {
   if (!packHasLayout || !job.layout || !scene) return null;
@@ -233,7 +233,7 @@ export class Generator {
         if (p.direction === "forward") {
           const ctx = await encode(parent.slice(parent.length - p.overlap));
           // On the layout's timeline (the parent's), the context is the parent's last `overlap` frames.
-          fresh = await forward(run, ctx, p.overlap, p.frames, undefined, run.layout ? parent.length - p.overlap : undefined);
+          fresh = await forward(run, ctx, p.overlap, p.frames, undefined, parent.length - p.overlap);
           assemble = (d) => [...parent.map(copyFrame), ...d];
         } else {
           const ctx = await encode(parent.slice(0, p.overlap));
