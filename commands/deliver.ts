@@ -1,7 +1,7 @@
 // A finished job's clip as every platform shows it: the caption under it — what kind of clip, the prompt, the
-// expanded prompt when the engine rewrote it, the objects its layout input placed, seed, settings, and what it continues, as plain lines that adapters turn
-// into an embed or blocks — and its buttons, in the requester's language (the job's origin.locale, since the event
-// that finished it came from a worker, not from a person).
+// expanded prompt when the engine rewrote it, the objects its layout input placed, seed, settings, and what it
+// continues, as plain lines that adapters turn into an embed or blocks — and its buttons, in the requester's language
+// (the job's origin.locale, since the event that finished it came from a worker, not from a person).
 import { truncate } from "../engine/text.ts";
 import { clipButtons } from "./buttons.ts";
 import type { ClipInfo, ClipPost } from "./context.ts";
