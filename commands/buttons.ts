@@ -4,7 +4,8 @@
 import { t } from "./i18n.ts";
 
 export const CLIP_ACTIONS = ["extend", "extendBackward", "remix", "reroll", "loop", "stitch", "delete"] as const;
-export const BUTTON_ACTIONS = [...CLIP_ACTIONS, "cancel", "retry"] as const;
+/** vote, removeEntry and enterChallenge: prompt challenges' buttons (commands/challenge-text.ts). */
+export const BUTTON_ACTIONS = [...CLIP_ACTIONS, "cancel", "retry", "vote", "removeEntry", "enterChallenge"] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
 export interface ClipButton {

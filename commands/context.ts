@@ -5,6 +5,7 @@ import type { Actor } from "../engine/queue/identity.ts";
 import type { ClipJob } from "../engine/queue/schema.ts";
 import type { ClipRecord } from "../engine/store/types.ts";
 import type { ClipButton } from "./buttons.ts";
+import type { ChallengeService } from "./challenge-service.ts";
 import type { Message } from "./i18n.ts";
 import type { Blocklist, LogLine } from "./moderation.ts";
 import type { ProgressSnapshot } from "./progress.ts";
@@ -58,6 +59,9 @@ export interface CommandUser {
   name?: string;
   /** The platform says this person may manage other people's clips and jobs (Discord Manage Messages, Slack admin). */
   manager: boolean;
+  /** May run community prompt challenges here (Discord: Manage Server or a configured role; Slack: an admin or a
+   *  configured user group; the playground's local user). */
+  organizer?: boolean;
 }
 
 /** A rendered answer. `key` and `params` travel along so adapters can style by kind (errors in red) and tests can check intent. */
@@ -107,6 +111,8 @@ export interface CommandContext {
   readonly defaults?: ServerDefaults;
   /** Requests the queue lost, for the Retry button; without it Retry answers that it cannot. */
   readonly lostJobs?: LostRequests;
+  /** Community prompt challenges (bot/core/challenges); without it /challenge says it is unavailable. */
+  readonly challenges?: ChallengeService;
 
   reply(reply: Reply): Promise<void>;
   /** Told of every job this event enqueued, a redelivered event's duplicate too (the kernel keeps the list). */

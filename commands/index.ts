@@ -1,6 +1,7 @@
 // Every user command, by its stable English name, plus routing for the buttons under clips and progress messages.
 import { decodeButtonId } from "./buttons.ts";
 import { cancel } from "./cancel.ts";
+import { challenge, enterButton, removeEntryButton, voteButton } from "./challenge.ts";
 import type { CommandContext } from "./context.ts";
 import { del, deleteClip } from "./delete.ts";
 import { defaults } from "./defaults.ts";
@@ -16,7 +17,7 @@ import { sora } from "./sora.ts";
 import { stitch } from "./stitch.ts";
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
-  [sora, extend, remix, reroll, loop, stitch, cancel, del, queue, info, defaults].map((c) => [c.definition.name, c]),
+  [sora, extend, remix, reroll, loop, stitch, cancel, del, queue, info, defaults, challenge].map((c) => [c.definition.name, c]),
 );
 
 export type ButtonOutcome =
@@ -52,6 +53,15 @@ export async function handleButton(ctx: CommandContext, buttonId: string): Promi
       return "handled";
     case "retry":
       await retryLostJob(ctx, b.target);
+      return "handled";
+    case "vote":
+      await voteButton(ctx, b.target);
+      return "handled";
+    case "removeEntry":
+      await removeEntryButton(ctx, b.target);
+      return "handled";
+    case "enterChallenge":
+      await enterButton(ctx, b.target);
       return "handled";
   }
 }

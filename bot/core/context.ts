@@ -4,6 +4,7 @@
 // where attachments may be fetched from.
 import type { Attachment, ClipLookup, CommandContext, CommandUser, JobProducer, Platform, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { LostJobs } from "./lost-jobs.ts";
+import type { ChallengeService } from "../../commands/challenge-service.ts";
 import type { Blocklist } from "../../commands/moderation.ts";
 import type { ServerDefaults } from "../../commands/server-defaults.ts";
 
@@ -19,6 +20,8 @@ export interface BotServices {
   defaults?: ServerDefaults;
   /** Requests the queue lost, kept for the Retry button. */
   lostJobs?: Pick<LostJobs, "get" | "forget">;
+  /** Community prompt challenges on this platform (bot/core/challenges). */
+  challenges?: ChallengeService;
 }
 
 /** One platform event, as the platform's context reads it. */
@@ -45,6 +48,7 @@ export abstract class BotContext implements CommandContext {
   readonly log: (line: string) => void;
   readonly defaults?: ServerDefaults;
   readonly lostJobs?: Pick<LostJobs, "get" | "forget">;
+  readonly challenges?: ChallengeService;
   /** Everything answered, in order. */
   readonly replies: Reply[] = [];
   /** Every job this event enqueued, in order (a duplicate: the event was delivered before). */
@@ -63,6 +67,7 @@ export abstract class BotContext implements CommandContext {
     this.log = services.log;
     if (services.defaults) this.defaults = services.defaults;
     if (services.lostJobs) this.lostJobs = services.lostJobs;
+    if (services.challenges) this.challenges = services.challenges;
   }
 
   async reply(r: Reply): Promise<void> {
