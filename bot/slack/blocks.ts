@@ -1,13 +1,13 @@
-// Block Kit for what the bot shows: the progress message (text and a Cancel button while the job can stop), the
-// clip's caption with its row of buttons, and the Remix modal. Text people typed goes out as plain_text, never mrkdwn,
-// so a prompt cannot ping @channel or forge links. Each button's action_id is the neutral button id
-// ("sora:extend:<clip>", commands/buttons.ts), so a click after a restart still knows what to do.
+// Block Kit for what the bot shows: the progress message (text, the worker's latest preview image, and a Cancel
+// button while the job can stop), the clip's caption with its row of buttons, and the Remix modal. Text people typed
+// goes out as plain_text, never mrkdwn, so a prompt cannot ping @channel or forge links. Each button's action_id is
+// the neutral button id ("sora:extend:<clip>", commands/buttons.ts), so a click after a restart still knows what to do.
 import type { types } from "@slack/bolt";
 import type { ClipButton } from "../../commands/buttons.ts";
 import { t } from "../../commands/i18n.ts";
 import { remixModal } from "../../commands/remix.ts";
 import { truncate } from "../../engine/text.ts";
-import { BUTTON_TEXT_MAX, MODAL_BUTTON_MAX, MODAL_TITLE_MAX, SECTION_TEXT_MAX } from "./limits.ts";
+import { BUTTON_TEXT_MAX, IMAGE_ALT_MAX, MODAL_BUTTON_MAX, MODAL_TITLE_MAX, SECTION_TEXT_MAX } from "./limits.ts";
 
 type KnownBlock = types.KnownBlock;
 type ModalView = types.ModalView;
@@ -30,8 +30,15 @@ export function buttonElement(b: ClipButton, locale: string, value?: string) {
   };
 }
 
-export function progressBlocks(text: string, buttons: readonly ClipButton[], locale: string): KnownBlock[] {
+/** A preview image on a progress message: a file the bot uploaded to Slack (previews.ts), shown by its id. */
+export interface PreviewImage {
+  fileId: string;
+  alt: string;
+}
+
+export function progressBlocks(text: string, buttons: readonly ClipButton[], locale: string, preview?: PreviewImage): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: "section", block_id: "sora-progress", text: plain(text) }];
+  if (preview) blocks.push({ type: "image", block_id: "sora-preview", slack_file: { id: preview.fileId }, alt_text: truncate(preview.alt, IMAGE_ALT_MAX) });
   if (buttons.length) blocks.push({ type: "actions", block_id: "sora-progress-actions", elements: buttons.map((b) => buttonElement(b, locale)) });
   return blocks;
 }

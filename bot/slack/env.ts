@@ -3,8 +3,10 @@
 // picks HTTP on /slack/events.
 // Importing this module loads nothing of Bolt (types only), so bot/start can call it on every start.
 import type { LogLevel } from "@slack/bolt";
+import { readSetting } from "../../engine/config/settings.ts";
 import type { AdapterOptions } from "../core/adapter.ts";
 import type { SlackAdapterOptions } from "./index.ts";
+import { SLACK_MAX_UPLOAD_MIB } from "./limits.ts";
 
 function list(v: string | undefined): string[] {
   return (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -33,5 +35,6 @@ export function slackOptionsFromEnv(env: NodeJS.ProcessEnv, base: AdapterOptions
     ...(env.SLACK_API_URL?.trim() ? { apiUrl: env.SLACK_API_URL.trim() } : {}),
     ...(fileHosts.length ? { fileHosts } : {}),
     logLevel: logLevelFrom(env.SLACK_LOG_LEVEL),
+    maxUploadBytes: readSetting(SLACK_MAX_UPLOAD_MIB, env) * 1024 * 1024,
   };
 }

@@ -32,6 +32,8 @@ export interface SlackAdapterOptions extends AdapterOptions {
   command?: string;
   /** How long a Workflow Builder step may wait for its clip before completing with the job id alone. */
   functionDeadlineMs?: number;
+  /** Largest clip uploaded, in bytes (SLACK_MAX_UPLOAD_MIB); larger ones are re-encoded to fit, else linked. */
+  maxUploadBytes?: number;
   /** Bolt's own log level (SLACK_LOG_LEVEL); default warn. */
   logLevel?: LogLevel;
 }
@@ -86,7 +88,9 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
     ...(socketMode ? { socketMode: true, appToken: opts.appToken } : { receiver }),
   });
 
-  const { delivery, services } = kernel(opts, new SlackPort(app.client, me.teamId), { progressIntervalMs: DEFAULT_PROGRESS_INTERVAL_MS });
+  const { delivery, services } = kernel(opts, new SlackPort(app.client, {
+    teamId: me.teamId, store: opts.store, log, ...(opts.maxUploadBytes ? { uploadLimit: opts.maxUploadBytes } : {}),
+  }), { progressIntervalMs: DEFAULT_PROGRESS_INTERVAL_MS });
   const deps: SlackDeps = {
     ...services, client: app.client, store: opts.store, delivery, users: new SlackUsers(app.client, log),
     files: { hosts: opts.fileHosts ?? SLACK_FILE_HOSTS, token: opts.botToken, maxBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES },

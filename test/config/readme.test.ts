@@ -6,6 +6,7 @@ import { allSettings } from "../../engine/config/settings.ts";
 import "../../engine/config/limits.ts";
 import "../../engine/worker/config.ts";
 import "../../bot/web/settings.ts";
+import "../../bot/slack/limits.ts";
 
 const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
 

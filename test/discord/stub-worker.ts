@@ -31,7 +31,10 @@ export function startStubWorker(prefix: string, store: ClipStore, video: Buffer,
     await job.updateProgress({ ...progress, step: 2, etaSeconds: 0 });
     const d = job.data;
     const rec = await store.putClip({
-      id: `clip_${job.id}`, kind: d.kind, prompt: d.prompt, expandedPrompt: d.prompt, seed: 1, params: { stub: true }, origin: d.origin,
+      // Store ids are letters, digits, _ and -; a Slack job id carries the trigger id's dots.
+      id: `clip_${job.id!.replace(/[^A-Za-z0-9_-]/g, "_")}`, kind: d.kind, prompt: d.prompt, expandedPrompt: d.prompt, seed: 1, origin: d.origin,
+      // The clips a connect or a chosen stitch named, kept where a test can read them back.
+      params: { stub: true, ...(d.otherClipId ? { otherClipId: d.otherClipId } : {}), ...(d.parts ? { parts: d.parts } : {}) },
       frames: { width: 96, height: 96, fps: 8, count: 16 }, ...(d.parentClipId ? { parentId: d.parentClipId } : {}),
     }, { video: { data: video, ext: "mp4" } });
     return { clipId: rec.id };

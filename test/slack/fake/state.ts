@@ -88,6 +88,12 @@ export class FakeState {
   readonly calls: ApiCall[] = [];
   /** Trigger ids handed to the app (slash commands, clicks): views.open accepts only these. */
   readonly triggers = new Set<string>();
+  /** The workspace restricts uploads above this many bytes (files.getUploadURLExternal: file_upload_size_restricted). */
+  uploadRestrictionBytes: number | undefined;
+  /** Uploaded images are still being processed: an image block that shows one is refused (invalid_blocks). */
+  imagesPending = false;
+  /** The workspace has turned file uploads off (file_uploads_disabled). */
+  uploadsDisabled = false;
   private lastTs = 0;
   private seq = 0;
 

@@ -69,6 +69,26 @@ function postedBy(ctx: ApiContext, channel: string, text: string, blocks: Block[
   return m;
 }
 
+/**
+ * Image blocks show files by id (slack_file): Slack refuses the message with invalid_blocks when the file is not a
+ * finished, undeleted image upload, or is still being processed.
+ */
+function checkImageBlocks(ctx: ApiContext, blocks: Block[] | undefined): void {
+  for (const b of blocks ?? []) {
+    if (b.type !== "image") continue;
+    const ref = b.slack_file as { id?: string } | undefined;
+    if (!ref && typeof b.image_url === "string") continue;
+    const f = ref?.id ? ctx.state.files.get(ref.id) : undefined;
+    if (!f || !f.completed || f.deleted || !f.mimetype.startsWith("image/") || ctx.state.imagesPending) throw new ApiError("invalid_blocks");
+  }
+}
+
+const MIMETYPES: Record<string, string> = { mp4: "video/mp4", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif" };
+
+function mimetypeOf(filename: string): string {
+  return MIMETYPES[/\.(\w+)$/.exec(filename)?.[1]?.toLowerCase() ?? ""] ?? "application/octet-stream";
+}
+
 function fileJson(f: FakeFile): Record<string, unknown> {
   return { id: f.id, name: f.name, title: f.title ?? f.name, mimetype: f.mimetype, size: f.size, url_private: f.url_private, url_private_download: f.url_private_download };
 }
@@ -97,6 +117,7 @@ export const METHODS: Record<string, Method> = {
     botOnly(ctx, token);
     const channel = channelOf(ctx, a);
     const blocks = json<Block[]>(a, "blocks");
+    checkImageBlocks(ctx, blocks);
     const text = str(a, "text", !blocks) ?? "";
     const m = postedBy(ctx, channel, text, blocks, str(a, "thread_ts", false));
     return { channel, ts: m.ts, message: { text: m.text, ts: m.ts, user: m.user, bot_id: m.bot_id, blocks } };
@@ -109,6 +130,7 @@ export const METHODS: Record<string, Method> = {
     if (!m || m.deleted) throw new ApiError("message_not_found");
     if (m.bot_id !== ctx.botId) throw new ApiError("cant_update_message");
     const blocks = json<Block[]>(a, "blocks");
+    checkImageBlocks(ctx, blocks);
     m.text = str(a, "text", false) ?? m.text;
     m.blocks = blocks;
     m.history.push(m.text);
@@ -140,9 +162,12 @@ export const METHODS: Record<string, Method> = {
     const filename = str(a, "filename")!;
     const length = Number(str(a, "length"));
     if (!Number.isInteger(length) || length <= 0) throw new ApiError("invalid_arguments");
+    if (ctx.state.uploadsDisabled) throw new ApiError("file_uploads_disabled");
+    const limit = ctx.state.uploadRestrictionBytes;
+    if (limit !== undefined && length > limit) throw new ApiError("file_upload_size_restricted");
     const id = ctx.state.id("F");
     ctx.state.files.set(id, {
-      id, name: filename, mimetype: filename.endsWith(".mp4") ? "video/mp4" : "application/octet-stream", size: length, data: Buffer.alloc(0),
+      id, name: filename, mimetype: mimetypeOf(filename), size: length, data: Buffer.alloc(0),
       url_private: `${ctx.base}/files-pri/${id}/${encodeURIComponent(filename)}`, url_private_download: `${ctx.base}/files-pri/${id}/download/${encodeURIComponent(filename)}`,
       completed: false, deleted: false, uploadedBy: ctx.botUserId,
     });
