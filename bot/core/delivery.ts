@@ -119,6 +119,8 @@ export interface DeliveryOptions<P, M> {
   adoptEveryMs?: number;
   /** Where our HTTP server serves store blobs (PUBLIC_URL + "/blobs"), for links to clips too large to upload. */
   publicBaseUrl?: string;
+  /** A finished clip's post as the kernel adds to it (bot/core/challenges: a "Submit to challenge" button). */
+  decorate?: (clip: ClipRecord, post: ClipPost) => Promise<ClipPost>;
 }
 
 export interface Tracked<P> {
@@ -320,7 +322,9 @@ export class Delivery<P, M = never> {
         return undefined;
       });
     }
-    const shown = port.can.buttons ? post : { ...post, buttons: [] };
+    // Extra buttons the kernel adds for this clip (prompt challenges' "Submit to challenge"); a failure costs only those.
+    const decorated = this.o.decorate ? await this.o.decorate(clip, post).catch(() => post) : post;
+    const shown = port.can.buttons ? decorated : { ...post, buttons: [] };
     const posted = await port.postClip(job, { clip, post: shown, ...(video ? { video } : {}), link: this.linkLine(clip) });
     for (const m of posted.messages) await this.o.links.linkMessage(port.platform, m, clip.id);
     if (port.can.threads && posted.thread !== undefined) await this.o.links.linkThread(port.platform, posted.thread, clip);

@@ -25,6 +25,8 @@ export interface DiscordDeps extends BotServices {
   uploadLimits: Map<string, number>;
   /** Each person's locale as their last interaction reported it; messages carry none. */
   userLocales: Map<string, string>;
+  /** Role ids whose members may run prompt challenges besides Manage Server (DISCORD_CHALLENGE_ROLES). */
+  challengeRoles: readonly string[];
 }
 
 export interface DiscordEvent extends BotEvent {

@@ -11,6 +11,7 @@ import { onInteraction } from "./interactions.ts";
 import { CDN_HOSTS, DEFER_AFTER_MS, discordErrorStatus } from "./limits.ts";
 import { onMessage } from "./messages.ts";
 import { DiscordPort } from "./port.ts";
+import { DiscordChallengePort } from "./challenge-port.ts";
 
 export interface DiscordAdapterOptions extends AdapterOptions {
   /** DISCORD_TOKEN. */
@@ -21,6 +22,8 @@ export interface DiscordAdapterOptions extends AdapterOptions {
   cdnHosts?: readonly string[];
   /** Defer an interaction when the handler has not answered within this time; default 1.5 s. */
   deferAfterMs?: number;
+  /** DISCORD_CHALLENGE_ROLES: role ids whose members may run prompt challenges besides Manage Server. */
+  challengeRoles?: readonly string[];
   /** Ask for the Message Content intent: "auto" (default) reads the application's flags. */
   messageContent?: boolean | "auto";
 }
@@ -85,11 +88,12 @@ export async function startDiscordAdapter(opts: DiscordAdapterOptions): Promise<
   if (!messageContent) log(`discord: ${t("en", "startup.messageContentMissing")}`);
 
   const port = new DiscordPort(client, opts.store, log);
-  const { delivery, services } = kernel(opts, port);
+  const uploadLimits = new Map<string, number>();
+  const { delivery, services, challenges } = kernel(opts, port, {}, new DiscordChallengePort(client, (id) => uploadLimits.get(id)));
   const deps: DiscordDeps = {
     ...services, client, store: opts.store, delivery, port, cdnHosts: opts.cdnHosts ?? CDN_HOSTS,
     maxImageBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES, deferAfterMs: opts.deferAfterMs ?? DEFER_AFTER_MS,
-    uploadLimits: new Map(), userLocales: new Map(),
+    uploadLimits, userLocales: new Map(), challengeRoles: opts.challengeRoles ?? [],
   };
   // One failed event must never take the bot down; the person already got an answer from commands/ (guarded).
   const safely = (what: string, fn: () => Promise<void>) => void fn().catch((err) => log(`discord: ${what} failed: ${(err as Error)?.stack ?? err}`));
@@ -97,12 +101,14 @@ export async function startDiscordAdapter(opts: DiscordAdapterOptions): Promise<
   client.on(Events.MessageCreate, (m: Message) => safely(`message ${m.id}`, () => onMessage(deps, m)));
   client.on(Events.Error, (err) => log(`discord: client error: ${err.message}`));
   delivery.start();
+  challenges?.run();
   log(`discord: ${t("en", "startup.ready", { platform: "Discord", name: client.user?.tag ?? "?" })}`);
 
   return {
     client,
     messageContent,
     async close() {
+      await challenges?.close();
       await delivery.close();
       await client.destroy();
     },

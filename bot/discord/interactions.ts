@@ -26,6 +26,13 @@ function where(i: RepliableInteraction, messageId?: string) {
   };
 }
 
+function hasRole(i: RepliableInteraction, roles: readonly string[]): boolean {
+  if (!roles.length) return false;
+  const r = i.member?.roles;
+  const ids = Array.isArray(r) ? r : r ? [...r.cache.keys()] : [];
+  return ids.some((id) => roles.includes(id));
+}
+
 /** A modal must be the first answer: when one may follow a (fast) store lookup, wait longer before deferring. */
 const MODAL_DEFER_MS = 2500;
 
@@ -41,6 +48,8 @@ function contextFor(deps: DiscordDeps, i: RepliableInteraction, messageId?: stri
       name: i.user.username,
       // Managers may cancel and delete other people's jobs and clips: Discord's Manage Messages says who they are.
       manager: !!i.memberPermissions?.has(PermissionFlagsBits.ManageMessages),
+      // Prompt challenges: Manage Server, or a role the operator named (DISCORD_CHALLENGE_ROLES).
+      organizer: !!i.memberPermissions?.has(PermissionFlagsBits.ManageGuild) || hasRole(i, deps.challengeRoles),
     },
     ...(i.guildId ? { serverId: i.guildId } : {}),
     where: where(i, messageId),

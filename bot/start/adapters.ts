@@ -53,11 +53,12 @@ export async function startAdapters(d: AdaptersOptions): Promise<Adapters> {
   const token = env.DISCORD_TOKEN?.trim();
   if (token) {
     const cdnHosts = (env.DISCORD_CDN_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+    const challengeRoles = (env.DISCORD_CHALLENGE_ROLES ?? "").split(",").map((r) => r.trim()).filter(Boolean);
     plans.push({
       name: "discord",
       start: async () => {
         const { startDiscordAdapter } = await import("../discord/index.ts");
-        return startDiscordAdapter({ ...base, token, apiBase: env.DISCORD_API_BASE?.trim() || undefined, ...(cdnHosts.length ? { cdnHosts } : {}) });
+        return startDiscordAdapter({ ...base, token, apiBase: env.DISCORD_API_BASE?.trim() || undefined, ...(cdnHosts.length ? { cdnHosts } : {}), challengeRoles });
       },
     });
   }

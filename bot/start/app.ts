@@ -141,7 +141,11 @@ export async function startApp(o: AppOptions): Promise<App> {
       closers.push({ name: "http server", close: () => server.close() });
       if (server.public && !token) log(t(locale, "startup.playgroundOpen", { url: server.url }));
     }
-    const started = await startAdapters({ env, locale, log, producer, events, store, links, blocklist, model, defaults, deliveries, lostJobs });
+    const started = await startAdapters({
+      env, locale, log, producer, events, store, links, blocklist, model, defaults, deliveries, lostJobs,
+      // Prompt challenges keep their state beside the queue's, under the same prefix.
+      challenges: { redis: client, prefix },
+    });
     adapters = started;
     closers.push({ name: "adapters", close: () => started.close() });
 

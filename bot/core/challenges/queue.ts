@@ -62,6 +62,11 @@ export class ChallengeQueue {
     });
   }
 
+  /** Whether a clip job's entry is still waiting for it (a /challenge submit). */
+  async pendingEnter(challengeId: string, jobId: string): Promise<boolean> {
+    return (await this.queue.getJob(`enter-${challengeId}-${safe(jobId)}`)) !== undefined;
+  }
+
   /** Start taking this platform's challenge jobs (the worker blocks its connection: it gets its own). */
   run(handlers: ChallengeJobHandlers, log: (line: string) => void): void {
     const connection = (this.workerRedis = this.redis.duplicate());

@@ -6,13 +6,13 @@
 // post is skipped when its record says it went out; the results are posted only by the deadline job, so a manager's
 // /challenge end racing the deadline, or a restart, posts them once.
 import type { Challenge, ChallengePlace, ChallengeService, Entry, ScheduleSpec, StartSpec, VoteResult, Author } from "../../../commands/challenge-service.ts";
-import { announcement, cancelled, entryMessage, leaderboard, results } from "../../../commands/challenge-text.ts";
+import { announcement, cancelled, enterButton, entryMessage, leaderboard, results } from "../../../commands/challenge-text.ts";
 import { challengeLimits } from "../../../commands/challenge-limits.ts";
-import type { ClipInfo, JobProducer, Platform } from "../../../commands/context.ts";
+import type { ClipInfo, ClipPost, JobProducer, Platform } from "../../../commands/context.ts";
 import { UserError } from "../../../commands/errors.ts";
 import { renderProgress } from "../../../commands/progress.ts";
 import type { ClipJob } from "../../../engine/queue/schema.ts";
-import type { ClipStore } from "../../../engine/store/types.ts";
+import type { ClipRecord, ClipStore } from "../../../engine/store/types.ts";
 import type { OpenRequest, Opened } from "../delivery.ts";
 import type { ChallengePort } from "./port.ts";
 import { ChallengeQueue, type ChallengeJob } from "./queue.ts";
@@ -182,6 +182,22 @@ export class ChallengeKernel<P> implements ChallengeService {
     await this.state.removeEntry(found.challenge.id, clipId);
     await this.refreshEntry(found.challenge, clipId);
     return found.challenge;
+  }
+
+  /**
+   * A finished clip's post, with "Submit to challenge" when a challenge runs in the channel it was made in and the
+   * clip is not entered yet (the button refuses anyone but the clip's maker).
+   */
+  async decorate(clip: ClipRecord, post: ClipPost): Promise<ClipPost> {
+    const o = clip.origin;
+    const channelId = o.place?.channelId;
+    if (o.platform !== this.platform || !o.serverId || !channelId) return post;
+    const c = await this.state.running({ platform: this.platform, serverId: o.serverId, channelId });
+    if (!c || (await this.state.challengeOfClip(clip.id))) return post;
+    // A /challenge submit clip is entered by itself in a moment: no button to enter it a second way.
+    const jobId = (clip.params as { jobId?: unknown }).jobId;
+    if (typeof jobId === "string" && (await this.queue.pendingEnter(c.id, jobId))) return post;
+    return { ...post, buttons: [...post.buttons, enterButton(clip.id, o.locale)] };
   }
 
   /** The deadline job: close, post the results and the reel once, start the schedule's next theme. */
