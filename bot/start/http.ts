@@ -8,6 +8,8 @@ import type { Producer } from "../../engine/queue/producer.ts";
 import { DeliveryBook } from "../core/deliveries.ts";
 import { ClipLinks } from "../core/links.ts";
 import { LostJobs } from "../core/lost-jobs.ts";
+import { ChallengeGallery } from "../core/challenges/gallery.ts";
+import { ChallengeStore } from "../core/challenges/store.ts";
 import { accessGate } from "../http/access.ts";
 import { mountBlobs } from "../http/blobs.ts";
 import type { AdapterHealth } from "../http/health.ts";
@@ -61,6 +63,9 @@ export async function startHttp(o: HttpOptions): Promise<HttpApp> {
   const metrics = mountMetrics(http, { queue: o.producer.queue, events: o.events, log });
   mountBlobs(http, { store: o.store, gate });
   if (o.slack) mountSlackEvents(http, o.slack);
+  // Prompt challenges' gallery pages (the announcements link here when PUBLIC_URL is set).
+  const gallery = new ChallengeGallery({ state: new ChallengeStore(o.redis, prefix), store: o.store });
+  http.mount(["GET", "HEAD"], "/challenges/", (req, res, url) => gallery.handle(req, res, url));
   const playground = await mountPlayground(http, {
     ...o, log, prefix, gate, metrics: metrics.registry, deliveries, links, lostJobs: o.lostJobs ?? new LostJobs(o.redis, `${prefix}:lost`),
   });

@@ -46,7 +46,7 @@ describe.skipIf(!TEST_PACK.dir)("discord prompt challenge", () => {
     const submit = w.fake.slash(w.mallory, w.general.id, "challenge", { action: "submit", prompt: `a red ball bouncing ${CHEAP} --seed 3` });
     expect((await ephemeral(submit)).content).toBe(t("en", "challenge.submitted", { theme: "red things" }));
     const sora = w.fake.slash(w.mona, w.general.id, "sora", { prompt: `a red star ${CHEAP} --seed 4` });
-    const monaClip = await w.fake.waitFor(() => sora.originalId && w.fake.channelMessages(sora.originalId)
+    const monaClip = await w.fake.waitFor(() => (sora.originalId ? w.fake.channelMessages(sora.originalId) : [])
       .find((m) => m.attachments.some((a) => a.filename.endsWith(".mp4")) && ids(m).some((b) => b.custom_id.startsWith("sora:enterChallenge:"))), 120_000, "mona's clip with Submit to challenge");
     const enterId = ids(monaClip).find((b) => b.custom_id.startsWith("sora:enterChallenge:"))!.custom_id;
     const notHers = w.fake.pressButton(w.mallory, monaClip.id, enterId);
