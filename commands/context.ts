@@ -15,8 +15,11 @@ import type { ServerDefaults } from "./server-defaults.ts";
 export const PLATFORMS = ["discord", "slack", "playground"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** What commands read of a clip: the store's record without its file keys and frame geometry. */
-export type ClipInfo = Omit<ClipRecord, "files" | "frames">;
+/**
+ * What commands read of a clip: the store's record without its file keys; its frame geometry where the lookup has it
+ * (how long a stitch of it would run).
+ */
+export type ClipInfo = Omit<ClipRecord, "files" | "frames"> & { frames?: ClipRecord["frames"] };
 
 type Maybe<T> = Promise<T | undefined | null>;
 
@@ -25,6 +28,8 @@ export interface ClipLookup {
   getClip(id: string): Maybe<ClipInfo>;
   clipForMessage(platform: Platform, messageId: string): Maybe<ClipInfo>;
   latestInThread(platform: Platform, threadId: string): Maybe<ClipInfo>;
+  /** Ids of the clips posted in a thread, oldest first; without it, a clip counts as the thread's by its origin alone. */
+  clipsInThread?(platform: Platform, threadId: string): Promise<string[]>;
   /** Throws unless `by` made the clip or manages the server it was made in (engine/queue/identity.ts). */
   deleteClip(id: string, by: Actor): Promise<unknown>;
 }
@@ -113,6 +118,12 @@ export interface CommandContext {
   readonly lostJobs?: LostRequests;
   /** Community prompt challenges (bot/core/challenges); without it /challenge says it is unavailable. */
   readonly challenges?: ChallengeService;
+
+  /**
+   * A link to one of this platform's messages, as people copy it (Discord's "Copy Message Link", a Slack permalink) →
+   * the message's id as the links know it; undefined when the text is no such link. Absent where messages have none.
+   */
+  messageIdOf?(link: string): string | undefined;
 
   reply(reply: Reply): Promise<void>;
   /** Told of every job this event enqueued, a redelivered event's duplicate too (the kernel keeps the list). */

@@ -37,6 +37,8 @@ export function clipCaption(c: ClipInfo, locale: string | undefined): string {
   const s = settings(c.params, locale);
   if (s) lines.push(`${t(locale, "clip.params")}: ${s}`);
   if (c.parentId) lines.push(`${t(locale, "clip.parent")}: ${c.parentId}`);
+  // Its own id, so people can name it to /connect and /stitch where their platform has no message links.
+  lines.push(`${t(locale, "clip.id")}: ${c.id}`);
   return lines.join("\n");
 }
 

@@ -2,6 +2,7 @@
 import { decodeButtonId } from "./buttons.ts";
 import { cancel } from "./cancel.ts";
 import { challenge, enterButton, removeEntryButton, voteButton } from "./challenge.ts";
+import { connect } from "./connect.ts";
 import type { CommandContext } from "./context.ts";
 import { del, deleteClip } from "./delete.ts";
 import { defaults } from "./defaults.ts";
@@ -17,7 +18,7 @@ import { sora } from "./sora.ts";
 import { stitch } from "./stitch.ts";
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
-  [sora, extend, remix, reroll, loop, stitch, cancel, del, queue, info, defaults, challenge].map((c) => [c.definition.name, c]),
+  [sora, extend, remix, reroll, loop, stitch, connect, cancel, del, queue, info, defaults, challenge].map((c) => [c.definition.name, c]),
 );
 
 export type ButtonOutcome =

@@ -1,12 +1,14 @@
 // One text box, many commands: Slack's `/sora …` and the playground's input carry everything as text. A text that is
-// exactly a status word ("queue", "info", or their localized names), or "cancel <job>", runs that command; anything
-// else is a prompt. Exact forms only, so a prompt that merely starts with "info" is still a prompt.
+// exactly a status word ("queue", "info", or their localized names), "cancel <job>", "connect <clip> <clip>" or
+// "stitch <clip> <clip> …" (clip ids or message links), runs that command; anything else is a prompt. Exact forms
+// only, so a prompt that merely starts with "info" is still a prompt.
 //
 // A composer that also takes slash commands (the playground's) goes through parseInput: `/sora a red ball --ar 16:9`
 // and plain text as above; Discord-style options (`/sora prompt: a red ball seed: 7`, `/extend clip: <id> prompt: …`)
 // are read against the command's definition. Validation stays with the handlers: this only splits text, so every
 // error reads the same as on the bots.
 import type { Args, CommandDef } from "./definition.ts";
+import { LOOKS_LIKE_REF } from "./clip-refs.ts";
 import { UserError } from "./errors.ts";
 import { localizations } from "./i18n.ts";
 import { COMMANDS } from "./index.ts";
@@ -22,6 +24,11 @@ function names(command: string): Set<string> {
 
 const BARE = ["queue", "info"].map((c) => ({ command: c, names: names(c) }));
 const CANCEL = names("cancel");
+/** Commands that take clips, each with how many: `connect <clip> <clip>`, `stitch <clip> <clip> …`. */
+const WITH_CLIPS = [
+  { command: "connect", names: names("connect"), arg: "from", fits: (n: number) => n === 2 },
+  { command: "stitch", names: names("stitch"), arg: "clips", fits: (n: number) => n >= 2 },
+];
 
 export function routeText(text: string): Routed {
   const trimmed = text.trim();
@@ -32,6 +39,11 @@ export function routeText(text: string): Routed {
     if (bare) return { command: bare.command, args: {} };
   }
   if (words.length === 2 && CANCEL.has(first)) return { command: "cancel", args: { job: words[1] } };
+  // Only when a word after it is a clip id or a link: "stitch two red balls together" stays a prompt, and
+  // "connect ../x clip_…" is answered as a bad clip name rather than drawn.
+  const refs = words.slice(1);
+  const withClips = WITH_CLIPS.find((c) => c.names.has(first) && c.fits(refs.length));
+  if (withClips && refs.some((r) => LOOKS_LIKE_REF.test(r))) return { command: withClips.command, args: { [withClips.arg]: refs.join(" ") } };
   return { command: "sora", args: { prompt: trimmed } };
 }
 

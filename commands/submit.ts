@@ -63,6 +63,10 @@ export interface JobSpec {
   prompt: string;
   options?: PromptOptions;
   parentClipId?: string;
+  /** interpolate: the clip to arrive at. */
+  otherClipId?: string;
+  /** stitch: the chosen clips, in play order. */
+  parts?: string[];
   direction?: "forward" | "backward";
   imageRef?: string;
 }
@@ -89,7 +93,7 @@ export function buildJob(ctx: CommandContext, spec: JobSpec): ClipJob {
   const fields: Partial<ClipJob> = {
     negativePrompt: o.negativePrompt, seed: o.seed, steps: o.steps, guidance: o.guidance, aspect: o.aspect,
     seconds: o.seconds, strength: o.strength, raw: o.raw ? true : undefined,
-    parentClipId: spec.parentClipId, direction: spec.direction, imageRef: spec.imageRef,
+    parentClipId: spec.parentClipId, otherClipId: spec.otherClipId, parts: spec.parts, direction: spec.direction, imageRef: spec.imageRef,
   };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) (job as Record<string, unknown>)[k] = v;
   return job;

@@ -208,7 +208,7 @@ export class Delivery<P, M = never> {
     }
     const d: DeliveryRecord<P> = { ...base, place, createdAt: Date.now() };
     await this.record(d);
-    return { place, done: this.follow(d) };
+    return { place, done: this.follow(d, show.text) };
   }
 
   /**
@@ -248,7 +248,8 @@ export class Delivery<P, M = never> {
     return { state: u.snapshot.state, text: u.text, buttons: this.port.can.buttons ? progressButtons(u.snapshot.state, u.jobId, locale) : [] };
   }
 
-  private follow(d: DeliveryRecord<P>): Promise<Tracked<P>> {
+  /** `shown`: the text the progress message was posted with, when this process just posted it. */
+  private follow(d: DeliveryRecord<P>, shown?: string): Promise<Tracked<P>> {
     const known = this.running.get(d.jobId);
     if (known) return known;
     const { jobId, locale } = d;
@@ -299,7 +300,7 @@ export class Delivery<P, M = never> {
         if (message !== undefined) await this.o.links.linkMessage(port.platform, message, clip.id);
         posted = await this.postClip(job(), clip, post);
       },
-    }, { showQueued: port.messageOf(place) === undefined }).then(async (outcome) => {
+    }, { showQueued: port.messageOf(place) === undefined, ...(shown !== undefined ? { shown } : {}) }).then(async (outcome) => {
       await this.takeover.ended(jobId, handedOver);
       return { outcome, place, ...(posted ? { posted } : {}) };
     }).finally(() => {

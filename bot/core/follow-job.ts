@@ -8,6 +8,11 @@
 // `watchEveryMs` (default 20 s); one that is gone, with no clip stored for it, ends as "lost" — the request is kept in
 // LostJobs so its owner can press Retry — instead of a progress message that never moves again.
 //
+// A waiting job's place in line moves whenever a job ahead starts or leaves the queue: every such event (for any job)
+// has the waiting jobs followed here asked for their position again — one pass at a time, a pass more when events came
+// during it — and a changed "#3 in queue" goes through the job's EditThrottle like any other progress, until the job
+// starts. The watch refreshes them too, for events missed while Redis was away.
+//
 // One listener per event type serves every followed job (a Map by job id), so a thousand jobs in flight do not
 // mean a thousand listeners. Events a process sees for jobs it does not follow (another shard's, or one whose
 // follower was lost to a restart) go to `onUnfollowed`, so the Delivery can still deliver them if it owns them.
@@ -54,6 +59,8 @@ export interface FollowOptions {
    * a job taken over before its progress message was posted has none, and would stay silent until it started.
    */
   showQueued?: boolean;
+  /** The text the progress message shows now (the caller's first "queued"), so an unchanged position is not re-sent. */
+  shown?: string;
 }
 
 export interface FollowerOptions {
@@ -82,6 +89,10 @@ interface Followed {
   job?: ClipJob;
   view: JobView;
   throttle: EditThrottle<ProgressView>;
+  /** Not started yet, as far as this follower knows: its queue position is refreshed. */
+  waiting: boolean;
+  /** The last text shown or sent for it, so a refresh that finds nothing new edits nothing. */
+  lastText?: string;
   ended: boolean;
   outcome: Promise<JobOutcome>;
   resolve: (o: JobOutcome) => void;
@@ -101,15 +112,31 @@ export class JobFollower {
   private readonly watch: NodeJS.Timeout;
   private checking = false;
   private closed = false;
+  /** A position refresh is running; `again`: events came meanwhile, so one more pass follows. */
+  private refreshing = false;
+  private again = false;
 
   constructor(private readonly opts: FollowerOptions) {
     this.log = opts.log ?? console.warn;
+    // Every event but progress means a job started or left the queue: the waiting ones' positions may have moved.
     this.listeners = {
-      active: (e) => this.running(e.jobId, { state: "running", stage: "prepare", step: 0, steps: 1 }),
+      active: (e) => {
+        this.running(e.jobId, { state: "running", stage: "prepare", step: 0, steps: 1 });
+        this.positionsMoved();
+      },
       progress: (e) => this.running(e.jobId, { state: "running", stage: e.stage, step: e.step, steps: e.steps, etaSeconds: e.etaSeconds }, e.previewRef),
-      completed: (e) => void this.complete(e.jobId, e.clipId),
-      failed: (e) => void this.end(e.jobId, "failed", { state: "failed", reason: { key: e.userMessageKey } }),
-      cancelled: (e) => void this.end(e.jobId, "cancelled", { state: "cancelled" }),
+      completed: (e) => {
+        void this.complete(e.jobId, e.clipId);
+        this.positionsMoved();
+      },
+      failed: (e) => {
+        void this.end(e.jobId, "failed", { state: "failed", reason: { key: e.userMessageKey } });
+        this.positionsMoved();
+      },
+      cancelled: (e) => {
+        void this.end(e.jobId, "cancelled", { state: "cancelled" });
+        this.positionsMoved();
+      },
     };
     for (const [name, fn] of Object.entries(this.listeners)) opts.events.on(name as ClipEventName, fn as never);
     this.watch = setInterval(() => void this.checkAll(), opts.watchEveryMs ?? 20_000);
@@ -127,7 +154,7 @@ export class JobFollower {
     const outcome = new Promise<JobOutcome>((r) => (resolve = r));
     const throttle = new EditThrottle<ProgressView>((u) => view.progress(u), this.opts.intervalMs ?? 1500, this.opts.clock ?? realClock,
       (err) => this.log(`progress update for job ${jobId} failed: ${(err as Error)?.message ?? err}`));
-    this.jobs.set(jobId, { locale, view, throttle, ended: false, outcome, resolve });
+    this.jobs.set(jobId, { locale, view, throttle, waiting: true, ...(opts.shown !== undefined ? { lastText: opts.shown } : {}), ended: false, outcome, resolve });
     void this.catchUp(jobId, opts.showQueued === true);
     return outcome;
   }
@@ -159,6 +186,7 @@ export class JobFollower {
         if (f.ended) continue;
         const s = await this.opts.status(jobId).catch(() => undefined); // Redis down: ask again next round
         if (s?.job) f.job ??= s.job;
+        if (s?.state === "waiting") this.queued(jobId, s);
         if (s?.state !== "unknown") continue;
         const clip = await this.opts.store.getClip(clipIdForJob(jobId)).catch(() => undefined);
         if (clip) await this.complete(jobId, clip.id);
@@ -167,6 +195,38 @@ export class JobFollower {
     } finally {
       this.checking = false;
     }
+  }
+
+  /** Jobs ahead may have started or gone: ask every waiting job followed here where it stands now. */
+  private positionsMoved(): void {
+    if (!this.opts.status || this.closed) return;
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
+    this.refreshing = true;
+    void this.refreshPositions().finally(() => (this.refreshing = false));
+  }
+
+  private async refreshPositions(): Promise<void> {
+    do {
+      this.again = false;
+      for (const [jobId, f] of [...this.jobs]) {
+        if (!f.waiting || f.ended) continue;
+        const s = await this.opts.status!(jobId).catch(() => undefined); // Redis down: the watch asks again
+        if (s?.state === "waiting") this.queued(jobId, s);
+      }
+    } while (this.again && !this.closed);
+  }
+
+  /** Show a waiting job's position, when it changed and the job has not started meanwhile (its event came first). */
+  private queued(jobId: string, s: JobStatus): void {
+    const f = this.jobs.get(jobId);
+    if (!f || !f.waiting || f.ended || s.position === undefined) return;
+    const view = this.view(jobId, { state: "queued", position: s.position, ...(s.etaSeconds !== undefined ? { etaSeconds: s.etaSeconds } : {}) }, f.locale);
+    if (view.text === f.lastText) return;
+    f.lastText = view.text;
+    f.throttle.push(view);
   }
 
   private async lose(jobId: string, f: Followed): Promise<void> {
@@ -197,8 +257,10 @@ export class JobFollower {
       else if (s.state === "running") {
         const p = s.progress;
         this.running(jobId, p ? { state: "running", stage: p.stage, step: p.step, steps: p.steps, etaSeconds: p.etaSeconds } : { state: "running", stage: "prepare", step: 0, steps: 1 }, p?.previewRef);
-      } else if (s.state === "waiting" && showQueued) {
-        this.running(jobId, { state: "queued", position: s.position ?? 0, ...(s.etaSeconds !== undefined ? { etaSeconds: s.etaSeconds } : {}) });
+      } else if (s.state === "waiting" && (showQueued || this.jobs.get(jobId)?.lastText !== undefined)) {
+        // Taken over without a message: show the place at once. Otherwise the line may have moved since the caller's
+        // first message was rendered: shown only when it did.
+        this.queued(jobId, { ...s, position: s.position ?? 0 });
       }
     } catch (err) {
       this.log(`status of job ${jobId} unavailable: ${(err as Error)?.message ?? err}`);
@@ -211,7 +273,9 @@ export class JobFollower {
 
   private running(jobId: string, snapshot: ProgressSnapshot, previewRef?: string): void {
     const f = this.jobs.get(jobId);
-    if (f && !f.ended) f.throttle.push(this.view(jobId, snapshot, f.locale, previewRef));
+    if (!f || f.ended) return;
+    f.waiting = false;
+    f.throttle.push(this.view(jobId, snapshot, f.locale, previewRef));
   }
 
   private async complete(jobId: string, clipId: string): Promise<void> {

@@ -93,6 +93,16 @@ export class ClipLinks implements ClipLookup, MessageLinks {
     return undefined;
   }
 
+  /** The clips posted in a thread, oldest first (earlier keys included), each once. */
+  async clipsInThread(platform: Platform, threadId: string): Promise<string[]> {
+    const scored = new Map<string, number>();
+    for (const prefix of this.earlier ? [this.earlier, this.prefix] : [this.prefix]) {
+      const flat = await this.redis.zrange(this.threadKey(prefix, platform, threadId), "0", "-1", "WITHSCORES");
+      for (let i = 0; i < flat.length; i += 2) scored.set(flat[i]!, Number(flat[i + 1]));
+    }
+    return [...scored].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+  }
+
   /** Remove every link to a clip (it was deleted). A message linked to another clip since keeps that link. */
   async forgetClip(clipId: string): Promise<void> {
     const names = this.namesKey(clipId);

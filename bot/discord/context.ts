@@ -9,6 +9,7 @@ import type { Delivery } from "../core/delivery.ts";
 import { importRemoteImage } from "../core/remote-image.ts";
 import type { MessageRef } from "./channels.ts";
 import { buttonRows } from "./components.ts";
+import { discordMessageId } from "./message-links.ts";
 import type { DiscordPlace, DiscordPort } from "./port.ts";
 import type { Responder } from "./responders.ts";
 
@@ -58,6 +59,10 @@ export class DiscordContext extends BotContext {
         return { progress: this.deps.port.answered(u.jobId, message), uploadLimit };
       },
     });
+  }
+
+  messageIdOf(link: string): string | undefined {
+    return discordMessageId(link);
   }
 
   importImage(a: Attachment): Promise<string> {

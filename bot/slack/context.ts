@@ -10,6 +10,7 @@ import type { Delivery, Tracked } from "../core/delivery.ts";
 import { resolveLocale } from "../../commands/i18n.ts";
 import { importSlackImage, type SlackFileOptions } from "./files.ts";
 import { MESSAGE_TEXT_MAX } from "./limits.ts";
+import { slackMessageTs } from "./message-links.ts";
 import type { SlackClipMessage, SlackPlace } from "./port.ts";
 import type { SlackUserInfo, SlackUsers } from "./users.ts";
 
@@ -76,6 +77,10 @@ export class SlackContext extends BotContext {
       at: { channel: this.req.channelId, ...(threadTs ? { threadTs } : {}) },
     });
     this.jobs.set(u.jobId, { etaSeconds: u.snapshot.etaSeconds, done: opened.done });
+  }
+
+  messageIdOf(link: string): string | undefined {
+    return slackMessageTs(link);
   }
 
   importImage(a: Attachment): Promise<string> {

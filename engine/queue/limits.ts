@@ -16,6 +16,12 @@ export const PARAM_LIMITS = {
   seed: { min: 0, max: 0xffff_ffff },
 } as const;
 
+/**
+ * A stitch of chosen clips: at most this many parts (each at least a few frames, so the length limit, seconds.max,
+ * is what binds in practice; this only bounds the work a single job may ask for).
+ */
+export const STITCH_LIMITS = { parts: 24 } as const;
+
 /** Text lengths in characters (UTF-16 code units, as JavaScript counts them). */
 export const TEXT_LIMITS = {
   prompt: 1000,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { isBlank } from "../text.ts";
 import { ASPECT_RATIOS, type AspectRatio } from "../types.ts";
 import { JobValidationError, type ValidationIssue } from "./errors.ts";
-import { PARAM_LIMITS, TEXT_LIMITS } from "./limits.ts";
+import { PARAM_LIMITS, STITCH_LIMITS, TEXT_LIMITS } from "./limits.ts";
 
 export const JOB_KINDS = ["generate", "extend", "remix", "reroll", "animate", "interpolate", "loop", "stitch"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -77,6 +77,11 @@ const jobFields = z.strictObject({
   parentClipId: id(TEXT_LIMITS.ref).optional(),
   direction: z.enum(["forward", "backward"], { error: "must be forward or backward" }).optional(),
   otherClipId: id(TEXT_LIMITS.ref).optional(),
+  /** A stitch of chosen clips, in play order (parentClipId is the last of them); without it, the lineage is stitched. */
+  parts: z.array(id(TEXT_LIMITS.ref), { error: "must be a list of clip ids" })
+    .min(2, { error: "must name at least 2 clips" })
+    .max(STITCH_LIMITS.parts, { error: `must name at most ${STITCH_LIMITS.parts} clips` })
+    .optional(),
   imageRef: id(TEXT_LIMITS.ref).optional(),
 });
 
@@ -97,12 +102,13 @@ const KIND_RULES: Record<JobKind, { needs: Field[]; allows: Field[]; needsPrompt
   interpolate: { needs: ["parentClipId", "otherClipId"], allows: [], needsPrompt: false },
   // A loop either makes a seamless loop from a prompt, or loops an existing clip (parentClipId); see superRefine.
   loop: { needs: [], allows: ["parentClipId"], needsPrompt: false },
-  // Stitching joins the lineage that ends at parentClipId; nothing is rendered, so render params make no sense.
-  stitch: { needs: ["parentClipId"], allows: [], needsPrompt: false },
+  // Stitching joins the lineage that ends at parentClipId, or the chosen `parts`; nothing is rendered, so render
+  // params make no sense.
+  stitch: { needs: ["parentClipId"], allows: ["parts"], needsPrompt: false },
 };
 
 /** Fields that only some kinds take; every other field is common to all kinds (except stitch, below). */
-const KIND_SPECIFIC: Field[] = ["parentClipId", "direction", "otherClipId", "imageRef", "strength"];
+const KIND_SPECIFIC: Field[] = ["parentClipId", "direction", "otherClipId", "imageRef", "strength", "parts"];
 const RENDER_PARAMS: Field[] = ["negativePrompt", "seed", "steps", "guidance", "aspect", "seconds", "raw"];
 
 /** Jobs written before `raw` existed said `expand: false` for it (and `expand: true` for the default). */
@@ -132,6 +138,9 @@ export const clipJobSchema = z.preprocess(withEarlierRaw, jobFields.superRefine(
   const needsPrompt = rule.needsPrompt || (job.kind === "loop" && job.parentClipId === undefined);
   if (needsPrompt && isBlank(job.prompt)) {
     ctx.addIssue({ code: "custom", path: ["prompt"], message: `must not be empty for ${job.kind}` });
+  }
+  if (job.parts !== undefined && job.parts[job.parts.length - 1] !== job.parentClipId) {
+    ctx.addIssue({ code: "custom", path: ["parentClipId"], message: "must be the last of parts" });
   }
   if (job.kind === "interpolate" && job.parentClipId !== undefined && job.parentClipId === job.otherClipId) {
     ctx.addIssue({ code: "custom", path: ["otherClipId"], message: "must differ from parentClipId" });

@@ -1,5 +1,5 @@
 // One job, start to stored clip: look for the clip an earlier attempt stored, prepare the render (conditioning media
-// from the store), run the pipeline (or stitch a lineage), encode MP4 + preview + thumbnail, store with lineage.
+// from the store), run the pipeline (or stitch clips), encode MP4 + preview + thumbnail, store with lineage.
 // Errors are the caller's to classify; cancellation arrives as an aborted `signal`.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { BadJob } from "./failures.ts";
 import { writeClipFiles, writePreviewFiles, type ClipFilePaths } from "./outputs.ts";
 import { prepareRender } from "./request.ts";
 import { specForJob, type RenderParams } from "./spec.ts";
-import { stitchLineage } from "./stitch.ts";
+import { stitchJob } from "./stitch.ts";
 
 export interface RenderJobContext {
   pipeline: Pipeline;
@@ -60,7 +60,7 @@ export async function renderJob(job: ClipJob, jobId: string, clipId: string, ctx
       });
       ctx.onWorkStarted();
       progress.report("encode", 0, 1);
-      const s = await stitchLineage(store, job.parentClipId!, info, dir, provenance, signal);
+      const s = await stitchJob(store, { parentClipId: job.parentClipId!, ...(job.parts ? { parts: job.parts } : {}) }, info, dir, provenance, signal);
       files = { video: s.videoFile, ...(await writePreviewFiles(s.clip, join(dir, "stitched"), { metadata: provenance(s.last), signal })) };
       progress.report("encode", 1, 1);
       rec = {

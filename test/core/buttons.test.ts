@@ -27,7 +27,7 @@ describe("clip caption", () => {
     }, "de");
     expect(text.split("\n")).toEqual([
       "Verlängerung", "Text: it rolls left", "Erweiterter Text: a red ball rolls to the left on grey", "Seed: 42",
-      "Einstellungen: 20 Schritte, Format 16:9, rückwärts", "Setzt fort: c1",
+      "Einstellungen: 20 Schritte, Format 16:9, rückwärts", "Setzt fort: c1", "Clip-ID: c2",
     ]);
   });
 });

@@ -29,14 +29,14 @@ describe("npm run discord:register", () => {
   it("registers in one server with --guild, and globally without", async () => {
     const guild = "123456789012345678";
     const one = await register("--guild", guild);
-    expect(one.stdout).toContain(`registered 13 commands (server ${guild})`);
+    expect(one.stdout).toContain(`registered 15 commands (server ${guild})`);
     const list = fake.commands.get(guild)!;
-    expect(list.map((c) => c.name)).toEqual(["sora", "extend", "remix", "reroll", "loop", "stitch", "cancel", "delete", "queue", "info", "defaults", "Extend clip", "Remix clip"]);
+    expect(list.map((c) => c.name)).toEqual(["sora", "extend", "remix", "reroll", "loop", "stitch", "connect", "cancel", "delete", "queue", "info", "defaults", "challenge", "Extend clip", "Remix clip"]);
     expect(list[0]).toMatchObject({ type: 1, name_localizations: { ja: expect.any(String), "es-419": expect.any(String), "pt-BR": expect.any(String) } });
 
     const all = await register();
-    expect(all.stdout).toContain("registered 13 commands (global)");
-    expect(fake.commands.get("global")).toHaveLength(13);
+    expect(all.stdout).toContain("registered 15 commands (global)");
+    expect(fake.commands.get("global")).toHaveLength(15);
   });
 
   it("fails clearly without a token or with a bad --guild", async () => {
