@@ -1,7 +1,7 @@
 // One text box, many commands: Slack's `/sora …` and the playground's input carry everything as text. A text that is
 // exactly a status word ("queue", "info", or their localized names), "cancel <job>", "connect <clip> <clip>" or
-// "stitch <clip> <clip> …" (clip ids or message links), runs that command; anything else is a prompt. Exact forms
-// only, so a prompt that merely starts with "info" is still a prompt.
+// "stitch <clip> <clip> …" (clip ids or message links), or "defaults [reset] [steps: 12 …]", runs that command;
+// anything else is a prompt. Exact forms only, so a prompt that merely starts with "info" is still a prompt.
 //
 // A composer that also takes slash commands (the playground's) goes through parseInput: `/sora a red ball --ar 16:9`
 // and plain text as above; Discord-style options (`/sora prompt: a red ball seed: 7`, `/extend clip: <id> prompt: …`)
@@ -44,7 +44,28 @@ export function routeText(text: string): Routed {
   const refs = words.slice(1);
   const withClips = WITH_CLIPS.find((c) => c.names.has(first) && c.fits(refs.length));
   if (withClips && refs.some((r) => LOOKS_LIKE_REF.test(r))) return { command: withClips.command, args: { [withClips.arg]: refs.join(" ") } };
+  const settings = DEFAULTS.has(first) ? defaultsArgs(trimmed.slice(words[0].length)) : undefined;
+  if (settings) return { command: "defaults", args: settings };
   return { command: "sora", args: { prompt: trimmed } };
+}
+
+const DEFAULTS = names("defaults");
+
+/**
+ * After the word `defaults`: nothing (show them), `reset`, and/or the settings by name as the slash options are
+ * (`steps: 12 aspect: 16:9 negative: blurry`). Anything else ("defaults are boring") leaves the text a prompt.
+ */
+function defaultsArgs(rest: string): Args | undefined {
+  let text = rest.trim();
+  const args: Args = {};
+  const reset = /^reset(?:\s+|$)/i.exec(text);
+  if (reset) {
+    args.reset = true;
+    text = text.slice(reset[0].length);
+  }
+  if (!text) return args;
+  const named = namedOptions(COMMANDS.defaults.definition, text);
+  return named ? { ...named, ...args } : undefined;
 }
 
 /** Every spelling of a command name (English and each locale's), lower-cased → the command's English name. */

@@ -10,6 +10,7 @@ import type { ClipLinks } from "./links.ts";
 import type { LostJobs } from "./lost-jobs.ts";
 import type { Blocklist } from "../../commands/moderation.ts";
 import type { ServerDefaults } from "../../commands/server-defaults.ts";
+import type { SharedImages } from "./shared-images.ts";
 import type { Redis } from "ioredis";
 import type { ClipPost } from "../../commands/context.ts";
 import type { ClipRecord } from "../../engine/store/types.ts";
@@ -31,6 +32,8 @@ export interface AdapterOptions {
   deliveries: DeliveryBook;
   /** Per-server /defaults, one store for every adapter; without it /defaults is unavailable. */
   defaults?: ServerDefaults;
+  /** Images people shared for their next /sora, where slash commands carry no files (Slack); without it, none are. */
+  sharedImages?: SharedImages;
   /** Requests the queue lost, kept for the Retry button. */
   lostJobs?: LostJobs;
   /** PUBLIC_URL: where people reach our HTTP server (clips too large to upload are linked under its /blobs). */

@@ -58,14 +58,19 @@ export class PlaygroundApi {
     const text = typedText(b.text);
     const image = this.attachment(b.attachments, session);
     const asked = session.post({ author: "user", kind: "text", text, ...(image ? { image: image.url } : {}) });
-    const ctx = new PlaygroundContext(this.deps, session, { locale: b.locale, eventId: b.eventId, messageId: asked.id });
+    const ctxFor = (defaults: boolean) =>
+      new PlaygroundContext(this.deps, session, { locale: b.locale, eventId: b.eventId, messageId: asked.id, defaults });
+    let ctx: PlaygroundContext | undefined;
     try {
       const routed = parseInput(text);
       if (image && routed.command === "sora") routed.args.image = image;
+      // Only /defaults runs as the session's manager: it touches nothing but this session's own defaults.
+      ctx = ctxFor(routed.command === "defaults");
       await COMMANDS[routed.command].handle(ctx, routed.args);
     } catch (err) {
       // parseInput's refusals; handlers answer their own errors.
       if (!isUserError(err)) throw err;
+      ctx ??= ctxFor(false);
       await say(ctx, err.key, err.params);
     }
     return done(ctx, [asked]);

@@ -10,6 +10,7 @@ import { checkPicture } from "../core/remote-image.ts";
 import { UserError } from "../../commands/errors.ts";
 import { resolveLocale } from "../../commands/i18n.ts";
 import type { PlaygroundPlace } from "./port.ts";
+import { sessionDefaults } from "./session-defaults.ts";
 import type { PageMessage, Session } from "../web/sessions.ts";
 import { URL_PREFIX, type Uploads } from "../web/uploads.ts";
 
@@ -22,7 +23,8 @@ export interface PlaygroundDeps extends BotServices {
 
 /**
  * The whole playground is one server: its jobs share the per-server rate limit (SORA_RATE_SERVER_*), so opening new
- * sessions cannot multiply what one visitor may queue. Its visitors manage nothing, so no /defaults are ever set.
+ * sessions cannot multiply what one visitor may queue. Its visitors manage nothing but their own session: /defaults
+ * there presets only that session's requests (session-defaults.ts).
  */
 export const PLAYGROUND_SERVER = "playground";
 
@@ -39,13 +41,14 @@ export class PlaygroundContext extends BotContext {
   constructor(
     private readonly deps: PlaygroundDeps,
     private readonly session: Session,
-    opts: { locale: unknown; eventId?: unknown; messageId?: string },
+    /** defaults: this request is /defaults, which a visitor may run for their own session (and only that). */
+    opts: { locale: unknown; eventId?: unknown; messageId?: string; defaults?: boolean },
   ) {
-    super(deps, {
+    super({ ...deps, ...(deps.defaults ? { defaults: sessionDefaults(deps.defaults, session.id) } : {}) }, {
       locale: resolveLocale(typeof opts.locale === "string" ? opts.locale : undefined),
       eventId: typeof opts.eventId === "string" && EVENT_ID.test(opts.eventId) ? opts.eventId : randomUUID(),
       // The playground has no accounts: whoever holds the tab owns its clips and jobs, and manages nobody else's.
-      user: { id: session.id, manager: false },
+      user: { id: session.id, manager: opts.defaults === true },
       serverId: PLAYGROUND_SERVER,
       where: { channelId: "playground", threadId: session.id, ...(opts.messageId ? { messageId: opts.messageId } : {}) },
     });

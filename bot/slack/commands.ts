@@ -1,8 +1,8 @@
 // `/sora …`: acknowledged at once (Slack's 3-second limit), then routed like any one-box input (commands/route.ts):
-// a prompt with inline flags, or `queue`, `info`, `cancel <job>` in any shipped language.
+// a prompt with inline flags, or `queue`, `info`, `cancel <job>`, `defaults …` in any shipped language. Slash commands
+// carry no files, so a /sora animates the image the person shared in the channel just before, if any (asks.ts).
 import type { App } from "@slack/bolt";
-import { COMMANDS } from "../../commands/index.ts";
-import { routeText } from "../../commands/route.ts";
+import { ask } from "./asks.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";
 import { unescapeSlack } from "./text.ts";
 
@@ -13,8 +13,8 @@ export function registerCommand(app: App, deps: SlackDeps, command: string, safe
       const user = await deps.users.get(c.user_id);
       // A trigger id is unique per invocation and the same on a redelivery: the job's idempotency key.
       const ctx = new SlackContext(deps, { eventId: `cmd-${c.trigger_id}`, user, teamId: c.team_id, channelId: c.channel_id });
-      const routed = routeText(unescapeSlack(c.text ?? ""));
-      await COMMANDS[routed.command].handle(ctx, routed.args);
+      const spot = { platform: "slack" as const, ...(c.team_id ? { serverId: c.team_id } : {}), channelId: c.channel_id, userId: c.user_id };
+      await ask(ctx, deps, unescapeSlack(c.text ?? ""), spot);
     });
   });
 }

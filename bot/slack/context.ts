@@ -7,6 +7,7 @@ import type { ClipStore } from "../../engine/store/index.ts";
 import { truncate } from "../../engine/text.ts";
 import { BotContext, type BotServices } from "../core/context.ts";
 import type { Delivery, Tracked } from "../core/delivery.ts";
+import type { SharedImages } from "../core/shared-images.ts";
 import { resolveLocale } from "../../commands/i18n.ts";
 import { importSlackImage, type SlackFileOptions } from "./files.ts";
 import { MESSAGE_TEXT_MAX } from "./limits.ts";
@@ -21,6 +22,10 @@ export interface SlackDeps extends BotServices {
   delivery: Delivery<SlackPlace, SlackClipMessage>;
   users: SlackUsers;
   files: Omit<SlackFileOptions, "store" | "log">;
+  /** The bot's own user id (auth.test): a message that mentions it is a request. */
+  botUserId?: string;
+  /** Images people shared for their next /sora (bot/core/shared-images.ts). */
+  sharedImages?: SharedImages;
 }
 
 export interface SlackRequest {

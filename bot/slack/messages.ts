@@ -1,8 +1,10 @@
 // Messages in a clip's thread continue it (commands/reply.ts decides how: extend, a localized `remix:`, an image to
-// animate). Top-level messages, other bots' (and our own) messages, edits and deletions are not requests; a thread
-// that holds no clip is left alone without even a users.info call.
+// animate). Elsewhere a message that mentions the bot asks like /sora, and an image shared without one waits for the
+// person's next /sora (asks.ts). Other bots' (and our own) messages, edits and deletions are not requests; a message
+// that neither mentions the bot nor shares an image is left alone without even a users.info call.
 import type { App } from "@slack/bolt";
 import { findParentClip, handleReply } from "../../commands/reply.ts";
+import { channelMessage } from "./asks.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";
 import { toAttachment, type SlackFile } from "./files.ts";
 import { unescapeSlack } from "./text.ts";
@@ -26,15 +28,19 @@ export function registerMessages(app: App, deps: SlackDeps, safely: (what: strin
   app.event("message", async ({ event, body }) => {
     const m = event as unknown as MessageEvent;
     if (!REQUEST_SUBTYPES.has(m.subtype) || m.bot_id || !m.user) return;
-    if (!m.thread_ts || m.thread_ts === m.ts) return;
+    const inThread = !!m.thread_ts && m.thread_ts !== m.ts;
     const teamId = (body as { team_id?: string }).team_id;
     safely(`message ${m.channel}/${m.ts}`, async () => {
-      const parent = await findParentClip(deps.clips, "slack", { threadId: m.thread_ts });
-      if (!parent) return;
+      const attachments = (m.files ?? []).map(toAttachment).filter((a) => a !== undefined);
+      const parent = inThread ? await findParentClip(deps.clips, "slack", { threadId: m.thread_ts }) : undefined;
+      if (!parent) {
+        // Outside clip threads: a mention asks, a shared image waits for the next /sora (asks.ts).
+        const threadTs = inThread ? { threadTs: m.thread_ts } : {};
+        return channelMessage(deps, { channel: m.channel, user: m.user!, text: m.text ?? "", ts: m.ts, ...threadTs, attachments }, teamId);
+      }
       const user = await deps.users.get(m.user!);
       // channel + ts names a message for good: Slack's redelivery of the same event maps to the same job.
       const ctx = new SlackContext(deps, { eventId: `msg-${m.channel}-${m.ts}`, user, teamId, channelId: m.channel, threadTs: m.thread_ts, messageTs: m.ts });
-      const attachments = (m.files ?? []).map(toAttachment).filter((a) => a !== undefined);
       await handleReply(ctx, { text: unescapeSlack(m.text ?? ""), attachments, threadId: m.thread_ts });
     });
   });

@@ -13,6 +13,7 @@ import { DeliveryBook } from "../core/deliveries.ts";
 import { ClipLinks } from "../core/links.ts";
 import { LostJobs } from "../core/lost-jobs.ts";
 import { RedisServerDefaults } from "../core/defaults-store.ts";
+import { SharedImages } from "../core/shared-images.ts";
 import { startAdapters, type Adapters } from "./adapters.ts";
 import { startHttp, type HttpApp } from "./http.ts";
 import { configuredModelName } from "./model.ts";
@@ -114,6 +115,8 @@ export async function startApp(o: AppOptions): Promise<App> {
     const blocklist = loadBlocklist(env);
     // One /defaults store for every adapter, on the queue's client (sora:defaults:<platform>:<server>).
     const defaults = new RedisServerDefaults(client, { prefix: `${prefix}:defaults` });
+    // Images people shared just before a /sora that carries no file (Slack's), taken by that /sora.
+    const sharedImages = new SharedImages(client, { prefix: `${prefix}:shared-images` });
     // Where each chat job's result goes, shared by every bot process on this Redis: a result whose process stopped is
     // posted by another (or this one, restarted) into the place it was meant for. Released claims on shutdown are
     // adopted at once elsewhere.
@@ -142,7 +145,7 @@ export async function startApp(o: AppOptions): Promise<App> {
       if (server.public && !token) log(t(locale, "startup.playgroundOpen", { url: server.url }));
     }
     const started = await startAdapters({
-      env, locale, log, producer, events, store, links, blocklist, model, defaults, deliveries, lostJobs,
+      env, locale, log, producer, events, store, links, blocklist, model, defaults, deliveries, lostJobs, sharedImages,
       // Prompt challenges keep their state beside the queue's, under the same prefix.
       challenges: { redis: client, prefix },
     });

@@ -15,6 +15,7 @@ import { startHttp, type HttpApp } from "../../bot/start/http.ts";
 import type { PageMessage } from "../../bot/web/sessions.ts";
 import type { UploadLimits } from "../../bot/web/uploads.ts";
 import type { RateLimits } from "../../engine/queue/limits.ts";
+import type { ServerDefaults } from "../../commands/server-defaults.ts";
 import { cleanup } from "../queue/helpers.ts";
 
 export interface TestPlayground {
@@ -31,7 +32,7 @@ export interface TestPlayground {
 
 export async function startTestPlayground(opts: {
   maxImageBytes?: number; uploadLimits?: Partial<UploadLimits>; token?: string; rateLimits?: RateLimits; host?: string;
-  watchEveryMs?: number;
+  watchEveryMs?: number; defaults?: ServerDefaults;
 } = {}): Promise<TestPlayground> {
   const prefix = `sora-pgtest-${randomUUID().slice(0, 8)}`;
   const dir = await mkdtemp(join(tmpdir(), "sora-pg-"));
@@ -47,6 +48,7 @@ export async function startTestPlayground(opts: {
     producer, events, store, links, redis, redisUrl: redisUrl(), model: "test-model", port: 0, log: (l) => void logs.push(l),
     blocklist: parseBlocklist("nude\n", "test"), progressIntervalMs: 20, maxImageBytes: opts.maxImageBytes,
     uploadLimits: opts.uploadLimits, token: opts.token, host: opts.host, watchEveryMs: opts.watchEveryMs,
+    ...(opts.defaults ? { defaults: opts.defaults } : {}),
   });
   return {
     pg, base: pg.url.replace(/\/$/, ""), prefix, redis, store, links, producer, logs,
