@@ -19,10 +19,14 @@ export interface ChallengeMessage {
 export interface ChallengeWriting {
   time(ms: number, locale: string): string;
   mention(userId: string, name?: string): string;
+  /** People's text (themes, prompts) made inert in the platform's markup (Slack's mrkdwn); default as is. */
+  text?(s: string): string;
 }
 
-function theme(c: Challenge): string {
-  return truncate(c.theme, SHOWN_TEXT_MAX);
+const inert = (w: ChallengeWriting, s: string) => (w.text ? w.text(s) : s);
+
+function theme(c: Challenge, w: ChallengeWriting): string {
+  return inert(w, truncate(c.theme, SHOWN_TEXT_MAX));
 }
 
 function withGallery(lines: string[], locale: string, gallery?: string): string {
@@ -33,7 +37,7 @@ function withGallery(lines: string[], locale: string, gallery?: string): string 
 export function announcement(c: Challenge, w: ChallengeWriting, gallery?: string): string {
   const l = c.locale;
   return withGallery([
-    t(l, "challenge.announce.title", { theme: theme(c) }),
+    t(l, "challenge.announce.title", { theme: theme(c, w) }),
     t(l, "challenge.announce.deadline", { when: w.time(c.endsAt, l) }),
     t(l, "challenge.announce.howTo", { count: c.entriesPerUser }),
   ], l, gallery);
@@ -54,8 +58,8 @@ export function enterButton(clipId: string, locale: string): ClipButton {
 export function entryMessage(c: Challenge, e: Entry, w: ChallengeWriting, removed = false): ChallengeMessage {
   const l = c.locale;
   const text = [
-    t(l, "challenge.entry.title", { theme: theme(c), author: w.mention(e.userId, e.userName) }),
-    t(l, "challenge.entry.prompt", { prompt: truncate(e.prompt, SHOWN_TEXT_MAX) }),
+    t(l, "challenge.entry.title", { theme: theme(c, w), author: w.mention(e.userId, e.userName) }),
+    t(l, "challenge.entry.prompt", { prompt: inert(w, truncate(e.prompt, SHOWN_TEXT_MAX)) }),
     ...(removed ? [t(l, "challenge.entry.removed")] : []),
   ].join("\n");
   return { text, buttons: removed ? [] : [voteButton(e.clipId, e.votes, l), removeEntryButton(e.clipId, l)] };
@@ -64,27 +68,27 @@ export function entryMessage(c: Challenge, e: Entry, w: ChallengeWriting, remove
 /** "1. @alice — 3 votes — a red ball" lines, best first. */
 export function standingLines(entries: readonly Entry[], locale: string, w: ChallengeWriting, top = entries.length): string[] {
   return entries.slice(0, top).map((e, i) => t(locale, "challenge.standing", {
-    rank: i + 1, author: w.mention(e.userId, e.userName), count: e.votes, prompt: truncate(e.prompt, 80),
+    rank: i + 1, author: w.mention(e.userId, e.userName), count: e.votes, prompt: inert(w, truncate(e.prompt, 80)),
   }));
 }
 
 export function leaderboard(c: Challenge, entries: readonly Entry[], locale: string, w: ChallengeWriting, gallery?: string): string {
   const head = t(locale, c.status === "running" ? "challenge.leaderboard.running" : "challenge.leaderboard.over",
-    { theme: theme(c), when: w.time(c.endsAt, locale) });
+    { theme: theme(c, w), when: w.time(c.endsAt, locale) });
   return withGallery([head, ...(entries.length ? standingLines(entries, locale, w, 10) : [t(locale, "challenge.leaderboard.empty")])], locale, gallery);
 }
 
 export function results(c: Challenge, entries: readonly Entry[], w: ChallengeWriting, gallery?: string): string {
   const l = c.locale;
-  if (!entries.length) return withGallery([t(l, "challenge.results.title", { theme: theme(c) }), t(l, "challenge.results.none")], l, gallery);
+  if (!entries.length) return withGallery([t(l, "challenge.results.title", { theme: theme(c, w) }), t(l, "challenge.results.none")], l, gallery);
   return withGallery([
-    t(l, "challenge.results.title", { theme: theme(c) }),
+    t(l, "challenge.results.title", { theme: theme(c, w) }),
     t(l, "challenge.results.winner", { author: w.mention(entries[0].userId, entries[0].userName) }),
     ...standingLines(entries, l, w, 3),
     ...(entries.length >= 2 ? [t(l, "challenge.results.reel")] : []),
   ], l, gallery);
 }
 
-export function cancelled(c: Challenge): string {
-  return t(c.locale, "challenge.cancelled", { theme: theme(c) });
+export function cancelled(c: Challenge, w: ChallengeWriting): string {
+  return t(c.locale, "challenge.cancelled", { theme: theme(c, w) });
 }

@@ -54,7 +54,7 @@ export class SlackContext extends BotContext {
   ) {
     super(deps, {
       eventId: req.eventId, locale: resolveLocale(req.user.locale),
-      user: { id: req.user.id, name: req.user.name, manager: req.user.manager },
+      user: { id: req.user.id, name: req.user.name, manager: req.user.manager, organizer: req.user.organizer ?? req.user.manager },
       ...(req.teamId ? { serverId: req.teamId } : {}),
       where: { channelId: req.channelId, ...(req.threadTs ? { threadId: req.threadTs } : {}), ...(req.messageTs ? { messageId: req.messageTs } : {}) },
     });

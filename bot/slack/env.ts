@@ -34,6 +34,7 @@ export function slackOptionsFromEnv(env: NodeJS.ProcessEnv, base: AdapterOptions
     ...(signingSecret ? { signingSecret } : {}),
     ...(env.SLACK_API_URL?.trim() ? { apiUrl: env.SLACK_API_URL.trim() } : {}),
     ...(fileHosts.length ? { fileHosts } : {}),
+    ...(env.SLACK_CHALLENGE_GROUP?.trim() ? { challengeGroup: env.SLACK_CHALLENGE_GROUP.trim() } : {}),
     logLevel: logLevelFrom(env.SLACK_LOG_LEVEL),
     maxUploadBytes: readSetting(SLACK_MAX_UPLOAD_MIB, env) * 1024 * 1024,
   };

@@ -8,6 +8,8 @@ import { t } from "../../commands/i18n.ts";
 import { DEFAULT_MAX_IMAGE_BYTES } from "../../commands/reply.ts";
 import { registerActions } from "./actions.ts";
 import { registerCommand } from "./commands.ts";
+import { registerChallengeCommand } from "./challenge-command.ts";
+import { SlackChallengePort } from "./challenge-port.ts";
 import type { SlackDeps } from "./context.ts";
 import { DEFAULT_COMMAND, DEFAULT_FUNCTION_DEADLINE_MS, DEFAULT_PROGRESS_INTERVAL_MS, SLACK_FILE_HOSTS } from "./limits.ts";
 import { SlackLogger } from "./logger.ts";
@@ -28,6 +30,8 @@ export interface SlackAdapterOptions extends AdapterOptions {
   apiUrl?: string;
   /** Hosts private files may be fetched from with the bot token (SLACK_FILE_HOSTS); default files.slack.com. */
   fileHosts?: readonly string[];
+  /** SLACK_CHALLENGE_GROUP: a user group whose members may run prompt challenges besides admins. */
+  challengeGroup?: string;
   /** The slash command; default /sora (as in manifest.json). */
   command?: string;
   /** How long a Workflow Builder step may wait for its clip before completing with the job id alone. */
@@ -88,9 +92,9 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
     ...(socketMode ? { socketMode: true, appToken: opts.appToken } : { receiver }),
   });
 
-  const { delivery, services } = kernel(opts, new SlackPort(app.client, {
+  const { delivery, services, challenges } = kernel(opts, new SlackPort(app.client, {
     teamId: me.teamId, store: opts.store, log, ...(opts.maxUploadBytes ? { uploadLimit: opts.maxUploadBytes } : {}),
-  }), { progressIntervalMs: DEFAULT_PROGRESS_INTERVAL_MS });
+  }), { progressIntervalMs: DEFAULT_PROGRESS_INTERVAL_MS }, new SlackChallengePort(app.client, log));
   const deps: SlackDeps = {
     ...services, client: app.client, store: opts.store, delivery, users: new SlackUsers(app.client, log),
     files: { hosts: opts.fileHosts ?? SLACK_FILE_HOSTS, token: opts.botToken, maxBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES },
@@ -102,11 +106,13 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
   registerCommand(app, deps, opts.command ?? DEFAULT_COMMAND, safely);
   registerMessages(app, deps, safely);
   registerActions(app, deps, safely);
+  registerChallengeCommand(app, deps, opts.challengeGroup, safely);
   const workflow = registerWorkflow(app, deps, opts.functionDeadlineMs ?? DEFAULT_FUNCTION_DEADLINE_MS, safely);
   app.error(async (err) => log(`slack: ${err.code ?? "error"}: ${err.message}`));
 
   if (socketMode) await app.start();
   delivery.start();
+  challenges?.run();
   const where = socketMode ? "Socket Mode" : `${opts.publicUrl?.replace(/\/+$/, "") ?? ""}${SLACK_EVENTS_PATH}`;
   log(`slack: ${t("en", "startup.ready", { platform: "Slack", name: me.name })} (${where})`);
 
@@ -117,6 +123,7 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
       // Before anything stops: waiting workflow steps are completed early with their job ids (the clips still come,
       // from whichever process takes the jobs over). Then the jobs' claims go back; the book itself is the app's.
       await workflow.close();
+      await challenges?.close();
       await delivery.close();
       if (socketMode) await app.stop();
     },

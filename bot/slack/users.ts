@@ -11,6 +11,8 @@ export interface SlackUserInfo {
   /** Slack's code ("en-US", "es-LA", "ja-JP"); commands/i18n resolves it to a shipped locale. */
   locale: string;
   manager: boolean;
+  /** May run prompt challenges (an admin, or the configured user group's member: challenge-command.ts). */
+  organizer?: boolean;
 }
 
 interface Entry {

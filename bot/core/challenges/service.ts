@@ -156,7 +156,7 @@ export class ChallengeKernel<P> implements ChallengeService {
     await this.state.clearSchedule(c);
     if ((await this.state.stop(c, "cancelled")) !== "changed") return;
     await this.queue.dropEnd(c.id);
-    await this.port.post(c, { text: cancelled(c), buttons: [] });
+    await this.port.post(c, { text: cancelled(c, this.port), buttons: [] });
   }
 
   async vote(clipId: string, voter: { platform: Platform; userId: string }, eventId: string): Promise<{ challenge?: Challenge; result: VoteResult; votes: number }> {
