@@ -48,7 +48,8 @@ export class PlaygroundContext extends BotContext {
       locale: resolveLocale(typeof opts.locale === "string" ? opts.locale : undefined),
       eventId: typeof opts.eventId === "string" && EVENT_ID.test(opts.eventId) ? opts.eventId : randomUUID(),
       // The playground has no accounts: whoever holds the tab owns its clips and jobs, and manages nobody else's.
-      user: { id: session.id, manager: opts.defaults === true },
+      // The local user's own page: they run its prompt challenges.
+      user: { id: session.id, manager: opts.defaults === true, organizer: true },
       serverId: PLAYGROUND_SERVER,
       where: { channelId: "playground", threadId: session.id, ...(opts.messageId ? { messageId: opts.messageId } : {}) },
     });

@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import { Gauge, type Registry } from "prom-client";
 import { loadBlocklist } from "../../commands/moderation.ts";
 import { kernel, type AdapterOptions } from "../core/adapter.ts";
+import { PlaygroundChallengePort } from "./challenge-port.ts";
 import type { AccessGate } from "../http/access.ts";
 import { contentType, readJson, sendBytes, sendJson, sendText } from "../http/respond.ts";
 import type { HttpServer } from "../http/server.ts";
@@ -52,8 +53,10 @@ export async function mountPlayground(http: HttpServer, o: PlaygroundOptions): P
   const ids = await SessionIds.open(o.redis, `${o.prefix}:playground:secret`);
   const uploads = await Uploads.open({ ...uploadLimitsFromEnv(o.maxImageBytes), ...o.uploadLimits });
   // Sessions live in this process's memory; the book lets a restarted process finish a job for a page that came back.
-  const { delivery, services } = kernel({ ...o, blocklist: o.blocklist ?? loadBlocklist() }, new PlaygroundPort(sessions), { progressIntervalMs: EDIT_INTERVAL_MS });
+  const { delivery, services, challenges } = kernel({ ...o, blocklist: o.blocklist ?? loadBlocklist() }, new PlaygroundPort(sessions), { progressIntervalMs: EDIT_INTERVAL_MS },
+    new PlaygroundChallengePort(sessions));
   delivery.start();
+  challenges?.run();
   if (o.metrics) {
     new Gauge({
       name: "sora_playground_connections", help: "Open playground pages (Server-Sent Event streams).", registers: [o.metrics],
@@ -113,6 +116,7 @@ export async function mountPlayground(http: HttpServer, o: PlaygroundOptions): P
   return {
     sessions, uploads,
     async close() {
+      await challenges?.close();
       await delivery.close();
       sessions.close();
       await uploads.close();

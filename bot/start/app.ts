@@ -137,6 +137,7 @@ export async function startApp(o: AppOptions): Promise<App> {
       const token = env.PLAYGROUND_TOKEN?.trim() || undefined;
       const server = await startHttp({
         producer, events, store, links, deliveries, lostJobs, redis: client, redisUrl: redis.url, model, blocklist, log, defaults, token,
+        challenges: { redis: client, prefix },
         port: intEnv(env.PORT, 8080) ?? 8080, ...(env.HOST?.trim() ? { host: env.HOST.trim() } : {}),
         adapters: () => adapters?.status() ?? {}, slack: () => adapters?.slackHttpHandler(),
       });

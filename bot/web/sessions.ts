@@ -136,6 +136,11 @@ export class Sessions {
     return this.byId.get(id);
   }
 
+  /** Every session this process holds (prompt challenges post into each). */
+  all(): Session[] {
+    return [...this.byId.values()];
+  }
+
   get clientCount(): number {
     let n = 0;
     for (const s of this.byId.values()) n += s.clients.size;

@@ -33,6 +33,8 @@ export interface TestPlayground {
 export async function startTestPlayground(opts: {
   maxImageBytes?: number; uploadLimits?: Partial<UploadLimits>; token?: string; rateLimits?: RateLimits; host?: string;
   watchEveryMs?: number; defaults?: ServerDefaults;
+  /** Run prompt challenges (under this playground's prefix). */
+  challenges?: boolean;
 } = {}): Promise<TestPlayground> {
   const prefix = `sora-pgtest-${randomUUID().slice(0, 8)}`;
   const dir = await mkdtemp(join(tmpdir(), "sora-pg-"));
@@ -48,7 +50,7 @@ export async function startTestPlayground(opts: {
     producer, events, store, links, redis, redisUrl: redisUrl(), model: "test-model", port: 0, log: (l) => void logs.push(l),
     blocklist: parseBlocklist("nude\n", "test"), progressIntervalMs: 20, maxImageBytes: opts.maxImageBytes,
     uploadLimits: opts.uploadLimits, token: opts.token, host: opts.host, watchEveryMs: opts.watchEveryMs,
-    ...(opts.defaults ? { defaults: opts.defaults } : {}),
+    ...(opts.defaults ? { defaults: opts.defaults } : {}), ...(opts.challenges ? { challenges: { redis, prefix } } : {}),
   });
   return {
     pg, base: pg.url.replace(/\/$/, ""), prefix, redis, store, links, producer, logs,
