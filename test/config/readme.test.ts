@@ -7,6 +7,7 @@ import "../../engine/config/limits.ts";
 import "../../engine/worker/config.ts";
 import "../../bot/web/settings.ts";
 import "../../bot/slack/limits.ts";
+import "../../commands/challenge-limits.ts";
 
 const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
 
