@@ -10,6 +10,7 @@ import { registerActions } from "./actions.ts";
 import { registerCommand } from "./commands.ts";
 import { registerChallengeCommand } from "./challenge-command.ts";
 import { SlackChallengePort } from "./challenge-port.ts";
+import { registerChallengeWorkflow } from "./challenge-workflow.ts";
 import type { SlackDeps } from "./context.ts";
 import { DEFAULT_COMMAND, DEFAULT_FUNCTION_DEADLINE_MS, DEFAULT_PROGRESS_INTERVAL_MS, SLACK_FILE_HOSTS } from "./limits.ts";
 import { SlackLogger } from "./logger.ts";
@@ -107,6 +108,7 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
   registerMessages(app, deps, safely);
   registerActions(app, deps, safely);
   registerChallengeCommand(app, deps, opts.challengeGroup, safely);
+  registerChallengeWorkflow(app, deps, opts.challengeGroup);
   const workflow = registerWorkflow(app, deps, opts.functionDeadlineMs ?? DEFAULT_FUNCTION_DEADLINE_MS, safely);
   app.error(async (err) => log(`slack: ${err.code ?? "error"}: ${err.message}`));
 

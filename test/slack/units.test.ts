@@ -12,6 +12,7 @@ import { toAttachment } from "../../bot/slack/files.ts";
 import { DEFAULT_COMMAND, FUNCTION_CALLBACK_ID, SLACK_FILE_HOSTS } from "../../bot/slack/limits.ts";
 import { unescapeSlack } from "../../bot/slack/text.ts";
 import { CHALLENGE_COMMAND } from "../../bot/slack/challenge-command.ts";
+import { START_CHALLENGE_FUNCTION, SUBMIT_CHALLENGE_FUNCTION } from "../../bot/slack/challenge-workflow.ts";
 import { checkInputs } from "../../bot/slack/workflow.ts";
 import { slackOptionsFromEnv } from "../../bot/slack/env.ts";
 
@@ -20,7 +21,7 @@ const manifest = JSON.parse(readFileSync(new URL("../../bot/slack/manifest.json"
 describe("manifest.json", () => {
   it("declares the command, the function, the events and interactivity the adapter listens for", () => {
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([DEFAULT_COMMAND, CHALLENGE_COMMAND]);
-    expect(Object.keys(manifest.functions)).toEqual([FUNCTION_CALLBACK_ID]);
+    expect(Object.keys(manifest.functions)).toEqual([FUNCTION_CALLBACK_ID, START_CHALLENGE_FUNCTION, SUBMIT_CHALLENGE_FUNCTION]);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(["message.channels", "message.groups", "function_executed"]));
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.org_deploy_enabled, "custom functions need it").toBe(true);
