@@ -37,6 +37,17 @@ export const SLOW = [
   "test/store/expiring-blobs.test.ts",
   "test/store/retention.test.ts",
   "test/store/store.test.ts",
+  // Redis: prompt challenges (the kernel, the playground's API, the Slack workflow steps).
+  "test/core/challenges/command.test.ts",
+  "test/core/challenges/deadline.test.ts",
+  "test/core/challenges/votes.test.ts",
+  "test/playground/challenge.test.ts",
+  "test/slack/challenge-workflow.test.ts",
+  // Redis with ffmpeg and Chromium (the gallery; the playground page), or the engine worker (the platforms' stories).
+  "test/core/challenges/gallery.test.ts",
+  "test/playground/challenge-browser.test.ts",
+  "test/discord/challenge.test.ts",
+  "test/slack/challenge.test.ts",
   // Redis, and the model (the engine worker) or ffmpeg.
   "test/discord/flow.test.ts",
   "test/discord/limits.test.ts",

@@ -56,7 +56,7 @@ export class PlaygroundContext extends BotContext {
   }
 
   protected async send(r: Reply): Promise<void> {
-    const error = /^(errors|queue)\./.test(r.key) || /^playground\.(unknownCommand|upload)/.test(r.key);
+    const error = /^(errors|queue|challenge\.errors)\./.test(r.key) || /^playground\.(unknownCommand|upload)/.test(r.key);
     this.answered.push(this.session.post({
       author: "bot", kind: "text", text: r.text, key: r.key, error, ephemeral: r.ephemeral, replyTo: this.where.messageId,
     }));
