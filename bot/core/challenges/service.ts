@@ -164,6 +164,11 @@ export class ChallengeKernel<P> implements ChallengeService {
     // Identity is platform + user: a person of another platform cannot vote here.
     if (!found || found.removed || voter.platform !== found.challenge.platform) return { result: "gone", votes: 0 };
     const { challenge } = found;
+    // Deleting an entry's clip removes the entry: its votes go, and its message says so.
+    if (!(await this.o.store.getClip(clipId))) {
+      await this.removeEntry(clipId);
+      return { challenge, result: "gone", votes: 0 };
+    }
     const r = await this.state.vote(challenge, clipId, voter.userId, eventId, challengeLimits().votesPerMinute);
     if (r.result === "added" || r.result === "removed") await this.refreshEntry(challenge, clipId);
     return { challenge, ...r };

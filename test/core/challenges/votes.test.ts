@@ -58,6 +58,16 @@ describe("challenge votes", () => {
     expect(w.port.posts.find((p) => p.clipId === bob)!.text).toContain(t("en", "challenge.entry.removed"));
   });
 
+  it("an entry whose clip was deleted is gone: no votes, not in the standings", async () => {
+    const c = (await k.running(w.place))!;
+    const dora = (await k.enterClip(c, await w.clip("dora"), { userId: "dora" })).clipId;
+    expect(await k.vote(dora, { platform: "discord", userId: "carol" }, "d1")).toMatchObject({ result: "added", votes: 1 });
+    await w.store.deleteClip(dora, { platform: "discord", userId: "dora", manager: false });
+    expect(await k.vote(dora, { platform: "discord", userId: "erin" }, "d2")).toMatchObject({ result: "gone" });
+    expect((await k.standings(c.id)).map((e) => e.clipId)).not.toContain(dora);
+    expect(w.port.posts.find((p) => p.clipId === dora)!.text).toContain(t("en", "challenge.entry.removed"));
+  });
+
   it("rate-limits one person's presses", async () => {
     process.env.SORA_CHALLENGE_VOTES_PER_MINUTE = "3";
     try {
