@@ -80,7 +80,12 @@ describe.skipIf(!TEST_PACK.dir)("discord prompt challenge", () => {
     // The reel: a stitch job of the top two, posted in a thread of the channel like any clip.
     const reel = await w.fake.waitFor(() => w.fake.threadsOf(w.general.id).flatMap((th) => w.fake.channelMessages(th.id))
       .find((m) => m.attachments.some((a) => a.filename.endsWith(".mp4")) && (m.embeds as { title?: string }[]).some((e) => e.title === t("en", "clip.kind.stitch"))), 120_000, "the reel");
-    const clip = await w.links.clipForMessage("discord", reel.id);
+    // The link is written right after the post.
+    let clip = await w.links.clipForMessage("discord", reel.id);
+    for (let n = 0; n < 200 && !clip; n++) {
+      await new Promise((r) => setTimeout(r, 25));
+      clip = await w.links.clipForMessage("discord", reel.id);
+    }
     expect(clip).toMatchObject({ kind: "stitch" });
     expect((clip!.params as { parts?: string[] }).parts).toHaveLength(2);
     expect(botPosts().filter((m) => m.content.startsWith(t("en", "challenge.results.title", { theme: "red things" }))), "posted once").toHaveLength(1);
