@@ -8,7 +8,7 @@ import {
 } from "./conditioning.ts";
 import { previewFrame, runPass, type PassGrid } from "./denoise.ts";
 import { expandPrompt } from "./expand.ts";
-import { closingLayout, layoutFrames, summarize, type RequestLayout } from "./layout.ts";
+import { closingLayout, layoutFrames, summarize, type LayoutSpec, type RequestLayout } from "./layout.ts";
 import type { ModelPack } from "./pack.ts";
 import { tokenGrid } from "./patchify.ts";
 import { encodeText, type TextBatch } from "./text.ts";
@@ -126,9 +126,9 @@ async function backward(run: Run, after: LatentFrames, overlap: number, count: n
  * interpolation) run without one: their own frames show where things are, and training dropped the layout often
  * enough that the model works without it.
  */
-function requestLayout(job: Job, scene: Scene | undefined, parentScene: Scene | undefined, packHasLayout: boolean): RequestLayout | null {
-  if (!packHasLayout || !job.layout || !scene) return null;
-  const base = { scene, width: job.width, height: job.height };
+function requestLayout(job: Job, scene: Scene | undefined, parentScene: Scene | undefined, packLayout: LayoutSpec | null | undefined): RequestLayout | null {
+  if (!packLayout || !job.layout || !scene) return null;
+  const base = { scene, channels: packLayout.channels, width: job.width, height: job.height };
   const p = job.plan;
   // A remix is the prompt's own clip started from the parent's frames: at strength 1 exactly a fresh sample.
   if (p.kind === "generate" || p.kind === "loop" || p.kind === "remix") return base;
@@ -198,7 +198,7 @@ export class Generator {
       totalSteps: passCount(job, this.limits.passFrames) * job.steps,
       progress,
       onPass: this.onPass,
-      layout: requestLayout(job, scene, parentScene, Boolean(pack.index.layout)),
+      layout: requestLayout(job, scene, parentScene, pack.index.layout),
     };
     const none = latentFrames(0, run.frameSize);
 

@@ -2,7 +2,7 @@
 // completeScene, the same scene the rewritten caption describes), its objects' tracks on the clip's timeline, and
 // the per-pass tensor built from them by engine/synth/layout.ts, the code training used.
 import {
-  LAYOUT_CHANNELS, LAYOUT_MAX_OBJECTS, buildLayout, layoutTracks, objectAttrs, type LayoutPoint, type Scene, type SceneObject,
+  LAYOUT_CHANNELS, LAYOUT_MAX_OBJECTS, buildLayout, isBuildableLayout, layoutTracks, objectAttrs, type LayoutPoint, type Scene, type SceneObject,
 } from "../synth/index.ts";
 
 /** model_index.json's "layout" (null or absent: the pack's denoiser has no layout input). */
@@ -18,7 +18,7 @@ export interface LayoutSpec {
 /** Why a pack's layout cannot be built by this engine, or null when it can. */
 export function layoutMismatch(spec: LayoutSpec, cell: number): string | null {
   if (spec.input !== "layout") return `"input" must be "layout"`;
-  if (!Array.isArray(spec.channels) || spec.channels.join() !== LAYOUT_CHANNELS.join()) {
+  if (!Array.isArray(spec.channels) || !isBuildableLayout(spec.channels)) {
     return `channels [${String(spec.channels)}] differ from this engine's [${LAYOUT_CHANNELS.join()}] (engine/synth/layout.ts)`;
   }
   if (spec.token_px !== cell) return `token_px ${spec.token_px} differs from the pack's ${cell}-pixel tokens`;
@@ -29,6 +29,8 @@ export function layoutMismatch(spec: LayoutSpec, cell: number): string | null {
 /** The layout a request runs with. */
 export interface RequestLayout {
   scene: Scene;
+  /** The pack's layout channels (the disc-only layout of earlier packs, or the full one). */
+  channels: readonly string[];
   width: number;
   height: number;
   /**
@@ -54,13 +56,13 @@ export function summarize(layout: RequestLayout): LayoutSummary {
 /** The layout of `frames` frames of the clip's timeline from `first` on ([F, S, C]). */
 export function layoutFrames(layout: RequestLayout, first: number, frames: number): Float32Array {
   const { parent, width, height } = layout;
-  if (!parent) return buildLayout(layoutTracks(layout.scene, frames, first), objectAttrs(layout.scene), width, height);
+  if (!parent) return buildLayout(layoutTracks(layout.scene, frames, first), objectAttrs(layout.scene), width, height, layout.channels);
   // The parent's frames keep the parent's objects and attributes (they are its known frames); the new ones may name
   // other colours or add an object, so the two spans are built apart and joined frame-major.
   const known = Math.max(0, Math.min(frames, parent.frames - first));
-  const before = known ? buildLayout(layoutTracks(parent.scene, known, first), objectAttrs(parent.scene), width, height) : null;
+  const before = known ? buildLayout(layoutTracks(parent.scene, known, first), objectAttrs(parent.scene), width, height, layout.channels) : null;
   const after = frames > known
-    ? buildLayout(extendedTracks(parent.scene, layout.scene, parent.frames, first + known, frames - known), objectAttrs(layout.scene), width, height)
+    ? buildLayout(extendedTracks(parent.scene, layout.scene, parent.frames, first + known, frames - known), objectAttrs(layout.scene), width, height, layout.channels)
     : null;
   if (!before) return after!;
   if (!after) return before;
@@ -113,9 +115,10 @@ export function closingLayout(layout: RequestLayout, clipFrames: number, context
     const u = j / (bridge + 1);
     middle.push(end.map((p, o) => ({
       x: p.x + (start[o].x - p.x) * u, y: p.y + (start[o].y - p.y) * u, r: p.r + (start[o].r - p.r) * u,
+      angle: (p.angle ?? 0) + ((start[o].angle ?? 0) - (p.angle ?? 0)) * u,
     })));
   }
-  return buildLayout([...tail, ...middle, ...head], objectAttrs(layout.scene), layout.width, layout.height);
+  return buildLayout([...tail, ...middle, ...head], objectAttrs(layout.scene), layout.width, layout.height, layout.channels);
 }
 
 /** The transformer's `layout` input for B rows: the conditional row gets the layout, the unconditional one zeros. */

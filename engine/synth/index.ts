@@ -24,7 +24,7 @@ export {
 } from "./shards.ts";
 export { captionWords, MAX_TOKENS } from "./words.ts";
 export {
-  LAYOUT_CHANNELS, TOKEN_PX as LAYOUT_TOKEN_PX, CLIP_FRAMES as LAYOUT_CLIP_FRAMES, MAX_OBJECTS as LAYOUT_MAX_OBJECTS,
+  LAYOUT_CHANNELS, DISC_CHANNELS, isBuildableLayout, TOKEN_PX as LAYOUT_TOKEN_PX, CLIP_FRAMES as LAYOUT_CLIP_FRAMES, MAX_OBJECTS as LAYOUT_MAX_OBJECTS,
   buildLayout, layoutTracks, objectAttrs, sceneLayout, type LayoutPoint, type LayoutAttrs,
 } from "./layout.ts";
 export { WORD_MEANINGS, KNOWN_WORDS } from "./lexicon.ts";

@@ -4,26 +4,27 @@
 //   npx tsx engine/synth/layout-cli.ts --latents runs/latents
 //
 // For every <latents>/<split>/<aspect>.json (written by engine/train/encode_latents.py, holding each clip's scene):
-//   <aspect>.layout.f32   float32 [N, frames, MAX_OBJECTS, 3]: x, y, r per frame and object (zeros where a clip
-//                         has fewer objects), as layout.ts layoutTracks gives them
-//   <aspect>.layout.json  { channels, token_px, samples, clip_frames, max_objects, frames, width, height,
-//                           attrs: [N][objects][3] (colour, shape, size indices) }
+//   <aspect>.layout.f32   float32 [N, frames, MAX_OBJECTS, 4]: x, y, r, angle per frame and object (zeros where a
+//                         clip has fewer objects), as layout.ts layoutTracks gives them
+//   <aspect>.layout.json  { channels, token_px, samples, clip_frames, max_objects, point: ["x","y","r","angle"],
+//                           frames, width, height, attrs: [N][objects][3] (colour, shape, size indices) }
 // `--fixture FILE --count N` instead writes N held-out scenes with their tracks and the layout tensors this file
 // builds, for test/train's check that Python builds the same tensors.
 import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MAX_OBJECTS, layoutTracks, objectAttrs } from "./layout.ts";
-import { layoutFixture, layoutHeader } from "./layout-fixture.ts";
+import { TRACK_POINT, layoutFixture, layoutHeader, pointValues } from "./layout-fixture.ts";
 import type { Scene } from "./types.ts";
 
-/** Tracks of every scene as one float32 block [N, frames, MAX_OBJECTS, 3]. */
+/** Tracks of every scene as one float32 block [N, frames, MAX_OBJECTS, TRACK_POINT.length]. */
 function packTracks(scenes: Scene[], frames: number): Float32Array {
-  const per = frames * MAX_OBJECTS * 3;
+  const values = TRACK_POINT.length;
+  const per = frames * MAX_OBJECTS * values;
   const out = new Float32Array(scenes.length * per);
   scenes.forEach((scene, n) => {
     layoutTracks(scene, frames).forEach((points, f) => points.forEach((p, o) => {
-      out.set([p.x, p.y, p.r], n * per + (f * MAX_OBJECTS + o) * 3);
+      out.set(pointValues(p), n * per + (f * MAX_OBJECTS + o) * values);
     }));
   });
   return out;

@@ -7,6 +7,7 @@ import type { Scene } from "./types.ts";
 import { COLORS, SHAPES, SIZES } from "./types.ts";
 import { trackAt } from "./motion.ts";
 import { SIZE_DIAMETER } from "./render.ts";
+import { silhouetteChannels, writeSilhouettes } from "./silhouette.ts";
 
 /** Pixels per DiT token side: the VAE's ÷8 times the 2×2 patch. */
 export const TOKEN_PX = 16;
@@ -17,21 +18,34 @@ export const CLIP_FRAMES = 17;
 export const MAX_OBJECTS = 3;
 
 /**
- * The layout's channels, in order. Per token: `layout` is 1 wherever a layout is given (0 everywhere = no layout),
- * `occupied` the summed coverage of all objects, `offset_x`/`offset_y` the coverage-weighted offset of the objects'
- * centres from the token's centre (in tokens), then the coverage-weighted one-hot colour, shape and size.
+ * The disc layout's channels, in order (packs of the first layout design have these only). Per token: `layout` is
+ * 1 wherever a layout is given (0 everywhere = no layout), `occupied` the summed coverage of all objects,
+ * `offset_x`/`offset_y` the coverage-weighted offset of the objects' centres from the token's centre (in tokens),
+ * then the coverage-weighted one-hot colour, shape and size.
  */
-export const LAYOUT_CHANNELS: readonly string[] = [
+export const DISC_CHANNELS: readonly string[] = [
   "layout", "occupied", "offset_x", "offset_y",
   ...COLORS.map((c) => `color:${c}`), ...SHAPES.map((s) => `shape:${s}`), ...SIZES.map((s) => `size:${s}`),
 ];
+/** The full layout: the disc channels, then each point's silhouette value (silhouette.ts). */
+export const LAYOUT_CHANNELS: readonly string[] = [...DISC_CHANNELS, ...silhouetteChannels(SAMPLES)];
 const ATTR0 = 4;
 
-/** One object on one frame: normalized centre and radius as a fraction of the frame's short side. */
+/** Whether `channels` is a layout this file builds (the full one or the disc-only one), by name and order. */
+export function isBuildableLayout(channels: readonly string[]): boolean {
+  const names = channels.join();
+  return names === LAYOUT_CHANNELS.join() || names === DISC_CHANNELS.join();
+}
+
+/**
+ * One object on one frame: normalized centre, radius as a fraction of the frame's short side, and its turn (radians,
+ * clockwise on screen; 0 when absent: points of the disc layout had none).
+ */
 export interface LayoutPoint {
   x: number;
   y: number;
   r: number;
+  angle?: number;
 }
 
 /** An object's attribute indices into COLORS, SHAPES, SIZES. */
@@ -53,23 +67,29 @@ export function layoutTracks(scene: Scene, frames: number, firstFrame = 0): Layo
     const t = (firstFrame + f) / (CLIP_FRAMES - 1);
     out.push(objects.map((o) => {
       const p = trackAt(o, t);
-      return { x: p.x, y: p.y, r: (SIZE_DIAMETER[o.size] * p.scale) / 2 };
+      return { x: p.x, y: p.y, r: (SIZE_DIAMETER[o.size] * p.scale) / 2, angle: p.angle };
     }));
   }
   return out;
 }
 
 /**
- * The layout tensor [frames, S, C] (S = tokens per frame, row-major over the token grid; C = LAYOUT_CHANNELS) of
- * objects at `tracks` ([frame][object]) with attributes `attrs`, on a width × height frame.
+ * The layout tensor [frames, S, C] (S = tokens per frame, row-major over the token grid; C = `channels`, the full
+ * LAYOUT_CHANNELS or, for packs of the first design, DISC_CHANNELS) of objects at `tracks` ([frame][object]) with
+ * attributes `attrs`, on a width × height frame.
  * Coverage of a token by an object: the mean over SAMPLES² points of clamp((r − d) / step + 0.5, 0, 1), d the point's
  * distance from the object's centre and step the points' spacing, all in pixels; the object is taken as a disc of its
- * drawn size (its shape is in the attributes, not in the coverage).
+ * drawn size (its shape is in the attributes and in the silhouette channels, not in the coverage).
  */
-export function buildLayout(tracks: LayoutPoint[][], attrs: LayoutAttrs[], width: number, height: number): Float32Array {
+export function buildLayout(
+  tracks: LayoutPoint[][], attrs: LayoutAttrs[], width: number, height: number,
+  channels: readonly string[] = LAYOUT_CHANNELS,
+): Float32Array {
   const rows = height / TOKEN_PX, cols = width / TOKEN_PX;
   if (!Number.isInteger(rows) || !Number.isInteger(cols)) throw new Error(`layout: ${width}×${height} is not a whole number of ${TOKEN_PX}-px tokens`);
-  const S = rows * cols, C = LAYOUT_CHANNELS.length;
+  if (!isBuildableLayout(channels)) throw new Error(`layout: channels [${channels.join()}] are not a layout this engine builds`);
+  const silhouettes = channels.length > DISC_CHANNELS.length;
+  const S = rows * cols, C = channels.length;
   const out = new Float32Array(tracks.length * S * C);
   const step = TOKEN_PX / SAMPLES;
   const short = Math.min(width, height);
@@ -100,11 +120,17 @@ export function buildLayout(tracks: LayoutPoint[][], attrs: LayoutAttrs[], width
         }
       }
     });
+    if (silhouettes) {
+      const placed = points.map((p, o) => ({ cx: p.x * width, cy: p.y * height, r: p.r * short, angle: p.angle ?? 0, shape: attrs[o][1] }));
+      writeSilhouettes(out, f * S * C, C, DISC_CHANNELS.length, placed, rows, cols, TOKEN_PX, SAMPLES);
+    }
   });
   return out;
 }
 
 /** A scene's layout on frames firstFrame … firstFrame + frames − 1 of its timeline. */
-export function sceneLayout(scene: Scene, width: number, height: number, frames: number, firstFrame = 0): Float32Array {
-  return buildLayout(layoutTracks(scene, frames, firstFrame), objectAttrs(scene), width, height);
+export function sceneLayout(
+  scene: Scene, width: number, height: number, frames: number, firstFrame = 0, channels: readonly string[] = LAYOUT_CHANNELS,
+): Float32Array {
+  return buildLayout(layoutTracks(scene, frames, firstFrame), objectAttrs(scene), width, height, channels);
 }

@@ -10,6 +10,8 @@ import os
 import numpy as np
 import torch
 
+from silhouette import silhouettes
+
 
 class LayoutSpec:
     """The layout's constants, read from the header layout-cli.ts writes (so Python never re-lists colours)."""
@@ -24,7 +26,13 @@ class LayoutSpec:
         self.n_colors = sum(c.startswith("color:") for c in ch)
         self.n_shapes = sum(c.startswith("shape:") for c in ch)
         self.n_sizes = sum(c.startswith("size:") for c in ch)
-        if ch[:4] != ["layout", "occupied", "offset_x", "offset_y"] or 4 + self.n_colors + self.n_shapes + self.n_sizes != len(ch):
+        # The silhouette channels (silhouette.py) follow the disc ones, one per point of a token's grid, or none
+        # (the first layout design's packs and states).
+        self.n_silhouette = sum(c.startswith("silhouette:") for c in ch)
+        self.n_disc = 4 + self.n_colors + self.n_shapes + self.n_sizes
+        if (ch[:4] != ["layout", "occupied", "offset_x", "offset_y"] or self.n_disc + self.n_silhouette != len(ch)
+                or self.n_silhouette not in (0, self.samples ** 2)
+                or ch[self.n_disc:] != [f"silhouette:{i}" for i in range(self.n_silhouette)]):
             raise ValueError(f"unexpected layout channels {ch}")
 
     def header(self) -> dict:
@@ -33,9 +41,9 @@ class LayoutSpec:
 
 
 def build_layout(spec: LayoutSpec, tracks: torch.Tensor, attrs: torch.Tensor, width: int, height: int) -> torch.Tensor:
-    """tracks f32 [B, F, O, 3] (x, y normalized; r a fraction of the short side), attrs long [B, O, 3] (−1 where a
-    clip has no such object) → layout f32 [B, F, S, C], S row-major over the (height/token_px) × (width/token_px)
-    token grid."""
+    """tracks f32 [B, F, O, 4] (x, y normalized; r a fraction of the short side; angle, radians clockwise — [..., 3]
+    tracks from before the angle count as unturned), attrs long [B, O, 3] (−1 where a clip has no such object) →
+    layout f32 [B, F, S, C], S row-major over the (height/token_px) × (width/token_px) token grid."""
     b, f, o, _ = tracks.shape
     tp, k = spec.token_px, spec.samples
     rows, cols = height // tp, width // tp
@@ -66,7 +74,11 @@ def build_layout(spec: LayoutSpec, tracks: torch.Tensor, attrs: torch.Tensor, wi
     attr = torch.einsum("bfos,boa->bfsa", cov, onehot)
     head = torch.stack([torch.ones_like(cov[:, :, 0]), cov.sum(dim=2), (cov * off_x).sum(dim=2),
                         (cov * off_y).sum(dim=2)], dim=-1)                           # [B,F,S,4]
-    return torch.cat([head, attr], dim=-1)
+    parts = [head, attr]
+    if spec.n_silhouette:
+        turned = tracks if tracks.shape[-1] == 4 else torch.cat([tracks, torch.zeros_like(tracks[..., :1])], dim=-1)
+        parts.append(silhouettes(turned, attrs[..., 1], width, height, tp, k))
+    return torch.cat(parts, dim=-1)
 
 
 class ClipTracks:
@@ -79,7 +91,8 @@ class ClipTracks:
         self.width, self.height, frames = header["width"], header["height"], header["frames"]
         o = self.spec.max_objects
         raw = np.fromfile(os.path.join(directory, aspect + ".layout.f32"), dtype="<f4")
-        self.tracks = torch.from_numpy(raw.reshape(-1, frames, o, 3).copy()).to(device)
+        values = len(header.get("point", ["x", "y", "r"]))    # files from before the angle have 3 values a point
+        self.tracks = torch.from_numpy(raw.reshape(-1, frames, o, values).copy()).to(device)
         attrs = np.full((len(header["attrs"]), o, 3), -1, np.int64)
         for i, objs in enumerate(header["attrs"]):
             if objs:

@@ -92,7 +92,7 @@ describe("layout input in the pipeline", () => {
     const { pack, feeds } = stubPack(SPEC);
     await new Generator(pack).generate({ prompt: "a red ball moves to the left", seed: 1, steps: 1, frames: 17, condition: { kind: "loop" } });
     const { scene } = await expandPrompt("a red ball moves to the left", pack.tokenizer);
-    const layout = { scene: scene!, width: 64, height: 64 };
+    const layout = { scene: scene!, channels: SPEC.channels, width: 64, height: 64 };
     const [clipPass, bridgePass] = feeds;
     const clipFrames = clipPass.layout.dims[1] as number;
     expect(Array.from(condRow(clipPass))).toEqual(Array.from(layoutFrames(layout, 0, clipFrames)));

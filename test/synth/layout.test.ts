@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  CLIP_FRAMES, LAYOUT_CHANNELS, TOKEN_PX, buildLayout, layoutTracks, objectAttrs, sceneLayout,
+  CLIP_FRAMES, DISC_CHANNELS, LAYOUT_CHANNELS, TOKEN_PX, buildLayout, layoutTracks, objectAttrs, sceneLayout,
 } from "../../engine/synth/layout.ts";
 import { layoutFixture } from "../../engine/synth/layout-fixture.ts";
 import { SIZE_DIAMETER, objectTrack, type Scene, type SceneObject } from "../../engine/synth/index.ts";
@@ -52,13 +52,24 @@ describe("layout", () => {
     expect(area).toBeCloseTo((Math.PI * r * r) / (TOKEN_PX * TOKEN_PX), 1);
   });
 
-  it("differs between two scenes only in the shape channels when only the shape differs", () => {
+  it("differs between two scenes only in the shape and silhouette channels when only the shape differs", () => {
     const a = sceneLayout(single({ shape: "star" }), 112, 64, 5);
     const b = sceneLayout(single({ shape: "square" }), 112, 64, 5);
+    const differs = (prefix: string) => a.some((v, i) => LAYOUT_CHANNELS[i % C].startsWith(prefix) && v !== b[i]);
     for (let i = 0; i < a.length; i++) {
-      if (!LAYOUT_CHANNELS[i % C].startsWith("shape:")) expect(a[i]).toBe(b[i]);
+      if (!/^(shape|silhouette):/.test(LAYOUT_CHANNELS[i % C])) expect(a[i]).toBe(b[i]);
     }
-    expect(a.some((v, i) => v !== b[i])).toBe(true);
+    expect(differs("shape:")).toBe(true);
+    expect(differs("silhouette:")).toBe(true);
+  });
+
+  it("builds the disc-only layout of earlier packs unchanged", () => {
+    const scene = single({ shape: "heart" });
+    const full = sceneLayout(scene, 64, 64, 3);
+    const disc = sceneLayout(scene, 64, 64, 3, 0, DISC_CHANNELS);
+    const D = DISC_CHANNELS.length;
+    expect(disc.length).toBe((full.length / C) * D);
+    for (let i = 0; i < disc.length; i++) expect(disc[i]).toBe(full[Math.floor(i / D) * C + (i % D)]);
   });
 
   it("refuses a frame that is not whole tokens", () => {

@@ -25,7 +25,7 @@ SPEC = LayoutSpec(FIXTURE)
 
 def python_layout(item):
     o = SPEC.max_objects
-    tracks = torch.zeros(1, item["frames"], o, 3)
+    tracks = torch.zeros(1, item["frames"], o, len(FIXTURE["point"]))
     attrs = torch.full((1, o, 3), -1, dtype=torch.long)
     for k, a in enumerate(item["attrs"]):
         attrs[0, k] = torch.tensor(a)
@@ -58,7 +58,7 @@ class Layout(unittest.TestCase):
             others = [i for j, i in enumerate(idx) if j != k]
             self.assertEqual(float(lay[..., others].abs().sum()), 0.0)
         # Covered area ≈ the disc's area in tokens while the object is inside the frame (frame 0).
-        x, y, r = item["tracks"][0][0]
+        x, y, r = item["tracks"][0][0][:3]
         if 0.2 < x < 0.8 and 0.2 < y < 0.8:
             area = np.pi * (r * min(item["width"], item["height"])) ** 2 / SPEC.token_px ** 2
             self.assertAlmostEqual(float(occupied[0].sum()), area, delta=0.08 * area)
@@ -81,7 +81,7 @@ class Layout(unittest.TestCase):
         items = [it for it in FIXTURE["items"] if it["width"] == 64 and it["height"] == 64]
         frames = min(it["frames"] for it in items)
         o = SPEC.max_objects
-        raw = np.zeros((len(items), frames, o, 3), "<f4")
+        raw = np.zeros((len(items), frames, o, len(FIXTURE["point"])), "<f4")
         for n, it in enumerate(items):
             for f in range(frames):
                 for k, p in enumerate(it["tracks"][f]):
@@ -89,7 +89,7 @@ class Layout(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             raw.tofile(os.path.join(d, "1x1.layout.f32"))
             with open(os.path.join(d, "1x1.layout.json"), "w") as f:
-                json.dump({**SPEC.header(), "frames": frames, "width": 64, "height": 64,
+                json.dump({**SPEC.header(), "point": FIXTURE["point"], "frames": frames, "width": 64, "height": 64,
                            "attrs": [it["attrs"] for it in items]}, f)
             ct = ClipTracks(d, "1x1")
         window = torch.tensor([[2, 3, 4]] * len(items))
