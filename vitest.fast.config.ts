@@ -14,6 +14,14 @@ import base from "./vitest.config.ts";
 
 export const SLOW = [
   // Redis: the queue, the clip and delivery stores, /defaults, the bot worlds on the fake Discord and fake Slack.
+  "test/discord/fake.test.ts",
+  "test/discord/parity.test.ts",
+  "test/playground/defaults.test.ts",
+  "test/playground/parity.test.ts",
+  "test/slack/defaults.test.ts",
+  "test/slack/limits.test.ts",
+  "test/slack/parity.test.ts",
+  "test/slack/shared-image.test.ts",
   "test/commands/defaults.test.ts",
   "test/commands/real-queue.test.ts",
   "test/core/deliveries.test.ts",
