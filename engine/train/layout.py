@@ -35,6 +35,12 @@ class LayoutSpec:
                 or ch[self.n_disc:] != [f"silhouette:{i}" for i in range(self.n_silhouette)]):
             raise ValueError(f"unexpected layout channels {ch}")
 
+    def narrowed(self, channels: list) -> "LayoutSpec":
+        """The same layout with only its first channels (a disc-only state reading tracks that have silhouettes)."""
+        if self.channels[:len(channels)] != list(channels):
+            raise ValueError("a narrowed layout keeps a prefix of the channels")
+        return LayoutSpec(dict(self.header(), channels=list(channels)))
+
     def header(self) -> dict:
         return {"channels": self.channels, "token_px": self.token_px, "samples": self.samples,
                 "clip_frames": self.clip_frames, "max_objects": self.max_objects}

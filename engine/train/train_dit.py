@@ -61,6 +61,9 @@ def build_parser():
     ap.add_argument("--layout", action="store_true",
                     help="give the DiT the layout input (CONTRACTS §8; tracks from engine/synth/layout-cli.ts beside "
                          "the latents); a state that has it keeps it")
+    ap.add_argument("--widen-layout", action="store_true",
+                    help="a state whose layout has fewer channels than the tracks (the disc layout) gains the others "
+                         "(the silhouette), their weights and moments starting at zero; without it the state keeps its own")
     ap.add_argument("--layout-drop", type=float, default=0.2,
                     help="share of samples trained without layout besides those whose caption is dropped (with "
                          "--p-uncond 0.1: 28 %% in all), so free text, image-to-video and extend work without one")
@@ -211,8 +214,11 @@ def train(a, rank: int = 0, world: int = 1):
     if a.cooldown:
         a.steps, a.minutes = step + a.cooldown, 0
         log(f"cool-down branch: steps {step} -> {a.steps}, lr {a.lr:.2e} -> 0, into {a.cooldown_out}")
+    # A --steps beyond the start still bounds a --minutes run (an A/B's arms stop at the same step).
+    step_cap = a.steps if a.steps > step and not a.cooldown else None
     if a.minutes:
         a.steps = max(a.steps, step + 1000)     # until the budget's first estimate (step 60) sets the end
+        a.steps = min(a.steps, step_cap or a.steps)
     budget = StepBudget(a.minutes, step, world, device) if a.minutes else None
     model.train()
     meter = LossMeter()
@@ -234,7 +240,7 @@ def train(a, rank: int = 0, world: int = 1):
         guard.after_step(step)
         new_end = budget.update(step) if budget else None
         if new_end:
-            a.steps = new_end[0]
+            a.steps = min(new_end[0], step_cap or new_end[0])
             log(f"--minutes {a.minutes}: {new_end[1]:.3f} s/step → training to step {a.steps}")
         if not lead:
             continue

@@ -128,6 +128,64 @@ class TrainingState(unittest.TestCase):
         self.assertFalse(torch.equal(branch["model"][w], branch["ema_model"][w]))
 
 
+def add_silhouette_channels(root: str) -> None:
+    """The same latents' tracks as layout-cli.ts writes them now: the disc channels, then the silhouette ones."""
+    for split in ("train", "heldout"):
+        path = os.path.join(root, split, "1x1.layout.json")
+        with open(path) as f:
+            header = json.load(f)
+        header["channels"] += [f"silhouette:{i}" for i in range(header["samples"] ** 2)]
+        with open(path, "w") as f:
+            json.dump(header, f)
+
+
+class WidenLayout(unittest.TestCase):
+    """A disc-layout state meeting silhouette tracks: kept as it is by default, widened with --widen-layout."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        disc = os.path.join(cls.tmp.name, "disc")
+        write_latents(disc)
+        run(disc, os.path.join(cls.tmp.name, "start"), 4)
+        cls.root = os.path.join(cls.tmp.name, "full")
+        write_latents(cls.root)
+        add_silhouette_channels(cls.root)
+        cls.states = {}
+        cls.losses = {}
+        for arm, extra in (("kept", ()), ("widened", ("--widen-layout",))):
+            out = os.path.join(cls.tmp.name, arm)
+            os.makedirs(out)
+            with open(os.path.join(cls.tmp.name, "start", "ckpt.pt"), "rb") as src, \
+                    open(os.path.join(out, "ckpt.pt"), "wb") as dst:
+                dst.write(src.read())
+            cls.losses[arm] = run(cls.root, out, 6, *extra)
+            cls.states[arm] = checkpoint.read(os.path.join(out, "ckpt.pt"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_a_state_keeps_its_channels_unless_told(self):
+        self.assertEqual(len(self.states["kept"]["layout"]["channels"]), 11)
+        self.assertEqual(self.states["kept"]["model"]["dit.layout.0.weight"].shape[1], 11)
+        widened = self.states["widened"]
+        self.assertEqual(len(widened["layout"]["channels"]), 11 + 64)
+        for weights, key in ((widened["model"], "dit.layout.0.weight"), (widened["ema_model"], "dit.layout.0.weight"),
+                             (widened["ema"]["dit"], "layout.0.weight")):
+            self.assertEqual(weights[key].shape[1], 75, key)
+        # The new columns learn (they are the first layer's inputs): no longer all zero after two steps.
+        self.assertGreater(float(widened["model"]["dit.layout.0.weight"][:, 11:].abs().max()), 0)
+
+    def test_widening_changes_nothing_until_the_new_columns_move(self):
+        # Step 5 runs the same batch through the same function (the new columns are zero): the same loss. The
+        # optimizer's moments of the old columns were kept, so no warm-up either.
+        kept, widened = self.losses["kept"], self.losses["widened"]
+        self.assertEqual(sorted(widened), [5, 6])
+        self.assertAlmostEqual(widened[5][0], kept[5][0], delta=1e-4 * max(1.0, kept[5][0]))
+        self.assertEqual(widened[5][1], kept[5][1])
+
+
 class CompactMoments(unittest.TestCase):
     def test_round_trip_keeps_tiny_second_moments(self):
         p = torch.nn.Parameter(torch.zeros(1000))

@@ -12,6 +12,8 @@ from layout import load_tracks
 from pack_sources import DEFAULT_TEXT
 from tokenizer import build_vocab, save_tokenizer
 
+from dit_training.widen_layout import widen_layout
+
 
 @dataclass
 class RunData:
@@ -41,8 +43,9 @@ def model_config(a, state, stats):
     return vocab, cfg, stats["latent_mean"], stats["latent_std"]
 
 
-def attach_layout(rd: RunData, a, state, device) -> None:
-    """The layout tracks beside the latents, when the run asks for the layout input or the state's DiT has it."""
+def attach_layout(rd: RunData, a, state, device, log) -> None:
+    """The layout tracks beside the latents, when the run asks for the layout input or the state's DiT has it. A state
+    with fewer channels than the tracks (the disc layout) keeps its own, or is widened to all (--widen-layout)."""
     if not (a.layout or rd.cfg["dit"].get("layout_channels")):
         return
     rd.tracks = load_tracks(a.latents, "train", list(rd.train), device)
@@ -50,8 +53,17 @@ def attach_layout(rd: RunData, a, state, device) -> None:
     if rd.tracks is None:
         raise SystemExit(f"--layout: no tracks beside {a.latents}: npx tsx engine/synth/layout-cli.ts --latents {a.latents}")
     spec = next(iter(rd.tracks.values())).spec
-    if state and state.get("layout") and state["layout"]["channels"] != spec.channels:
-        raise SystemExit("the state's layout channels differ from the tracks' (engine/synth/layout.ts changed?)")
+    kept = (state or {}).get("layout") and state["layout"]["channels"]
+    if kept and kept != spec.channels:
+        if a.widen_layout:
+            widen_layout(state, spec.channels, log)
+        elif spec.channels[:len(kept)] == kept:
+            # A state keeps its layout: the tracks' further channels (the silhouette) are left out of its batches.
+            spec = spec.narrowed(kept)
+            for clip_tracks in list(rd.tracks.values()) + list((rd.held_tracks or {}).values()):
+                clip_tracks.spec = spec
+        else:
+            raise SystemExit("the state's layout channels differ from the tracks' (engine/synth/layout.ts changed?)")
     rd.layout_header = spec.header()
     rd.cfg["dit"]["layout_channels"] = len(spec.channels)
 
@@ -90,7 +102,7 @@ def load_run_data(a, state, device, log, lead: bool) -> RunData:
     held = load_split(a.latents, "heldout", vocab, mean, std, device)
     cfg["dit"]["patch_dim"] = 4 * next(iter(train.values())).z.shape[2]
     rd = RunData(vocab, cfg, mean, std, train, held)
-    attach_layout(rd, a, state, device)
+    attach_layout(rd, a, state, device, log)
     attach_caption_targets(rd, a, state, device, log)
     set_draw_weights(rd.train, a, device)
     return rd
