@@ -6,10 +6,10 @@ import { connectRedis } from "./connection.ts";
 import { mayManage, type Actor } from "./identity.ts";
 import { JobValidationError, NotAllowed, parseFailureReason, QueueUnavailable, RateLimited, CANCELLED_REASON } from "./errors.ts";
 import { jobIdForEvent, ownKeys, queuePrefix, userKey } from "./keys.ts";
-import { rateLimitsFromEnv, RETENTION, type RateLimits } from "./limits.ts";
+import { PARAM_LIMITS, rateLimitsFromEnv, RETENTION, type RateLimits } from "./limits.ts";
 import { asClipJobResult, asJobProgress, type JobProgress } from "./progress.ts";
 import { openQueue, type ClipQueue } from "./queue.ts";
-import type { ClipStore } from "../store/types.ts";
+import type { ClipRecord, ClipStore } from "../store/types.ts";
 import { validateJob, type ClipJob } from "./schema.ts";
 import { averageRunMs, DEFAULT_RUN_MS, etaSeconds } from "./stats.ts";
 
@@ -290,22 +290,45 @@ export class Producer {
     };
   }
 
-  /** Unknown parent / other clip / image: refuse now, with the field named, rather than fail in a worker later. */
+  /**
+   * Unknown parent / other clip / stitched part / image: refuse now, with the field named, rather than fail in a worker
+   * later. A stitch of chosen clips longer than a clip may be is refused too, from the parts' records (the worker
+   * checks again from the files).
+   */
   private async checkReferences(job: ClipJob): Promise<void> {
     const store = this.opts.store;
     if (!store) return;
     const issues: { path: string; message: string }[] = [];
-    for (const [path, id] of [
+    const refs: [string, string | undefined][] = [
       ["parentClipId", job.parentClipId],
       ["otherClipId", job.otherClipId],
-    ] as const) {
-      if (id !== undefined && !(await store.getClip(id))) issues.push({ path, message: `no clip with id ${id}` });
+      // The last part is parentClipId (the schema says so), checked above.
+      ...(job.parts ?? []).slice(0, -1).map((id, i) => [`parts.${i}`, id] as [string, string]),
+    ];
+    const found = new Map<string, ClipRecord | undefined>();
+    for (const [path, id] of refs) {
+      if (id === undefined) continue;
+      if (!found.has(id)) found.set(id, await store.getClip(id));
+      if (!found.get(id)) issues.push({ path, message: `no clip with id ${id}` });
     }
     if (job.imageRef !== undefined && !(await store.hasBlob(job.imageRef))) {
       issues.push({ path: "imageRef", message: `no stored image ${job.imageRef}` });
     }
     if (issues.length) throw new JobValidationError(issues, "queue.unknownClip");
+    if (job.parts) {
+      const seconds = job.parts.reduce((sum, id) => sum + playSeconds(found.get(id)), 0);
+      const max = PARAM_LIMITS.seconds.max;
+      if (seconds > max + 1e-6) {
+        throw new JobValidationError([{ path: "parts", message: `the clips run ${Math.round(seconds * 10) / 10} s together, over ${max} s` }], "queue.stitchTooLong");
+      }
+    }
   }
+}
+
+/** Seconds a stored clip plays, from its record (0 when the record does not say). */
+function playSeconds(rec: ClipRecord | undefined): number {
+  const f = rec?.frames;
+  return f && f.fps > 0 ? f.count / f.fps : 0;
 }
 
 function warnOnChange(): (err: Error) => void {

@@ -16,6 +16,14 @@ const id = (max: number) =>
     .min(1, { error: "must not be empty" })
     // Ids end up in Redis keys and file names: no whitespace or control characters.
     .regex(/^[^\s\p{Cc}]+$/u, { error: "must not contain spaces or control characters" });
+/**
+ * A clip's id as the store makes them (engine/store/naming.ts): letters, digits, _ and -. Anything else (a path, a
+ * link) can name no stored clip, so it is refused here, by field, before any store is asked.
+ */
+const clipRef = () =>
+  text(TEXT_LIMITS.ref)
+    .min(1, { error: "must not be empty" })
+    .regex(/^[A-Za-z0-9_-]+$/, { error: "must be a clip id (letters, digits, _ and -)" });
 
 function range(lim: { min: number; max: number }, integer: boolean) {
   const base = z.number({ error: "must be a number" });
@@ -74,11 +82,11 @@ const jobFields = z.strictObject({
   strength: range(PARAM_LIMITS.strength, false).optional(),
   /** Use the prompt verbatim: the model reads it as written, not rewritten into its caption style. */
   raw: z.boolean({ error: "must be true or false" }).optional(),
-  parentClipId: id(TEXT_LIMITS.ref).optional(),
+  parentClipId: clipRef().optional(),
   direction: z.enum(["forward", "backward"], { error: "must be forward or backward" }).optional(),
-  otherClipId: id(TEXT_LIMITS.ref).optional(),
+  otherClipId: clipRef().optional(),
   /** A stitch of chosen clips, in play order (parentClipId is the last of them); without it, the lineage is stitched. */
-  parts: z.array(id(TEXT_LIMITS.ref), { error: "must be a list of clip ids" })
+  parts: z.array(clipRef(), { error: "must be a list of clip ids" })
     .min(2, { error: "must name at least 2 clips" })
     .max(STITCH_LIMITS.parts, { error: `must name at most ${STITCH_LIMITS.parts} clips` })
     .optional(),

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobValidationError } from "../../engine/queue/errors.ts";
-import { PARAM_LIMITS, TEXT_LIMITS } from "../../engine/queue/limits.ts";
+import { PARAM_LIMITS, STITCH_LIMITS, TEXT_LIMITS } from "../../engine/queue/limits.ts";
 import { Producer } from "../../engine/queue/producer.ts";
 import { validateJob } from "../../engine/queue/schema.ts";
 import { FsClipStore } from "../../engine/store/fs-store.ts";
@@ -65,6 +65,20 @@ describe("job schema", () => {
     expect(issuesOf({ ...job("u"), kind: "interpolate", parentClipId: "a", otherClipId: "a" })).toEqual([
       "otherClipId: must differ from parentClipId",
     ]);
+  });
+
+  it("takes clip ids as the store makes them, refusing paths and links by field, and bounds a stitch's parts", () => {
+    const stitch = { ...job("u"), kind: "stitch", prompt: "", parentClipId: "clip_b" };
+    expect(validateJob({ ...stitch, parts: ["clip_a", "clip-1", "clip_b"] }).parts).toEqual(["clip_a", "clip-1", "clip_b"]);
+    const notAnId = "must be a clip id (letters, digits, _ and -)";
+    expect(issuesOf({ ...stitch, parts: ["../../etc/passwd", "clip_b"] })).toEqual([`parts.0: ${notAnId}`]);
+    expect(issuesOf({ ...stitch, parts: ["https://example.com/clip_a", "clip_b"] })).toEqual([`parts.0: ${notAnId}`]);
+    expect(issuesOf({ ...job("u"), kind: "interpolate", parentClipId: "meta/clip_a", otherClipId: "clip_a:1" })).toEqual([
+      `parentClipId: ${notAnId}`, `otherClipId: ${notAnId}`,
+    ]);
+    expect(issuesOf({ ...stitch, parts: ["clip_b"] })).toEqual(["parts: must name at least 2 clips"]);
+    expect(issuesOf({ ...stitch, parts: [...Array(STITCH_LIMITS.parts).fill("clip_a"), "clip_b"] })).toEqual([`parts: must name at most ${STITCH_LIMITS.parts} clips`]);
+    expect(issuesOf({ ...stitch, parts: ["clip_b", "clip_a"] })).toEqual(["parentClipId: must be the last of parts"]);
   });
 
   it("refuses unknown fields and a malformed origin", () => {
@@ -136,5 +150,29 @@ describe("producer refuses bad jobs without touching others", () => {
     expect(await p.queue.count()).toBe(1);
     expect(await p.status(good.jobId)).toMatchObject({ state: "waiting", position: 0 });
     await expect(p.enqueue(job("alice"))).resolves.toMatchObject({ duplicate: false, position: 1 });
+  });
+
+  it("a stitch of chosen clips: every part must be stored, and together they must fit the length limit", async () => {
+    const put = (id: string, seconds: number) => store.putClip({
+      id, kind: "generate", prompt: "p", expandedPrompt: "p", seed: 1, params: {}, origin: job("bob").origin,
+      frames: { width: 64, height: 64, fps: 8, count: Math.round(seconds * 8) },
+    }, { video: { data: Buffer.from("not really a video"), ext: "mp4" } });
+    await put("clip_short", 2);
+    await put("clip_half", PARAM_LIMITS.seconds.max / 2);
+    const stitch = (parts: string[]) => job("bob", { kind: "stitch", prompt: "", parentClipId: parts.at(-1), parts });
+    const before = await p.queue.count();
+    const bad = [
+      { parts: ["clip_gone", "clip_short"], reason: /parts\.0: no clip with id clip_gone/, key: "queue.unknownClip" },
+      { parts: ["clip_half", "clip_short", "clip_half"], reason: /parts: the clips run \d+(\.\d)? s together, over \d+ s/, key: "queue.stitchTooLong" },
+    ];
+    for (const b of bad) {
+      const err = await p.enqueue(stitch(b.parts)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(JobValidationError);
+      expect((err as Error).message).toMatch(b.reason);
+      expect((err as JobValidationError).userMessageKey).toBe(b.key);
+    }
+    expect(await p.queue.count()).toBe(before);
+    // Exactly at the limit is fine, and a clip may come back in the order.
+    await expect(p.enqueue(stitch(["clip_half", "clip_half"]))).resolves.toMatchObject({ duplicate: false });
   });
 });
