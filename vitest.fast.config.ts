@@ -64,6 +64,7 @@ export const SLOW = [
   "test/worker/cancel.test.ts",
   "test/worker/failures.test.ts",
   "test/worker/kinds.test.ts",
+  "test/worker/connect-stitch.test.ts",
   // The model alone: a pack opened in onnxruntime.
   "test/eval/run.test.ts",
   "test/pipeline/integration.test.ts",
