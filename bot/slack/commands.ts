@@ -1,6 +1,8 @@
 // `/sora …`: acknowledged at once (Slack's 3-second limit), then routed like any one-box input (commands/route.ts):
-// a prompt with inline flags, or `queue`, `info`, `cancel <job>`, `defaults …` in any shipped language. Slash commands
-// carry no files, so a /sora animates the image the person shared in the channel just before, if any (asks.ts).
+// a prompt with inline flags, or `queue`, `info`, `cancel <job>`, `connect <clip> <clip>`, `stitch <clip> <clip> …`,
+// `defaults …` in any shipped language (manifest.json's usage hint lists them; test/slack/units.test.ts keeps it so).
+// Slash commands carry no files, so a /sora animates the image the person shared in the channel just before, if any
+// (asks.ts).
 import type { App } from "@slack/bolt";
 import { ask } from "./asks.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";

@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RESOURCES, SUPPORTED_LOCALES, t } from "../../commands/i18n.ts";
+import { COMMANDS } from "../../commands/index.ts";
+import { routeText } from "../../commands/route.ts";
 import { clipButtons, cancelButton } from "../../commands/buttons.ts";
 import { UserError } from "../../commands/errors.ts";
 import { clipBlocks, parseModalPlace, remixView } from "../../bot/slack/blocks.ts";
@@ -26,6 +28,19 @@ describe("manifest.json", () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.org_deploy_enabled, "custom functions need it").toBe(true);
     expect(manifest.settings.function_runtime).toBe("remote");
+  });
+
+  it("/sora's usage hint shows every form the command takes, each as the router reads it", () => {
+    const hint: string = manifest.features.slash_commands.find((c: { command: string }) => c.command === DEFAULT_COMMAND).usage_hint;
+    expect(hint.length, "Slack's limit").toBeLessThanOrEqual(1000);
+    // The one-box words the router takes (commands/route.ts), found by asking it: each command's name, with the
+    // arguments any of them could take.
+    const probes = (name: string) => [name, `${name} job-1`, `${name} clip_a clip_b`, `${name} clip_a clip_b clip_c`, `${name} reset`, `${name} steps: 12`];
+    const routed = new Set(Object.keys(COMMANDS).flatMap((name) => probes(name).map((text) => routeText(text).command)));
+    expect([...routed].sort()).toEqual(["cancel", "connect", "defaults", "info", "queue", "sora", "stitch"]);
+    // The hint's forms, placeholders filled in and optional parts taken, reach every one of them.
+    const forms = hint.split("|").map((f) => f.trim().replaceAll("<job>", "job-1").replaceAll("<clip>", "clip_a").replace(/[[\]…]/g, "").replace(/\s+/g, " ").trim());
+    expect(new Set(forms.map((f) => routeText(f).command))).toEqual(routed);
   });
 
   it("the function's inputs are the ones the step reads, its outputs the ones it writes", () => {
