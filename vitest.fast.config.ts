@@ -26,6 +26,7 @@ export const SLOW = [
   "test/commands/real-queue.test.ts",
   "test/core/deliveries.test.ts",
   "test/core/links.test.ts",
+  "test/core/link-migration.test.ts",
   "test/core/takeover.test.ts",
   "test/discord/defaults.test.ts",
   "test/discord/input.test.ts",

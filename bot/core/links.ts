@@ -7,7 +7,8 @@
 // Keys: `<prefix>:msg:<platform>:<message>` → clip id; `<prefix>:thread:<platform>:<thread>`, a zset of clip ids by
 // creation time; `<prefix>:clip:<clip>`, the set of keys that name the clip (for deletion). Before these keys
 // existed, the Redis clip store kept the same links under its own prefix (SORA_STORE_PREFIX, default "sora:store"):
-// given as `earlierPrefix`, those are still read, never written.
+// given as `earlierPrefix`, those are still read, never written. The fs clip store kept them as files in its folder:
+// those are moved into these keys once at start-up (link-migration.ts).
 import type { Redis } from "ioredis";
 import type { ClipInfo, ClipLookup, Platform } from "../../commands/context.ts";
 import type { Actor } from "../../engine/queue/identity.ts";
@@ -64,6 +65,17 @@ export class ClipLinks implements ClipLookup, MessageLinks {
     if (!(await this.store.getClip(clipId))) throw new ClipNotFound(clipId);
     const key = this.msgKey(this.prefix, platform, messageId);
     await this.redis.multi().set(key, clipId).sadd(this.namesKey(clipId), key).exec();
+  }
+
+  /**
+   * A link kept before these keys existed (bot/core/link-migration.ts): written only when the message links no clip
+   * here yet, so a newer link wins. True when it was written.
+   */
+  async adoptMessageLink(platform: Platform, messageId: string, clipId: string): Promise<boolean> {
+    const key = this.msgKey(this.prefix, platform, messageId);
+    // Named first: forgetClip removes a named key only while it still names this clip, so a spare name is harmless.
+    await this.redis.sadd(this.namesKey(clipId), key);
+    return (await this.redis.set(key, clipId, "NX")) === "OK";
   }
 
   /** The clip was posted in the thread: a plain message there continues the thread's newest clip. */

@@ -6,10 +6,11 @@ import { checkSettings, SettingError } from "../../engine/config/settings.ts";
 import { ClipEvents } from "../../engine/queue/events.ts";
 import { connectRedis } from "../../engine/queue/connection.ts";
 import { Producer } from "../../engine/queue/producer.ts";
-import { openStore } from "../../engine/store/index.ts";
+import { FsClipStore, openStore } from "../../engine/store/index.ts";
 import { t } from "../../commands/i18n.ts";
 import { loadBlocklist } from "../../commands/moderation.ts";
 import { DeliveryBook } from "../core/deliveries.ts";
+import { migrateFsLinks } from "../core/link-migration.ts";
 import { ClipLinks } from "../core/links.ts";
 import { LostJobs } from "../core/lost-jobs.ts";
 import { RedisServerDefaults } from "../core/defaults-store.ts";
@@ -126,6 +127,12 @@ export async function startApp(o: AppOptions): Promise<App> {
     const links = new ClipLinks(client, store, {
       prefix: `${prefix}:links`, ...(env.SORA_STORE === "redis" ? { earlierPrefix: env.SORA_STORE_PREFIX || "sora:store" } : {}),
     });
+    // With the fs clip store, the links it kept in its own folders before that are moved over once (link-migration.ts).
+    if (store instanceof FsClipStore) {
+      const moved = await migrateFsLinks({ redis: client, prefix: `${prefix}:links`, links, store, dir: store.dir })
+        .catch((err: Error) => log(`links: the fs store's earlier links were not moved (tried again at the next start): ${err.message}`));
+      if (moved && (moved.messages || moved.threads)) log(`links: moved ${moved.messages} message and ${moved.threads} thread links from ${store.dir} to Redis`);
+    }
     closers.push({ name: "deliveries", close: () => deliveries.stop({ release: true }) });
     // The HTTP server comes up before any platform login: the playground and /health answer while Discord or Slack
     // connect, or cannot be reached (bot/start/adapters.ts retries them in the background).

@@ -11,7 +11,8 @@ import { checkId } from "./naming.ts";
 import type { ClipBlobs, ClipRecord, ClipStore, NewClip } from "./types.ts";
 
 export class FsClipStore extends BlobBackedStore implements ClipStore {
-  constructor(private readonly dir: string) {
+  /** `dir`: the store's folder (records under meta/, files under blobs/). */
+  constructor(readonly dir: string) {
     super(new FsBlobs(join(dir, "blobs")));
   }
 
