@@ -13,10 +13,7 @@ export class JobValidationError extends Error {
   override name = "JobValidationError";
   constructor(
     readonly issues: ValidationIssue[],
-    /**
-     * "queue.invalidJob"; "queue.unknownClip" when the job names a clip the store does not have; "queue.stitchTooLong"
-     * when the clips it stitches run longer than a clip may.
-     */
+    /** "queue.invalidJob", or "queue.unknownClip" when the job names a clip (a stitched part too) the store lacks. */
     readonly userMessageKey = "queue.invalidJob",
   ) {
     super(`invalid job: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`);

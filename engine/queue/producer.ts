@@ -6,7 +6,7 @@ import { connectRedis } from "./connection.ts";
 import { mayManage, type Actor } from "./identity.ts";
 import { JobValidationError, NotAllowed, parseFailureReason, QueueUnavailable, RateLimited, CANCELLED_REASON } from "./errors.ts";
 import { jobIdForEvent, ownKeys, queuePrefix, userKey } from "./keys.ts";
-import { PARAM_LIMITS, rateLimitsFromEnv, RETENTION, type RateLimits } from "./limits.ts";
+import { rateLimitsFromEnv, RETENTION, type RateLimits } from "./limits.ts";
 import { asClipJobResult, asJobProgress, type JobProgress } from "./progress.ts";
 import { openQueue, type ClipQueue } from "./queue.ts";
 import type { ClipRecord, ClipStore } from "../store/types.ts";
@@ -292,8 +292,8 @@ export class Producer {
 
   /**
    * Unknown parent / other clip / stitched part / image: refuse now, with the field named, rather than fail in a worker
-   * later. A stitch of chosen clips longer than a clip may be is refused too, from the parts' records (the worker
-   * checks again from the files).
+   * later. (How long a stitch runs is the worker's to check, from the files: commands/ refuses too long a list from the
+   * records before it gets here, and a job from elsewhere, a challenge's reel, fails in the worker with its reason.)
    */
   private async checkReferences(job: ClipJob): Promise<void> {
     const store = this.opts.store;
@@ -315,20 +315,7 @@ export class Producer {
       issues.push({ path: "imageRef", message: `no stored image ${job.imageRef}` });
     }
     if (issues.length) throw new JobValidationError(issues, "queue.unknownClip");
-    if (job.parts) {
-      const seconds = job.parts.reduce((sum, id) => sum + playSeconds(found.get(id)), 0);
-      const max = PARAM_LIMITS.seconds.max;
-      if (seconds > max + 1e-6) {
-        throw new JobValidationError([{ path: "parts", message: `the clips run ${Math.round(seconds * 10) / 10} s together, over ${max} s` }], "queue.stitchTooLong");
-      }
-    }
   }
-}
-
-/** Seconds a stored clip plays, from its record (0 when the record does not say). */
-function playSeconds(rec: ClipRecord | undefined): number {
-  const f = rec?.frames;
-  return f && f.fps > 0 ? f.count / f.fps : 0;
 }
 
 function warnOnChange(): (err: Error) => void {

@@ -82,7 +82,7 @@ async function dump(under: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const key of (await keysUnder(r, under)).sort()) {
     const type = await r.type(key);
-    out[key] = type === "string" ? await r.get(key) : type === "set" ? (await r.smembers(key)).sort() : await r.zrange(key, 0, -1, "WITHSCORES");
+    out[key] = type === "string" ? await r.get(key) : type === "set" ? (await r.smembers(key)).sort() : await r.zrange(key, "0", "-1", "WITHSCORES");
   }
   return out;
 }

@@ -2,10 +2,13 @@
 // prefix of its own), a real engine worker with the shipped model (2 steps, half-second 64×64 clips) and real ffmpeg,
 // on an fs clip store. Two clips are rendered, then stitched in a chosen order and connected; ffprobe and the decoded
 // frames check the outputs. Bad part lists are refused where they are asked for (the command, else the producer, else
-// the worker) with an answer in the requester's language, and leave the queue and the store as they were.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// the worker), with an answer in the requester's language; the command and the producer leave the queue and the store
+// as they were, the worker stores nothing.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { promisify } from "node:util";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { t, type Params } from "../../commands/i18n.ts";
@@ -18,13 +21,14 @@ import { Producer } from "../../engine/queue/producer.ts";
 import type { ClipJob } from "../../engine/queue/schema.ts";
 import type { ClipRecord } from "../../engine/store/index.ts";
 import type { Clip, RgbFrame as Frame } from "../../engine/types.ts";
-import { decodeToFrames, probe, type ProbeResult } from "../../engine/video/index.ts";
+import { decodeToFrames, probe, resolveBinaries, type ProbeResult } from "../../engine/video/index.ts";
 import { startEngineWorker, type EngineWorker } from "../../engine/worker/index.ts";
 import { MapClips, RecordingContext } from "../commands/harness.ts";
 import { findTestPack } from "../pipeline/test-pack.ts";
 import { cheapJob, cleanup, completedClip, outcomes, redis, tempStore, testPrefix, type TempStore } from "./helpers.ts";
 
 const TP = findTestPack();
+const execFileP = promisify(execFile);
 const prefix = testPrefix("worker-connect-stitch");
 /** Where RecordingContext's requests come from: clips made here are "this conversation's" to /connect and /stitch. */
 const HERE = { platform: "discord", userId: "owner", serverId: "guild-1", locale: "en", place: { channelId: "chan-1" } } as const;
@@ -172,10 +176,13 @@ describe.skipIf(!TP.dir)(`/connect and /stitch of chosen clips on the engine wor
 
     beforeAll(async () => {
       if (!a) return;
-      // A clip that runs the whole length limit (its record says so; its bytes are a's: nothing reads them here).
+      // A clip that runs the whole length limit, record and file: a test pattern ffmpeg makes in a moment.
       const seconds = PARAM_LIMITS.seconds.max;
+      const file = join(files, "long.mp4");
+      await execFileP(resolveBinaries().ffmpeg, ["-v", "error", "-f", "lavfi", "-i", `testsrc=size=64x64:rate=8:duration=${seconds}`,
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-y", file]);
       long = await ts.store.putClip({ kind: "generate", prompt: "long", expandedPrompt: "long", seed: 1, params: {}, origin: HERE,
-        frames: { ...a.frames, count: seconds * a.frames.fps } }, { video: { data: await ts.store.readBlob(a.files.video), ext: "mp4" } });
+        frames: { ...a.frames, count: seconds * a.frames.fps } }, { video: { data: readFileSync(file), ext: "mp4" } });
       clips.clips.set(long.id, long);
     });
 
@@ -203,7 +210,7 @@ describe.skipIf(!TP.dir)(`/connect and /stitch of chosen clips on the engine wor
       expect(storeFiles()).toEqual(store);
     });
 
-    it("by the producer, for a job that skipped the command's checks: one part, 25, unknown, too long, a path, a link", async () => {
+    it("by the producer, for a job that skipped the command's checks: one part, 25, unknown, a path, a link", async () => {
       const queue = await queueCounts();
       const store = storeFiles();
       const stitch = (parts: string[]): ClipJob => cheapJob({ kind: "stitch", prompt: "", origin: HERE, parentClipId: parts.at(-1)!, parts });
@@ -211,7 +218,6 @@ describe.skipIf(!TP.dir)(`/connect and /stitch of chosen clips on the engine wor
         [[a.id], "queue.invalidJob", /parts: must name at least 2 clips/],
         [Array(STITCH_LIMITS.parts + 1).fill(a.id), "queue.invalidJob", new RegExp(`parts: must name at most ${STITCH_LIMITS.parts} clips`)],
         [["clip_nope", a.id], "queue.unknownClip", /parts\.0: no clip with id clip_nope/],
-        [[long.id, a.id], "queue.stitchTooLong", /parts: the clips run/],
         [["../../etc/passwd", a.id], "queue.invalidJob", /parts\.0: must be a clip id/],
         [[`https://example.com/${a.id}`, a.id], "queue.invalidJob", /parts\.0: must be a clip id/],
       ];
@@ -227,16 +233,24 @@ describe.skipIf(!TP.dir)(`/connect and /stitch of chosen clips on the engine wor
       expect(storeFiles()).toEqual(store);
     });
 
-    it("by the worker, for a job queued without the store's check: it fails with the reason, storing nothing", async () => {
+    it("by the worker, for a job past those checks (too long, or a part unknown to a producer without the store): it fails with the reason, storing nothing", async () => {
       const store = storeFiles();
       const blind = new Producer({ prefix, redis: redis(), rateLimits: { user: { max: 1000, windowSeconds: 60 }, server: { max: 1000, windowSeconds: 60 } } });
       try {
-        const { jobId } = await blind.enqueue(cheapJob({ kind: "stitch", prompt: "", origin: HERE, parentClipId: a.id, parts: ["clip_nope", a.id] }));
-        const outcome = await seen.wait(jobId);
-        expect(outcome).toMatchObject({ kind: "failed", userMessageKey: "queue.unknownClip", reason: expect.stringMatching(/parts: no clip with id clip_nope/) });
-        // A permanent failure: not retried, and the requester's status says why.
-        expect(await producer.status(jobId)).toMatchObject({ state: "failed", userMessageKey: "queue.unknownClip" });
-        expect((await producer.queue.getJob(jobId))?.attemptsMade).toBe(1);
+        const cases: [Producer, string[], string, RegExp][] = [
+          // The length is checked from the files, before anything is encoded.
+          [producer, [long.id, a.id], "queue.stitchTooLong", /is 60\.6 s long; the limit is 60 s/],
+          [blind, ["clip_nope", a.id], "queue.unknownClip", /parts: no clip with id clip_nope/],
+        ];
+        for (const [p, parts, key, reason] of cases) {
+          const { jobId } = await p.enqueue(cheapJob({ kind: "stitch", prompt: "", origin: HERE, parentClipId: parts.at(-1)!, parts }));
+          const outcome = await seen.wait(jobId);
+          expect(outcome, parts.join(" ")).toMatchObject({ kind: "failed", userMessageKey: key, reason: expect.stringMatching(reason) });
+          // A permanent failure: not retried, and what the requester is told says why.
+          expect(await producer.status(jobId)).toMatchObject({ state: "failed", userMessageKey: key });
+          expect((await producer.queue.getJob(jobId))?.attemptsMade).toBe(1);
+          expect(t("de", key)).not.toBe(key);
+        }
       } finally {
         await blind.close();
       }
