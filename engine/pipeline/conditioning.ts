@@ -146,11 +146,15 @@ export function chunkLayout(total: number, maxFrames: number, overlap: number, a
  * How a loop of `total` frames is split: a clip of `clip` frames, then a bridge pass whose head is the clip's last
  * `context` frames and whose tail is the clip's first `context` frames, generating `bridge` frames between them.
  * Playing clip + bridge on repeat is seamless because the bridge was denoised knowing both what precedes it (the
- * clip's end) and what follows it on wrap-around (the clip's start). About a third of the loop is bridge.
+ * clip's end) and what follows it on wrap-around (the clip's start). Nearly half of the loop is bridge: an object
+ * that travelled during the clip must come back during the bridge, and a shorter bridge makes it hurry (a third
+ * gave closing steps well above the clip's typical step; the model card has the numbers).
  */
+const LOOP_BRIDGE_SHARE = 0.45;
+
 export function loopLayout(total: number, maxFrames: number, overlap = DEFAULT_OVERLAP): { clip: number; bridge: number; context: number } {
   if (total < 4) throw new Error(`a loop needs at least 4 frames, got ${total}`);
-  const want = Math.max(1, Math.round(total * 0.35));
+  const want = Math.max(1, Math.round(total * LOOP_BRIDGE_SHARE));
   const context = Math.max(1, Math.min(overlap, Math.floor((total - want) / 2), Math.floor((maxFrames - 1) / 2)));
   const bridge = Math.min(want, maxFrames - 2 * context);
   if (bridge < 1) throw new Error(`a ${maxFrames}-frame pass is too short to bridge a loop`);

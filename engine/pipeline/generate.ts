@@ -11,6 +11,7 @@ import { expandPrompt } from "./expand.ts";
 import { closingLayout, layoutFrames, summarize, type LayoutSpec, type RequestLayout } from "./layout.ts";
 import type { ModelPack } from "./pack.ts";
 import { tokenGrid } from "./patchify.ts";
+import { carryIntoNewFrames, roundTripLoss } from "./seam-carry.ts";
 import { encodeText, type TextBatch } from "./text.ts";
 import type { GenerateRequest, GenerateResult, PipelineInfo, Progress } from "./types.ts";
 import { validateRequest, type Job, type Limits } from "./validate.ts";
@@ -210,6 +211,13 @@ export class Generator {
       encodeMs += performance.now() - s;
       return z;
     };
+    // What the VAE loses of the given frame next to the new ones (seam-carry.ts); timed with the encoding.
+    const carryLoss = async (given: RgbFrame, latents: LatentFrames, index: number): Promise<Int16Array> => {
+      const s = performance.now();
+      const loss = await roundTripLoss(pack, given, latents, index);
+      encodeMs += performance.now() - s;
+      return loss;
+    };
 
     // Each kind yields the latents to decode and how the output clip is put together around them. Frames the
     // caller gave are returned untouched; only frames the model made go through the decoder.
@@ -224,29 +232,38 @@ export class Generator {
       }
       case "animate": {
         const image = await encode([p.image]);
+        const loss = await carryLoss(p.image, image, 0);
         fresh = await forward(run, image, DEFAULT_OVERLAP, p.frames - 1);
-        assemble = (d) => [copyFrame(p.image), ...d];
+        assemble = (d) => (carryIntoNewFrames(d, loss, "later"), [copyFrame(p.image), ...d]);
         break;
       }
       case "extend": {
         const parent = p.parent.frames;
         if (p.direction === "forward") {
           const ctx = await encode(parent.slice(parent.length - p.overlap));
+          const loss = await carryLoss(parent[parent.length - 1], ctx, ctx.count - 1);
           // On the layout's timeline (the parent's), the context is the parent's last `overlap` frames.
           fresh = await forward(run, ctx, p.overlap, p.frames, undefined, parent.length - p.overlap);
-          assemble = (d) => [...parent.map(copyFrame), ...d];
+          assemble = (d) => (carryIntoNewFrames(d, loss, "later"), [...parent.map(copyFrame), ...d]);
         } else {
           const ctx = await encode(parent.slice(0, p.overlap));
+          const loss = await carryLoss(parent[0], ctx, 0);
           fresh = await backward(run, ctx, p.overlap, p.frames);
-          assemble = (d) => [...d, ...parent.map(copyFrame)];
+          assemble = (d) => (carryIntoNewFrames(d, loss, "earlier"), [...d, ...parent.map(copyFrame)]);
         }
         break;
       }
       case "interpolate": {
         const head = await encode(p.a.slice(p.a.length - p.head));
         const tail = await encode(p.b.slice(0, p.tail));
+        const headLoss = await carryLoss(p.a[p.a.length - 1], head, head.count - 1);
+        const tailLoss = await carryLoss(p.b[0], tail, 0);
         fresh = await pass(run, [{ known: head }, { generate: p.frames }, { known: tail }]);
-        assemble = (d) => [...p.a.map(copyFrame), ...d, ...p.b.map(copyFrame)];
+        assemble = (d) => {
+          carryIntoNewFrames(d, headLoss, "later");
+          carryIntoNewFrames(d, tailLoss, "earlier");
+          return [...p.a.map(copyFrame), ...d, ...p.b.map(copyFrame)];
+        };
         break;
       }
       case "loop": {

@@ -83,7 +83,7 @@ describe("chunked long clips and loops", () => {
   });
 
   it("splits a loop into a clip and a bridge that fits one pass", () => {
-    expect(loopLayout(17, 17)).toEqual({ clip: 11, bridge: 6, context: 4 });
+    expect(loopLayout(17, 17)).toEqual({ clip: 9, bridge: 8, context: 4 });
     const l = loopLayout(60, 17);
     expect(l.clip + l.bridge).toBe(60);
     expect(l.bridge + 2 * l.context).toBeLessThanOrEqual(17);

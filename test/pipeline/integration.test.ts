@@ -194,11 +194,11 @@ describe.skipIf(!TP.dir)(`pipeline on a model pack (${TP.reason})`, () => {
     expect(r.clip.frames).toHaveLength(17);
     expect(passes).toHaveLength(2);
     const [clip, bridge] = passes;
-    expect(mask(clip.plan)).toBe("0".repeat(11));
-    expect(mask(bridge.plan)).toBe("1111" + "000000" + "1111");
+    expect(mask(clip.plan)).toBe("0".repeat(9));
+    expect(mask(bridge.plan)).toBe("1111" + "00000000" + "1111");
     const n = clip.plan.frameSize;
-    expect(bridge.latents.subarray(0, 4 * n)).toEqual(clip.latents.subarray(7 * n, 11 * n)); // clip's last 4
-    expect(bridge.latents.subarray(10 * n)).toEqual(clip.latents.subarray(0, 4 * n)); // clip's first 4
+    expect(bridge.latents.subarray(0, 4 * n)).toEqual(clip.latents.subarray(5 * n, 9 * n)); // clip's last 4
+    expect(bridge.latents.subarray(12 * n)).toEqual(clip.latents.subarray(0, 4 * n)); // clip's first 4
   });
 
   it("remix: strength 1 is a fresh sample; a low strength stays near the parent", async () => {

@@ -71,7 +71,7 @@ describe("request validation", () => {
     expect(ok({ condition: { kind: "interpolate", a: frame(), b: frame() } }).plan).toMatchObject({ head: 1, tail: 1, frames: 15 });
     expect(ok({ condition: { kind: "interpolate", a: clip(10), b: clip(3) } }).plan).toMatchObject({ head: 4, tail: 3, frames: 10 });
     bad({ condition: { kind: "interpolate", a: clip(10), b: clip(10) }, frames: 10 }, /between a and b.*1 to 9/);
-    expect(ok({ condition: { kind: "loop" } }).plan).toMatchObject({ kind: "loop", frames: 17, clip: 11, bridge: 6, context: 4 });
+    expect(ok({ condition: { kind: "loop" } }).plan).toMatchObject({ kind: "loop", frames: 17, clip: 9, bridge: 8, context: 4 });
     bad({ condition: { kind: "loop" }, frames: 3 }, /from 4 to 17/);
     expect(ok({ condition: { kind: "remix", parent: clip(9), strength: 0.5 } }).plan).toMatchObject({ kind: "remix", frames: 9, strength: 0.5 });
     bad({ condition: { kind: "remix", parent: clip(9), strength: 0 } }, /strength must be above 0 and at most 1/);
