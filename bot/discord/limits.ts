@@ -32,6 +32,9 @@ export const DISCORD_ERRORS = {
   invalidWebhookToken: 50027,
   entityTooLarge: 40005,
   threadAlreadyCreated: 160004,
+  unknownChannel: 10003,
+  missingAccess: 50001,
+  missingPermissions: 50013,
 } as const;
 
 /** The code of a discord.js DiscordAPIError (or undefined for anything else). */

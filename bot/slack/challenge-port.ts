@@ -1,13 +1,14 @@
 // Prompt challenges' posts on Slack (bot/core/challenges/port.ts). Messages are mrkdwn so that mentions (<@U…>) and
 // deadlines (<!date^…>, shown in each reader's own time zone and format) work; people's text in them is escaped
 // (&, <, >), so a theme or prompt can neither ping nor link. An entry is a message with its vote buttons, and its
-// clip uploaded into that message's thread.
+// clip uploaded into that message's thread. A channel that takes no posts from the bot (a private channel it is not
+// in, an archived one) is CannotPost; an earlier attempt's post is found in the channel's history (find()).
 import type { types, webApi } from "@slack/bolt";
 import type { ChallengeMessage } from "../../commands/challenge-text.ts";
 import type { ChallengePlace } from "../../commands/challenge-service.ts";
 import type { ClipRecord } from "../../engine/store/types.ts";
 import { truncate } from "../../engine/text.ts";
-import type { ChallengePort } from "../core/challenges/port.ts";
+import { CannotPost, type ChallengePort } from "../core/challenges/port.ts";
 import { buttonElement } from "./blocks.ts";
 import { SECTION_TEXT_MAX } from "./limits.ts";
 import type { SlackPlace } from "./port.ts";
@@ -17,6 +18,25 @@ export function escapeMrkdwn(s: string): string {
 }
 
 type KnownBlock = types.KnownBlock;
+
+/** chat.postMessage's answers that mean the channel takes no posts from the bot, whatever we retry. */
+const REFUSED: readonly string[] = ["channel_not_found", "not_in_channel", "is_archived", "restricted_action", "ekm_access_denied", "team_access_not_granted"];
+
+/** Messages looked through for an earlier attempt's post. */
+const FIND_LIMIT = 50;
+
+function slackError(err: unknown): string | undefined {
+  return (err as { data?: { error?: string } } | null)?.data?.error;
+}
+
+/** The action ids of a message's buttons, as conversations.history returns its blocks. */
+function actionIds(blocks: unknown): string[] {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.flatMap((b) => {
+    const elements = (b as { elements?: unknown }).elements;
+    return Array.isArray(elements) ? elements.map((e) => (e as { action_id?: unknown }).action_id).filter((id): id is string => typeof id === "string") : [];
+  });
+}
 
 function blocks(m: ChallengeMessage, locale: string): KnownBlock[] {
   const out: KnownBlock[] = [{ type: "section", block_id: "sora-challenge", text: { type: "mrkdwn", text: truncate(m.text, SECTION_TEXT_MAX) } }];
@@ -28,7 +48,12 @@ export class SlackChallengePort implements ChallengePort<SlackPlace> {
   readonly platform = "slack" as const;
   readonly uploads = true;
 
-  constructor(private readonly client: webApi.WebClient, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly log: (line: string) => void,
+    /** The bot's own bot id (auth.test): find() looks only at its messages. */
+    private readonly botId?: string,
+  ) {}
 
   time(ms: number): string {
     const s = Math.floor(ms / 1000);
@@ -43,13 +68,29 @@ export class SlackChallengePort implements ChallengePort<SlackPlace> {
     return escapeMrkdwn(s);
   }
 
-  async post(place: ChallengePlace, m: ChallengeMessage, locale = "en"): Promise<string> {
-    const r = await this.client.chat.postMessage({ channel: place.channelId, text: truncate(m.text, SECTION_TEXT_MAX), blocks: blocks(m, locale), unfurl_links: false });
-    return r.ts!;
+  async post(place: ChallengePlace, m: ChallengeMessage, _key?: string, locale = "en"): Promise<string> {
+    try {
+      const r = await this.client.chat.postMessage({ channel: place.channelId, text: truncate(m.text, SECTION_TEXT_MAX), blocks: blocks(m, locale), unfurl_links: false });
+      return r.ts!;
+    } catch (err) {
+      const code = slackError(err);
+      if (code && REFUSED.includes(code)) throw new CannotPost(place.channelId, code);
+      throw err;
+    }
   }
 
-  async postEntry(place: ChallengePlace, m: ChallengeMessage, clip: ClipRecord, video: Buffer | undefined): Promise<string> {
-    const ts = await this.post(place, m, clip.origin.locale);
+  /** The bot's message since `since` with this post's text, or with one of its buttons (an entry's vote button). */
+  async find(place: ChallengePlace, m: ChallengeMessage, since: number): Promise<string | undefined> {
+    const r = await this.client.conversations.history({ channel: place.channelId, oldest: (Math.max(0, since) / 1000).toFixed(6), limit: FIND_LIMIT, inclusive: true });
+    const text = truncate(m.text, SECTION_TEXT_MAX);
+    const ids = new Set(m.buttons.map((b) => b.id));
+    const hit = (r.messages ?? []).find((msg) => msg.bot_id !== undefined && (!this.botId || msg.bot_id === this.botId)
+      && (ids.size ? actionIds(msg.blocks).some((id) => ids.has(id)) : msg.text === text));
+    return hit?.ts;
+  }
+
+  async postEntry(place: ChallengePlace, m: ChallengeMessage, clip: ClipRecord, video: Buffer | undefined, key?: string): Promise<string> {
+    const ts = await this.post(place, m, key, clip.origin.locale);
     if (video) {
       await this.client.files.uploadV2({ channel_id: place.channelId, thread_ts: ts, file: video, filename: `${clip.id}.mp4` })
         .catch((err) => this.log(`slack: could not upload entry ${clip.id}: ${(err as Error)?.message ?? err}`));

@@ -57,7 +57,7 @@ export class ChallengeQueue {
 
   async scheduleEnter(j: Extract<ChallengeJob, { type: "enter" }>): Promise<void> {
     await this.queue.add("enter", j, {
-      jobId: `enter-${j.challengeId}-${safe(j.jobId)}`, attempts: 5, backoff: { type: "exponential", delay: 2000 },
+      jobId: `enter-${j.challengeId}-${safe(j.jobId)}`, attempts: 8, backoff: { type: "exponential", delay: 2000 },
       removeOnComplete: true, removeOnFail: 100,
     });
   }

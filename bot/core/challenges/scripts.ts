@@ -103,3 +103,40 @@ if #s.themes <= 1 then redis.call('DEL', KEYS[1]) else
   redis.call('SET', KEYS[1], cjson.encode(s))
 end
 return raw`;
+
+/**
+ * Claim a post before it goes out (announcement, results, an entry, a cancel notice). KEYS: the hash that records it
+ * (the challenge's or the entry's). ARGV: field (the message id, once posted), claim field (when the first attempt
+ * began), lease field (until when an attempt is under way), now, lease ms. Returns { status, value }:
+ * posted (value: the message id), gone (no such challenge or entry), busy (value: until when another attempt is
+ * under way), claimed (value: when an earlier attempt began, "" for none: one that may have posted before it could
+ * record its message).
+ */
+export const CLAIM_POST = `
+local done = redis.call('HGET', KEYS[1], ARGV[1])
+if done then return {'posted', done} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone', ''} end
+local lease = redis.call('HGET', KEYS[1], ARGV[3])
+if lease and tonumber(lease) > tonumber(ARGV[4]) then return {'busy', lease} end
+local prior = redis.call('HGET', KEYS[1], ARGV[2])
+if not prior then redis.call('HSET', KEYS[1], ARGV[2], ARGV[4]) end
+redis.call('HSET', KEYS[1], ARGV[3], tostring(tonumber(ARGV[4]) + tonumber(ARGV[5])))
+return {'claimed', prior or ''}`;
+
+/** Record a claimed post's message id and end its lease. KEYS: the hash. ARGV: field, lease field, message id. */
+export const POSTED = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HDEL', KEYS[1], ARGV[2])
+return 1`;
+
+/**
+ * Forget a challenge that never got going (its announcement could not be posted where it was to run). KEYS:
+ * challenge, running, all, schedule. ARGV: id. Its schedule goes only when this challenge began it.
+ */
+export const DISCARD = `
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+if redis.call('HGET', KEYS[1], 'scheduled') == '1' then redis.call('DEL', KEYS[4]) end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return 1`;

@@ -2,9 +2,13 @@
 // over the Redis state (store.ts), the challenge queue (queue.ts: deadlines and entries that outlive any process),
 // the platform's ChallengePort (its own posts) and its Delivery (the highlight reel, a normal stitch job).
 //
-// Idempotent steps: a start, an entry and the results are recorded in Redis before or as they are posted, and each
-// post is skipped when its record says it went out; the results are posted only by the deadline job, so a manager's
-// /challenge end racing the deadline, or a restart, posts them once.
+// Idempotent steps: a start, an entry and the results are recorded in Redis before they are posted, and so is each
+// post's intent (a claim, with a short lease while an attempt is under way): a post whose record says it went out is
+// skipped; one whose claim says an earlier attempt may have sent it without recording it (the process stopped in
+// between, or the platform's answer was lost) is first looked for among the bot's recent messages in the channel
+// (the port's find; Discord also deduplicates by the post's nonce) and recorded, or edited, instead of posted again.
+// The results are posted only by the deadline job, so a manager's /challenge end racing the deadline, or a restart,
+// posts them once.
 import type { Challenge, ChallengePlace, ChallengeService, Entry, ScheduleSpec, StartSpec, VoteResult, Author } from "../../../commands/challenge-service.ts";
 import { announcement, cancelled, enterButton, entryMessage, leaderboard, results } from "../../../commands/challenge-text.ts";
 import { challengeLimits } from "../../../commands/challenge-limits.ts";
@@ -14,9 +18,10 @@ import { renderProgress } from "../../../commands/progress.ts";
 import type { ClipJob } from "../../../engine/queue/schema.ts";
 import type { ClipRecord, ClipStore } from "../../../engine/store/types.ts";
 import type { OpenRequest, Opened } from "../delivery.ts";
-import type { ChallengePort } from "./port.ts";
+import type { ChallengeMessage } from "../../../commands/challenge-text.ts";
+import { CannotPost, type ChallengePort } from "./port.ts";
 import { ChallengeQueue, type ChallengeJob } from "./queue.ts";
-import { challengeIdFor, ChallengeStore, type StoredChallenge } from "./store.ts";
+import { challengeIdFor, ChallengeStore, type PostSlot, type StoredChallenge } from "./store.ts";
 import type { Redis } from "ioredis";
 
 export interface ChallengeKernelOptions<P> {
@@ -30,6 +35,30 @@ export interface ChallengeKernelOptions<P> {
   /** PUBLIC_URL: the gallery page's base. */
   publicUrl?: string;
   log: (line: string) => void;
+  /** How long one attempt at a post holds it; default POST_LEASE_MS (tests shorten it). */
+  postLeaseMs?: number;
+}
+
+/** How long one attempt at a post holds it: another attempt meanwhile leaves it to that one (or retries later). */
+export const POST_LEASE_MS = 20_000;
+/** An earlier attempt's post is looked for from a little before it began (the platform's clock is not ours). */
+const FIND_MARGIN_MS = 5_000;
+
+/** Another attempt is sending this post right now: a job tries again later (BullMQ's retry); an interaction leaves it. */
+export class PostInProgress extends Error {
+  constructor(what: string) {
+    super(`${what} is being posted by another attempt`);
+    this.name = "PostInProgress";
+  }
+}
+
+function slotName(slot: PostSlot): string {
+  return slot.kind === "entry" ? `challenge ${slot.id} entry ${slot.clipId}` : `challenge ${slot.id} ${slot.field}`;
+}
+
+/** The post's name for good: the same on every attempt (Discord sends it as the nonce). */
+function postKey(slot: PostSlot): string {
+  return slot.kind === "entry" ? `challenge:${slot.id}:entry:${slot.clipId}` : `challenge:${slot.id}:${slot.field}`;
 }
 
 const REFUSALS: Record<string, string> = {
@@ -71,8 +100,19 @@ export class ChallengeKernel<P> implements ChallengeService {
     return this.o.publicUrl ? `${this.o.publicUrl.replace(/\/+$/, "")}/challenges/${id}` : undefined;
   }
 
-  async start(place: ChallengePlace, spec: StartSpec, scheduled = false): Promise<Challenge> {
+  start(place: ChallengePlace, spec: StartSpec): Promise<Challenge> {
+    return this.open(place, spec, { scheduled: false, whenBusy: "leave" });
+  }
+
+  /**
+   * Record the challenge, set its deadline, announce it. `whenBusy`: while another attempt posts the announcement,
+   * leave it to that one (a retried interaction) or throw PostInProgress (the deadline job starting a schedule's next
+   * theme: BullMQ retries it).
+   */
+  private async open(place: ChallengePlace, spec: StartSpec, o: { scheduled: boolean; whenBusy: "leave" | "retry" }): Promise<Challenge> {
+    const { scheduled } = o;
     this.checkPlace(place);
+    await this.requirePostable(place);
     const now = Date.now();
     const c: Challenge = {
       ...place, id: challengeIdFor(place.platform, spec.eventId), theme: spec.theme, status: "running", startedAt: now,
@@ -83,25 +123,83 @@ export class ChallengeKernel<P> implements ChallengeService {
     const stored = (await this.state.get(c.id))!;
     // The deadline first: whatever happens to the post below, the challenge ends.
     await this.queue.scheduleEnd(stored.id, stored.endsAt);
-    if (!stored.announcement) {
-      const message = await this.port.post(place, { text: announcement(stored, this.port, this.galleryUrl(stored.id)), buttons: [] });
-      await this.state.setField(stored.id, "announcement", message);
-    }
+    await this.announce(stored, o.whenBusy);
     return stored;
+  }
+
+  /** Refused before anything is recorded where the platform says the bot cannot post. */
+  private async requirePostable(place: ChallengePlace): Promise<void> {
+    if (this.port.canPost && !(await this.port.canPost(place))) throw new UserError("challenge.errors.cannotPost");
+  }
+
+  /** The announcement, once; a challenge whose channel turns out to refuse posts is undone and refused. */
+  private async announce(c: StoredChallenge, whenBusy: "leave" | "retry"): Promise<void> {
+    const m: ChallengeMessage = { text: announcement(c, this.port, this.galleryUrl(c.id)), buttons: [] };
+    try {
+      await this.postOnce({ kind: "challenge", id: c.id, field: "announcement" }, c, m, (key) => this.port.post(c, m, key));
+    } catch (err) {
+      // A retried start while the first attempt is posting it: that one finishes the job.
+      if (err instanceof PostInProgress && whenBusy === "leave") return;
+      if (!(err instanceof CannotPost)) throw err;
+      this.o.log(`challenges: ${c.id} not started: ${err.message}`);
+      await this.queue.dropEnd(c.id);
+      await this.state.discard(c);
+      throw new UserError("challenge.errors.cannotPost");
+    }
+  }
+
+  /**
+   * Post once (see the header): the claim first; then, after an earlier attempt that may have posted, the port looks
+   * for that post; only then is it sent. Returns the message (and whether it was an earlier attempt's), or undefined
+   * when the challenge or entry is gone. Throws PostInProgress while another attempt holds the post.
+   */
+  private async postOnce(slot: PostSlot, place: ChallengePlace, m: ChallengeMessage, send: (key: string) => Promise<string>): Promise<{ message: string; earlier: boolean } | undefined> {
+    const claim = await this.state.claimPost(slot, this.o.postLeaseMs ?? POST_LEASE_MS);
+    if (claim.status === "posted") return { message: claim.message, earlier: true };
+    if (claim.status === "gone") return undefined;
+    if (claim.status === "busy") throw new PostInProgress(slotName(slot));
+    if (claim.earlier !== undefined && this.port.find) {
+      const found = await this.port.find(place, m, claim.earlier - FIND_MARGIN_MS).catch((err) => {
+        this.o.log(`challenges: could not look for an earlier post of ${slotName(slot)}: ${(err as Error)?.message ?? err}`);
+        return undefined;
+      });
+      if (found) {
+        this.o.log(`challenges: ${slotName(slot)} was posted by an earlier attempt (${found}); recorded, not posted again`);
+        await this.state.posted(slot, found);
+        return { message: found, earlier: true };
+      }
+    }
+    let message: string;
+    try {
+      message = await send(postKey(slot));
+    } catch (err) {
+      await this.state.unclaim(slot).catch(() => undefined);
+      throw err;
+    }
+    await this.state.posted(slot, message);
+    return { message, earlier: false };
   }
 
   async schedule(place: ChallengePlace, spec: ScheduleSpec): Promise<Challenge> {
     const [first, ...rest] = spec.themes;
     if (first === undefined) throw new UserError("challenge.errors.noThemes");
     if (await this.state.running(place)) throw new UserError("challenge.errors.alreadyRunning");
+    this.checkPlace(place);
+    await this.requirePostable(place);
     await this.state.setSchedule(place, {
       themes: rest, everyMs: spec.everyMs, entriesPerUser: spec.entriesPerUser, by: spec.by.userId, locale: spec.locale,
       ...(spec.by.name ? { byName: spec.by.name } : {}),
     });
-    return this.start(place, { ...spec, theme: first, durationMs: spec.everyMs }, true);
+    return this.open(place, { ...spec, theme: first, durationMs: spec.everyMs }, { scheduled: true, whenBusy: "leave" });
   }
 
-  async enterClip(c: Challenge, clip: ClipInfo, author: Author, reservation?: string): Promise<Entry> {
+  /** The "Submit to challenge" button: a press while another press is posting the same entry leaves it to that one. */
+  enterClip(c: Challenge, clip: ClipInfo, author: Author): Promise<Entry> {
+    return this.enter(c, clip, author, undefined, "leave");
+  }
+
+  /** `whenBusy`: what to do while another attempt posts the entry: leave it to that one, or throw (a job retries). */
+  private async enter(c: Challenge, clip: ClipInfo, author: Author, reservation: string | undefined, whenBusy: "leave" | "retry"): Promise<Entry> {
     if (clip.origin.platform !== c.platform || clip.origin.userId !== author.userId) throw new UserError("challenge.errors.notYours");
     const outcome = await this.state.enter(c, {
       clipId: clip.id, userId: author.userId, prompt: clip.prompt, ...(author.name ? { userName: author.name } : {}),
@@ -110,7 +208,11 @@ export class ChallengeKernel<P> implements ChallengeService {
     if (outcome !== "new" && outcome !== "already") throw new UserError(REFUSALS[outcome]!);
     const entry = (await this.state.entry(c.id, clip.id))!;
     if (outcome === "already" && entry.message) throw new UserError(REFUSALS.already!);
-    await this.postEntry(c, entry);
+    try {
+      await this.postEntry(c, entry);
+    } catch (err) {
+      if (!(err instanceof PostInProgress) || whenBusy === "retry") throw err;
+    }
     return entry;
   }
 
@@ -154,9 +256,14 @@ export class ChallengeKernel<P> implements ChallengeService {
 
   async cancel(c: Challenge): Promise<void> {
     await this.state.clearSchedule(c);
-    if ((await this.state.stop(c, "cancelled")) !== "changed") return;
+    const stopped = await this.state.stop(c, "cancelled");
+    // Cancelled by this call, or by an attempt that stopped before its notice went out (postOnce: once).
+    if (stopped !== "changed" && stopped !== "cancelled") return;
     await this.queue.dropEnd(c.id);
-    await this.port.post(c, { text: cancelled(c, this.port), buttons: [] });
+    const m: ChallengeMessage = { text: cancelled(c, this.port), buttons: [] };
+    await this.postOnce({ kind: "challenge", id: c.id, field: "cancelNotice" }, c, m, (key) => this.port.post(c, m, key)).catch((err) => {
+      if (!(err instanceof PostInProgress)) throw err;
+    });
   }
 
   async vote(clipId: string, voter: { platform: Platform; userId: string }, eventId: string): Promise<{ challenge?: Challenge; result: VoteResult; votes: number }> {
@@ -217,8 +324,13 @@ export class ChallengeKernel<P> implements ChallengeService {
     const ended = (await this.state.get(id))!;
     const top = await this.standings(id);
     if (!ended.results) {
-      const message = await this.port.post(ended, { text: results(ended, top, this.port, this.galleryUrl(id)), buttons: [] });
-      await this.state.setField(id, "results", message);
+      const m: ChallengeMessage = { text: results(ended, top, this.port, this.galleryUrl(id)), buttons: [] };
+      // PostInProgress: this job is retried (BullMQ) and finds the post recorded, or looks for it.
+      await this.postOnce({ kind: "challenge", id, field: "results" }, ended, m, (key) => this.port.post(ended, m, key)).catch((err) => {
+        // The channel refuses posts for good now (deleted, the bot's rights taken away): the reel and the next theme still go.
+        if (!(err instanceof CannotPost)) throw err;
+        this.o.log(`challenges: the results of ${id} could not be posted: ${err.message}`);
+      });
     }
     if (top.length >= 2) await this.reel(ended, top.slice(0, 3));
     if (ended.scheduled) await this.nextTheme(ended);
@@ -241,12 +353,23 @@ export class ChallengeKernel<P> implements ChallengeService {
   }
 
   private async nextTheme(c: StoredChallenge): Promise<void> {
+    // A retried deadline job finds the next challenge it started (the same event id, so the same id): it finishes
+    // that one's start instead of taking another theme off the schedule.
+    const started = await this.state.get(challengeIdFor(c.platform, `${c.id}-next`));
+    if (started) {
+      if (started.status !== "running") return;
+      await this.queue.scheduleEnd(started.id, started.endsAt);
+      return this.announce(started, "retry").catch((err) => {
+        if (err instanceof UserError) this.o.log(`challenges: next theme of ${c.id} not announced: ${err.key}`);
+        else throw err;
+      });
+    }
     const next = await this.state.nextTheme(c);
     if (!next) return;
-    await this.start(c, {
+    await this.open(c, {
       theme: next.theme, durationMs: next.everyMs, entriesPerUser: next.entriesPerUser, locale: next.locale,
       by: { userId: next.by, ...(next.byName ? { name: next.byName } : {}) }, eventId: `${c.id}-next`,
-    }, true).catch((err) => {
+    }, { scheduled: true, whenBusy: "retry" }).catch((err) => {
       // The channel got a challenge of its own meanwhile: the schedule waits for nobody.
       if (err instanceof UserError) this.o.log(`challenges: next theme of ${c.id} not started: ${err.key}`);
       else throw err;
@@ -263,7 +386,7 @@ export class ChallengeKernel<P> implements ChallengeService {
       await this.state.release(c, j.userId, j.slot);
       return "done";
     }
-    await this.enterClip(c, clip, { userId: j.userId, ...(j.userName ? { name: j.userName } : {}) }, j.slot).catch((err) => {
+    await this.enter(c, clip, { userId: j.userId, ...(j.userName ? { name: j.userName } : {}) }, j.slot, "retry").catch((err) => {
       // Made after the deadline, or entered meanwhile: nothing to post.
       if (err instanceof UserError) this.o.log(`challenges: clip ${clip.id} not entered in ${c.id}: ${err.key}`);
       else throw err;
@@ -274,9 +397,13 @@ export class ChallengeKernel<P> implements ChallengeService {
   private async postEntry(c: Challenge, e: Entry): Promise<void> {
     const clip = await this.o.store.getClip(e.clipId);
     if (!clip) return;
-    const video = this.port.uploads ? await this.o.store.readBlob(clip.files.video) : undefined;
-    const message = await this.port.postEntry(c, entryMessage(c, e, this.port), clip, video);
-    await this.state.setEntryMessage(c.id, e.clipId, message);
+    const m = entryMessage(c, e, this.port);
+    const posted = await this.postOnce({ kind: "entry", id: c.id, clipId: e.clipId }, c, m, async (key) => {
+      const video = this.port.uploads ? await this.o.store.readBlob(clip.files.video) : undefined;
+      return this.port.postEntry(c, m, clip, video, key);
+    });
+    // An earlier attempt's post, found: votes may have come in on it since; it shows the count now.
+    if (posted?.earlier) await this.refreshEntry(c, e.clipId);
   }
 
   /** The entry's message with its count now (or marked removed). */

@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import type { Challenge, ChallengePlace, ChallengeStatus, Entry, VoteResult } from "../../../commands/challenge-service.ts";
 import type { Platform } from "../../../commands/context.ts";
 import { challengeKeys, type ChallengeKeys } from "./keys.ts";
-import { CLOSE, ENTER, POP_THEME, RESERVE, START, STOP, VOTE } from "./scripts.ts";
+import { CLAIM_POST, CLOSE, DISCARD, ENTER, POP_THEME, POSTED, RESERVE, START, STOP, VOTE } from "./scripts.ts";
 
 /** A challenge as stored, with the bookkeeping of its posts. */
 export interface StoredChallenge extends Challenge {
@@ -34,6 +34,20 @@ export interface ScheduleState {
 }
 
 export type EnterOutcome = "new" | "already" | "closed" | "elsewhere" | "limit";
+
+/** The posts a challenge makes once each: the field of its hash (or, for an entry, of the entry's) that names it. */
+export type PostSlot =
+  | { kind: "challenge"; id: string; field: "announcement" | "results" | "cancelNotice" }
+  | { kind: "entry"; id: string; clipId: string };
+
+/** What claiming a post came to (scripts.ts CLAIM_POST). */
+export type PostClaim =
+  | { status: "posted"; message: string }
+  | { status: "gone" }
+  /** Another attempt is posting it now (its lease runs until `until`). */
+  | { status: "busy"; until: number }
+  /** Ours to post; `earlier`: when an earlier attempt began, which may have posted without recording it. */
+  | { status: "claimed"; earlier?: number };
 
 /** Short, opaque and stable for one event: a retried start finds the challenge it made. */
 export function challengeIdFor(platform: Platform, eventId: string): string {
@@ -82,8 +96,42 @@ export class ChallengeStore {
       c.id, String(c.startedAt), ...Object.entries(fields).flat())) as string;
   }
 
-  async setField(id: string, field: "announcement" | "results", value: string): Promise<void> {
-    await this.redis.hset(this.keys.challenge(id), field, value);
+  private slotKey(slot: PostSlot): { key: string; field: string } {
+    return slot.kind === "entry"
+      ? { key: this.keys.entry(slot.id, slot.clipId), field: "message" }
+      : { key: this.keys.challenge(slot.id), field: slot.field };
+  }
+
+  /**
+   * Claim a post before sending it: the intent is recorded first, so an attempt that stops between the platform's
+   * answer and recording the message leaves a trace the next attempt looks for before posting again.
+   */
+  async claimPost(slot: PostSlot, leaseMs: number, now = Date.now()): Promise<PostClaim> {
+    const { key, field } = this.slotKey(slot);
+    const [status, value] = (await this.redis.eval(CLAIM_POST, 1, key, field, `${field}Claim`, `${field}Lease`, String(now), String(leaseMs))) as [string, string];
+    if (status === "posted") return { status, message: value };
+    if (status === "busy") return { status, until: Number(value) };
+    if (status === "claimed") return value ? { status, earlier: Number(value) } : { status };
+    return { status: "gone" };
+  }
+
+  /** The claimed post went out as `message`. */
+  async posted(slot: PostSlot, message: string): Promise<void> {
+    const { key, field } = this.slotKey(slot);
+    await this.redis.eval(POSTED, 1, key, field, `${field}Lease`, message);
+  }
+
+  /** The attempt failed (the platform said no): the next one may go at once (after looking for this one's post). */
+  async unclaim(slot: PostSlot): Promise<void> {
+    const { key, field } = this.slotKey(slot);
+    await this.redis.hdel(key, `${field}Lease`);
+  }
+
+  /** A challenge that never got going: gone from the channel, the gallery's index and Redis. */
+  async discard(c: Challenge): Promise<void> {
+    const k = this.keys;
+    await this.redis.eval(DISCARD, 4, k.challenge(c.id), k.running(c.platform, c.serverId, c.channelId), k.all,
+      k.schedule(c.platform, c.serverId, c.channelId), c.id);
   }
 
   /** running → ended or cancelled; the channel is free again. "changed", or the status it already had. */
@@ -111,10 +159,6 @@ export class ChallengeStore {
   /** A slot whose clip never came (the job failed or was cancelled) is free again. */
   async release(c: Challenge, userId: string, slot: string): Promise<void> {
     await this.redis.srem(this.keys.mine(c.id, userId), slot);
-  }
-
-  async setEntryMessage(id: string, clipId: string, message: string): Promise<void> {
-    await this.redis.hset(this.keys.entry(id, clipId), "message", message);
   }
 
   async entry(id: string, clipId: string): Promise<StoredEntry | undefined> {

@@ -11,22 +11,41 @@ import type { ClipRecord } from "../../../engine/store/types.ts";
 import type { ChallengeMessage } from "../../../commands/challenge-text.ts";
 import type { ChallengePlace } from "../../../commands/challenge-service.ts";
 import { ChallengeKernel } from "../../../bot/core/challenges/service.ts";
-import type { ChallengePort } from "../../../bot/core/challenges/port.ts";
+import { CannotPost, type ChallengePort } from "../../../bot/core/challenges/port.ts";
 import type { OpenRequest } from "../../../bot/core/delivery.ts";
 import { ListQueue, MapClips, RecordingContext } from "../../commands/harness.ts";
 import { cleanup } from "../../queue/helpers.ts";
 
-export interface Posted { id: string; place: ChallengePlace; text: string; buttons: string[]; clipId?: string; edits: string[] }
+export interface Posted { id: string; place: ChallengePlace; text: string; buttons: string[]; buttonIds: string[]; clipId?: string; edits: string[]; at: number; key?: string }
+
+/**
+ * What the next post does after it has gone out: "lost", its answer never arrives (the call fails: a timeout, a
+ * dropped connection); "crash", the process stops right there (the call never returns, nothing after it runs).
+ */
+export type AfterPost = "lost" | "crash";
 
 /** A platform as the challenge kernel sees it: every post kept, in order. */
 export class RecordingPort implements ChallengePort<{ channelId: string }> {
   readonly platform = "discord" as const;
   readonly uploads = false;
   readonly posts: Posted[] = [];
+  /** Set by a test: what happens after the next post (then cleared). */
+  afterPost: AfterPost | undefined;
+  /** Channels that refuse the bot's posts (CannotPost), and ones canPost says no to before anything is posted. */
+  readonly refusing = new Set<string>();
+  readonly forbidden = new Set<string>();
+  /** Without find (a platform that cannot look back), an earlier attempt's post is posted again. */
+  findable = true;
   time(ms: number) { return `<t:${Math.floor(ms / 1000)}:f>`; }
   mention(userId: string) { return `<@${userId}>`; }
-  async post(place: ChallengePlace, m: ChallengeMessage) { return this.add(place, m); }
-  async postEntry(place: ChallengePlace, m: ChallengeMessage, clip: ClipRecord) { return this.add(place, m, clip.id); }
+  async post(place: ChallengePlace, m: ChallengeMessage, key?: string) { return this.add(place, m, undefined, key); }
+  async postEntry(place: ChallengePlace, m: ChallengeMessage, clip: ClipRecord, _video?: Buffer, key?: string) { return this.add(place, m, clip.id, key); }
+  async canPost(place: ChallengePlace) { return !this.forbidden.has(place.channelId); }
+  find = async (place: ChallengePlace, m: ChallengeMessage, since: number) => {
+    if (!this.findable) return undefined;
+    const ids = new Set(m.buttons.map((b) => b.id));
+    return this.posts.find((p) => p.place.channelId === place.channelId && p.at >= since && (ids.size ? p.buttonIds.some((id) => ids.has(id)) : p.text === m.text))?.id;
+  };
   async edit(_place: ChallengePlace, id: string, m: ChallengeMessage) {
     const p = this.posts.find((x) => x.id === id)!;
     p.edits.push(m.text);
@@ -34,10 +53,18 @@ export class RecordingPort implements ChallengePort<{ channelId: string }> {
     p.buttons = m.buttons.map((b) => b.label);
   }
   reelPlace(place: ChallengePlace) { return { channelId: place.channelId }; }
-  private add(place: ChallengePlace, m: ChallengeMessage, clipId?: string): string {
+  private add(place: ChallengePlace, m: ChallengeMessage, clipId?: string, key?: string): Promise<string> {
+    if (this.refusing.has(place.channelId)) return Promise.reject(new CannotPost(place.channelId, "test: the channel refuses posts"));
     const id = `m${this.posts.length + 1}`;
-    this.posts.push({ id, place, text: m.text, buttons: m.buttons.map((b) => b.label), edits: [], ...(clipId ? { clipId } : {}) });
-    return id;
+    this.posts.push({
+      id, place, text: m.text, buttons: m.buttons.map((b) => b.label), buttonIds: m.buttons.map((b) => b.id), edits: [], at: Date.now(),
+      ...(clipId ? { clipId } : {}), ...(key ? { key } : {}),
+    });
+    const after = this.afterPost;
+    this.afterPost = undefined;
+    if (after === "lost") return Promise.reject(new Error("test: the answer to the post was lost"));
+    if (after === "crash") return new Promise(() => undefined);
+    return Promise.resolve(id);
   }
 }
 
@@ -54,9 +81,9 @@ export class ChallengeWorld {
   private readonly kernels: ChallengeKernel<{ channelId: string }>[] = [];
 
   /** One bot process's kernel; `run` starts its queue worker (deadlines, pending entries). */
-  kernel(run = true): ChallengeKernel<{ channelId: string }> {
+  kernel(run = true, o: { postLeaseMs?: number } = {}): ChallengeKernel<{ channelId: string }> {
     const k = new ChallengeKernel({
-      redis: this.redis, prefix: this.prefix, port: this.port, producer: this.queue, store: this.store, log: (l) => this.logs.push(l),
+      redis: this.redis, prefix: this.prefix, port: this.port, producer: this.queue, store: this.store, log: (l) => this.logs.push(l), ...o,
       delivery: { open: async (r) => { this.opened.push(r); return { place: r.at!, done: new Promise(() => undefined) }; } },
     });
     if (run) k.run();
