@@ -52,6 +52,7 @@ export const SLOW = [
   "test/core/challenges/votes.test.ts",
   "test/core/challenges/idempotency.test.ts",
   "test/playground/challenge.test.ts",
+  "test/playground/history.test.ts",
   "test/slack/challenge-workflow.test.ts",
   // Redis with ffmpeg and Chromium (the gallery; the playground page), or the engine worker (the platforms' stories).
   "test/core/challenges/gallery.test.ts",

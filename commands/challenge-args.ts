@@ -1,15 +1,15 @@
-// What a person typed for /challenge, read the same on every platform. Discord sends typed options; Slack's
-// `/challenge start theme: a cat duration: 2h` and the playground's composer send one text, which arrives as the
-// `action` option (commands/route.ts puts a command's words in its first option): it is split here into the action
+// What a person typed for /challenge, read the same on every platform. Discord sends a typed subcommand (its name as
+// SUBCOMMAND_ARG) with typed options; Slack's `/challenge start theme: a cat duration: 2h` and the playground's
+// composer send one text, which arrives as SUBCOMMAND_ARG too (commands/route.ts): it is split here into the action
 // and `name: value` options. Themes and prompts stay text: nothing here turns them into keys, paths or commands.
 import { UserError } from "./errors.ts";
 import { localizations } from "./i18n.ts";
-import type { Args } from "./definition.ts";
+import { SUBCOMMAND_ARG, type Args } from "./definition.ts";
 
 export const CHALLENGE_ACTIONS = ["start", "submit", "leaderboard", "end", "schedule", "cancel"] as const;
 export type ChallengeAction = (typeof CHALLENGE_ACTIONS)[number];
 
-export const CHALLENGE_OPTIONS = ["theme", "duration", "entries-per-user", "prompt", "themes", "every"] as const;
+export const CHALLENGE_OPTIONS = ["theme", "duration", "entries-per-user", "prompt", "themes", "every", "channel"] as const;
 
 /** Every spelling of each action (English and each locale's choice name), lower-cased. */
 const ACTION_NAMES = new Map<string, ChallengeAction>(CHALLENGE_ACTIONS.flatMap((a) =>
@@ -34,9 +34,12 @@ function namedOptions(text: string, lead: string): Args {
   return args;
 }
 
-/** Bare words after an action fill its main option: `/challenge submit a red ball`, `/challenge start a cat`. */
+/**
+ * Bare words after an action fill its main option: `/challenge submit a red ball`, `/challenge start a cat`,
+ * `/challenge end #contest` (Slack's <#C…|contest>).
+ */
 const LEAD: Record<ChallengeAction, string> = {
-  start: "theme", submit: "prompt", leaderboard: "theme", end: "theme", schedule: "themes", cancel: "theme",
+  start: "theme", submit: "prompt", leaderboard: "channel", end: "channel", schedule: "themes", cancel: "channel",
 };
 
 export interface ChallengeArgs {
@@ -45,7 +48,8 @@ export interface ChallengeArgs {
 }
 
 export function readChallengeArgs(args: Args): ChallengeArgs {
-  const raw = typeof args.action === "string" ? args.action.trim() : "";
+  const given = args[SUBCOMMAND_ARG];
+  const raw = typeof given === "string" ? given.trim() : "";
   const exact = actionOf(raw);
   if (exact) return { action: exact, args };
   // One text: the first word is the action, the rest options.
@@ -56,7 +60,7 @@ export function readChallengeArgs(args: Args): ChallengeArgs {
 }
 
 function withoutAction(args: Args): Args {
-  const { action: _ignored, ...rest } = args;
+  const { [SUBCOMMAND_ARG]: _ignored, ...rest } = args;
   return rest;
 }
 

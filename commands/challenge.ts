@@ -4,11 +4,11 @@
 // the words are here. Themes and prompts are user text: checked for length and moderated, never parsed further.
 import { TEXT_LIMITS } from "../engine/queue/limits.ts";
 import { isBlank } from "../engine/text.ts";
-import { CHALLENGE_ACTIONS, parseDuration, readChallengeArgs, splitThemes } from "./challenge-args.ts";
+import { parseDuration, readChallengeArgs, splitThemes, type ChallengeAction } from "./challenge-args.ts";
 import { challengeLimits, DEFAULT_ENTRIES_PER_USER } from "./challenge-limits.ts";
 import type { Author, Challenge, ChallengePlace, ChallengeService } from "./challenge-service.ts";
 import type { CommandContext } from "./context.ts";
-import { define, numberArg, option, stringArg, type Args, type Command } from "./definition.ts";
+import { define, numberArg, option, stringArg, subcommand, type Args, type Command, type CommandDef, type OptionDef } from "./definition.ts";
 import { UserError } from "./errors.ts";
 import { RENDER_OPTIONS } from "./flags.ts";
 import { moderate } from "./moderation.ts";
@@ -20,17 +20,30 @@ export const THEME_MAX = 200;
 /** Themes one schedule may hold. */
 export const SCHEDULE_MAX = 20;
 
-export const definition = define("challenge", [
-  option("challenge", "action", "string", {
-    required: true, maxLength: 4000, choices: CHALLENGE_ACTIONS.map((a) => ({ value: a, nameKey: `challenge.actions.${a}` })),
-  }),
-  option("challenge", "theme", "string", { maxLength: THEME_MAX }),
-  option("challenge", "duration", "string", { maxLength: 20 }),
-  option("challenge", "entries-per-user", "integer", { min: 1, max: 100 }),
-  option("challenge", "prompt", "string", { maxLength: TEXT_LIMITS.prompt }),
-  option("challenge", "themes", "string", { maxLength: 3000 }),
-  option("challenge", "every", "string", { maxLength: 20 }),
-]);
+const opt = (name: string, type: OptionDef["type"], extra: Partial<OptionDef> = {}) => option("challenge", name, type, extra);
+/** Where a challenge runs when it is not the channel the command was typed in. */
+const channelOption = opt("channel", "channel");
+const entriesOption = opt("entries-per-user", "integer", { min: 1, max: 100 });
+const sub = (name: ChallengeAction, options: OptionDef[]) => subcommand("challenge", name, `challenge.actions.${name}`, options);
+
+/** `/challenge start|submit|leaderboard|end|schedule|cancel`: one subcommand each (Discord shows them as such). */
+export const definition: CommandDef = {
+  ...define("challenge", []),
+  subcommands: [
+    sub("start", [
+      opt("theme", "string", { required: true, maxLength: THEME_MAX }), opt("duration", "string", { required: true, maxLength: 20 }),
+      entriesOption, channelOption,
+    ]),
+    sub("submit", [opt("prompt", "string", { required: true, maxLength: TEXT_LIMITS.prompt })]),
+    sub("leaderboard", [channelOption]),
+    sub("end", [channelOption]),
+    sub("schedule", [
+      opt("themes", "string", { required: true, maxLength: 3000 }), opt("every", "string", { required: true, maxLength: 20 }),
+      entriesOption, channelOption,
+    ]),
+    sub("cancel", [channelOption]),
+  ],
+};
 
 function service(ctx: CommandContext): ChallengeService {
   if (!ctx.challenges) throw new UserError("challenge.errors.unavailable");
@@ -44,6 +57,31 @@ export function placeOf(ctx: CommandContext): ChallengePlace {
   return { platform: ctx.platform, serverId: ctx.server.id, channelId };
 }
 
+/** People's text shown back in a refusal: no markup of any platform survives (no mention, link or ping). */
+function shown(raw: string): string {
+  return raw.replace(/[<>&@!|`*_~]/g, "").slice(0, 40) || "—";
+}
+
+/**
+ * The channel a command is about: the one named with `channel:` (only a channel mention of this platform, in this
+ * server: never an id, a path or an address typed as text), else the one it was typed in.
+ */
+export function targetPlace(ctx: CommandContext, args: Args): ChallengePlace {
+  const raw = stringArg(args, "channel")?.trim();
+  if (!raw) return placeOf(ctx);
+  if (!ctx.channels) throw new UserError("challenge.errors.noChannels");
+  const channelId = ctx.channels.parse(raw);
+  if (!channelId) throw new UserError("challenge.errors.badChannel", { value: shown(raw) });
+  if (!ctx.server) throw new UserError("challenge.errors.noPlace");
+  return { platform: ctx.platform, serverId: ctx.server.id, channelId };
+}
+
+/** "… in #contest" when the challenge is not the channel the command was typed in. */
+function elsewhere(ctx: CommandContext, place: ChallengePlace): string | undefined {
+  const here = ctx.where.channelId ?? ctx.where.threadId;
+  return ctx.channels && place.channelId !== here ? ctx.channels.mention(place.channelId) : undefined;
+}
+
 function author(ctx: CommandContext): Author {
   return { userId: ctx.user.id, ...(ctx.user.name ? { name: ctx.user.name } : {}) };
 }
@@ -52,8 +90,8 @@ function requireOrganizer(ctx: CommandContext): void {
   if (!ctx.user.organizer) throw new UserError("challenge.errors.notOrganizer");
 }
 
-async function requireRunning(ctx: CommandContext): Promise<Challenge> {
-  const c = await service(ctx).running(placeOf(ctx));
+async function requireRunning(ctx: CommandContext, place = placeOf(ctx)): Promise<Challenge> {
+  const c = await service(ctx).running(place);
   if (!c) throw new UserError("challenge.errors.noneRunning");
   return c;
 }
@@ -87,10 +125,14 @@ async function start(ctx: CommandContext, args: Args): Promise<void> {
   requireOrganizer(ctx);
   const theme = checkTheme(ctx, stringArg(args, "theme"));
   const durationMs = checkDuration(stringArg(args, "duration"), "challenge.errors.noDuration");
-  const c = await service(ctx).start(placeOf(ctx), {
+  const place = targetPlace(ctx, args);
+  const c = await service(ctx).start(place, {
     theme, durationMs, entriesPerUser: entriesPerUser(args), by: author(ctx), locale: ctx.locale, eventId: ctx.eventId,
   });
-  await say(ctx, "challenge.started", { theme: c.theme, duration: { seconds: Math.round((c.endsAt - c.startedAt) / 1000) } });
+  const duration = { seconds: Math.round((c.endsAt - c.startedAt) / 1000) };
+  const channel = elsewhere(ctx, place);
+  if (channel) await say(ctx, "challenge.startedIn", { theme: c.theme, duration, channel });
+  else await say(ctx, "challenge.started", { theme: c.theme, duration });
 }
 
 async function schedule(ctx: CommandContext, args: Args): Promise<void> {
@@ -100,10 +142,14 @@ async function schedule(ctx: CommandContext, args: Args): Promise<void> {
   if (themes.length > SCHEDULE_MAX) throw new UserError("challenge.errors.tooManyThemes", { count: themes.length, max: SCHEDULE_MAX });
   const checked = themes.map((t) => checkTheme(ctx, t));
   const everyMs = checkDuration(stringArg(args, "every") ?? stringArg(args, "duration"), "challenge.errors.noEvery");
-  const c = await service(ctx).schedule(placeOf(ctx), {
+  const place = targetPlace(ctx, args);
+  const c = await service(ctx).schedule(place, {
     themes: checked, everyMs, entriesPerUser: entriesPerUser(args), by: author(ctx), locale: ctx.locale, eventId: ctx.eventId,
   });
-  await say(ctx, "challenge.scheduled", { theme: c.theme, count: checked.length, every: { seconds: Math.round(everyMs / 1000) } });
+  const params = { theme: c.theme, count: checked.length, every: { seconds: Math.round(everyMs / 1000) } };
+  const channel = elsewhere(ctx, place);
+  if (channel) await say(ctx, "challenge.scheduledIn", { ...params, channel });
+  else await say(ctx, "challenge.scheduled", params);
 }
 
 /** A new clip, made like /sora (same flags, limits and fairness), entered when it is done. */
@@ -134,18 +180,18 @@ export async function handle(ctx: CommandContext, args: Args): Promise<void> {
       case "submit":
         return submitPrompt(ctx, a);
       case "leaderboard": {
-        const c = await requireRunning(ctx);
+        const c = await requireRunning(ctx, targetPlace(ctx, a));
         return ctx.reply({ key: "challenge.leaderboard.running", text: await service(ctx).leaderboardText(c, ctx.locale), ephemeral: true });
       }
       case "end": {
         requireOrganizer(ctx);
-        const c = await requireRunning(ctx);
+        const c = await requireRunning(ctx, targetPlace(ctx, a));
         await service(ctx).end(c);
         return say(ctx, "challenge.ending", { theme: c.theme });
       }
       case "cancel": {
         requireOrganizer(ctx);
-        const c = await requireRunning(ctx);
+        const c = await requireRunning(ctx, targetPlace(ctx, a));
         await service(ctx).cancel(c);
         return say(ctx, "challenge.cancelledReply", { theme: c.theme });
       }

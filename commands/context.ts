@@ -95,6 +95,33 @@ export function actorOf(ctx: Pick<CommandContext, "platform" | "user" | "server"
   return { platform: ctx.platform, userId: ctx.user.id, manager: ctx.user.manager, ...(ctx.server ? { serverId: ctx.server.id } : {}) };
 }
 
+/** A clip the bot posted, as a person's history lists it (bot/core/history.ts keeps them). */
+export interface PostedClipRef {
+  clipId: string;
+  /** When it was posted (ms since the epoch). */
+  at: number;
+  /** The platform's address of the clip's message, where it gave one when posting (Discord). */
+  url?: string;
+  /** The message that shows the clip, and its channel where message ids are per channel (Slack). */
+  messageId?: string;
+  channel?: string;
+}
+
+/** Each person's recently posted clips (for /history). */
+export interface ClipHistoryReader {
+  /** The person's clips, newest first, at most `limit`. */
+  recent(platform: Platform, userId: string, limit: number): Promise<PostedClipRef[]>;
+}
+
+/** How a platform's people name its channels in commands (`channel:`), and how the bot writes one back. */
+export interface ChannelRefs {
+  /** A channel mention as the platform sends it (Discord's channel option, Slack's <#C…|name>) → the channel's id;
+   *  undefined for anything else (a bare id, a name, a path, an address). Says nothing of whether the bot may post there. */
+  parse(ref: string): string | undefined;
+  /** The channel as a mention in the platform's markup. */
+  mention(channelId: string): string;
+}
+
 export interface CommandContext {
   readonly platform: Platform;
   /** The platform event's id: the job's idempotency key, so a redelivered event never renders twice. */
@@ -118,6 +145,13 @@ export interface CommandContext {
   readonly lostJobs?: LostRequests;
   /** Community prompt challenges (bot/core/challenges); without it /challenge says it is unavailable. */
   readonly challenges?: ChallengeService;
+  /** Channels named in commands; absent where there is only one (the playground), so `channel:` is refused there. */
+  readonly channels?: ChannelRefs;
+  /** The clips the bot posted, per person (/history); without it /history says it is unavailable. */
+  readonly history?: ClipHistoryReader;
+
+  /** An address of a posted clip's message the platform must be asked for (Slack's permalinks); absent elsewhere. */
+  messageLink?(ref: PostedClipRef): Promise<string | undefined>;
 
   /**
    * A link to one of this platform's messages, as people copy it (Discord's "Copy Message Link", a Slack permalink) →

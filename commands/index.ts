@@ -8,6 +8,7 @@ import { del, deleteClip } from "./delete.ts";
 import { defaults } from "./defaults.ts";
 import type { Command } from "./definition.ts";
 import { extend } from "./extend.ts";
+import { history } from "./history.ts";
 import { info } from "./info.ts";
 import { loop } from "./loop.ts";
 import { queue } from "./queue.ts";
@@ -18,7 +19,7 @@ import { sora } from "./sora.ts";
 import { stitch } from "./stitch.ts";
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
-  [sora, extend, remix, reroll, loop, stitch, connect, cancel, del, queue, info, defaults, challenge].map((c) => [c.definition.name, c]),
+  [sora, extend, remix, reroll, loop, stitch, connect, cancel, del, queue, info, history, defaults, challenge].map((c) => [c.definition.name, c]),
 );
 
 export type ButtonOutcome =

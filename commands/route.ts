@@ -1,5 +1,5 @@
 // One text box, many commands: Slack's `/sora …` and the playground's input carry everything as text. A text that is
-// exactly a status word ("queue", "info", or their localized names), "cancel <job>", "connect <clip> <clip>" or
+// exactly a status word ("queue", "info", "history", or their localized names), "cancel <job>", "connect <clip> <clip>" or
 // "stitch <clip> <clip> …" (clip ids or message links), or "defaults [reset] [steps: 12 …]", runs that command;
 // anything else is a prompt. Exact forms only, so a prompt that merely starts with "info" is still a prompt.
 //
@@ -7,7 +7,7 @@
 // and plain text as above; Discord-style options (`/sora prompt: a red ball seed: 7`, `/extend clip: <id> prompt: …`)
 // are read against the command's definition. Validation stays with the handlers: this only splits text, so every
 // error reads the same as on the bots.
-import type { Args, CommandDef } from "./definition.ts";
+import { SUBCOMMAND_ARG, type Args, type CommandDef } from "./definition.ts";
 import { LOOKS_LIKE_REF } from "./clip-refs.ts";
 import { UserError } from "./errors.ts";
 import { localizations } from "./i18n.ts";
@@ -22,7 +22,7 @@ function names(command: string): Set<string> {
   return new Set([command, ...Object.values(localizations(`commands.${command}.name`))].map((n) => n.toLowerCase()));
 }
 
-const BARE = ["queue", "info"].map((c) => ({ command: c, names: names(c) }));
+const BARE = ["queue", "info", "history"].map((c) => ({ command: c, names: names(c) }));
 const CANCEL = names("cancel");
 /** Commands that take clips, each with how many: `connect <clip> <clip>`, `stitch <clip> <clip> …`. */
 const WITH_CLIPS = [
@@ -120,6 +120,8 @@ export function parseInput(text: string): Routed {
   if (!command) throw new UserError("playground.unknownCommand", { name: slash[1] });
   const rest = slash[2];
   const def = COMMANDS[command].definition;
+  // A command with subcommands reads its own text (`/challenge start theme: … duration: …`).
+  if (def.subcommands) return { command, args: rest.trim() ? { [SUBCOMMAND_ARG]: rest.trim() } : {} };
   const named = namedOptions(def, rest);
   if (named) return { command, args: named };
   // `/sora <text>` is exactly Slack's slash command: the same router.

@@ -75,7 +75,7 @@ export function kernel<P, M>(
     ...(challengePort && o.challenges ? { decorate: (clip: ClipRecord, post: ClipPost) => later.challenges?.decorate(clip, post) ?? Promise.resolve(post) } : {}),
   });
   const services: BotServices = {
-    producer: o.producer, clips: o.links, blocklist: o.blocklist, model: o.model, log,
+    producer: o.producer, clips: o.links, blocklist: o.blocklist, model: o.model, log, history: o.deliveries.posted,
     ...(o.defaults ? { defaults: o.defaults } : {}), ...(o.lostJobs ? { lostJobs: o.lostJobs } : {}),
   };
   const challenges = challengePort && o.challenges ? new ChallengeKernel<P>({

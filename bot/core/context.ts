@@ -2,7 +2,7 @@
 // answer recorded (tests, the workflow step and the playground's HTTP answer read them). A platform's context adds
 // only how an answer reaches the person, how a job's first progress message is posted (through its Delivery), and
 // where attachments may be fetched from.
-import type { Attachment, ClipLookup, CommandContext, CommandUser, JobProducer, Platform, ProgressUpdate, Reply } from "../../commands/context.ts";
+import type { Attachment, ClipHistoryReader, ClipLookup, CommandContext, CommandUser, JobProducer, Platform, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { LostJobs } from "./lost-jobs.ts";
 import type { ChallengeService } from "../../commands/challenge-service.ts";
 import type { Blocklist } from "../../commands/moderation.ts";
@@ -22,6 +22,8 @@ export interface BotServices {
   lostJobs?: Pick<LostJobs, "get" | "forget">;
   /** Community prompt challenges on this platform (bot/core/challenges). */
   challenges?: ChallengeService;
+  /** The clips the bot posted, per person (/history). */
+  history?: ClipHistoryReader;
 }
 
 /** One platform event, as the platform's context reads it. */
@@ -49,6 +51,7 @@ export abstract class BotContext implements CommandContext {
   readonly defaults?: ServerDefaults;
   readonly lostJobs?: Pick<LostJobs, "get" | "forget">;
   readonly challenges?: ChallengeService;
+  readonly history?: ClipHistoryReader;
   /** Everything answered, in order. */
   readonly replies: Reply[] = [];
   /** Every job this event enqueued, in order (a duplicate: the event was delivered before). */
@@ -68,6 +71,7 @@ export abstract class BotContext implements CommandContext {
     if (services.defaults) this.defaults = services.defaults;
     if (services.lostJobs) this.lostJobs = services.lostJobs;
     if (services.challenges) this.challenges = services.challenges;
+    if (services.history) this.history = services.history;
   }
 
   async reply(r: Reply): Promise<void> {

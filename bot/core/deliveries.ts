@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import type { Platform } from "../../commands/context.ts";
+import { ClipHistory } from "./history.ts";
 
 export interface DeliveryRecord<P = unknown> {
   jobId: string;
@@ -42,6 +43,8 @@ const SWEEP_BATCH = 200;
 
 export class DeliveryBook {
   readonly owner: string;
+  /** Where each delivered clip went, per person who made it (/history): kept beside the deliveries. */
+  readonly posted: ClipHistory;
   private readonly prefix: string;
   private readonly claimMs: number;
   private readonly ttlMs: number;
@@ -58,6 +61,7 @@ export class DeliveryBook {
     this.ttlMs = opts.ttlMs ?? 2 * 24 * 3600_000;
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
     this.now = opts.now ?? Date.now;
+    this.posted = new ClipHistory(redis, `${this.prefix}:posted`);
     this.timer = setInterval(() => void this.renew().catch(() => {}), Math.max(50, Math.floor(this.claimMs / 3)));
     this.timer.unref();
   }

@@ -8,7 +8,7 @@
 // a clip's message, and say what it can do. `P` is its place (where the progress message is and where the clip
 // goes), stored as JSON in the DeliveryBook so another process can carry on from it; `M` names a clip's message for
 // removal. Everything else lives here.
-import type { ClipPost, Platform } from "../../commands/context.ts";
+import { PLATFORMS, type ClipPost, type Platform } from "../../commands/context.ts";
 import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { ClipRecord, ClipStore } from "../../engine/store/types.ts";
 import { fitVideo } from "../../engine/video/index.ts";
@@ -72,6 +72,8 @@ export interface PostedClip {
   thread?: string;
   /** An address of the clip's message, added to the progress message once it is done. */
   url?: string;
+  /** The channel the messages are in, where message ids are per channel (Slack): for links to them later. */
+  channel?: string;
 }
 
 /** The small port each platform implements. */
@@ -329,7 +331,19 @@ export class Delivery<P, M = never> {
     const posted = await port.postClip(job, { clip, post: shown, ...(video ? { video } : {}), link: this.linkLine(clip) });
     for (const m of posted.messages) await this.o.links.linkMessage(port.platform, m, clip.id);
     if (port.can.threads && posted.thread !== undefined) await this.o.links.linkThread(port.platform, posted.thread, clip);
+    await this.remember(clip, posted);
     return posted;
+  }
+
+  /** The maker's history (/history) gets the clip, with where it went; a failure costs only that line. */
+  private async remember(clip: ClipRecord, posted: PostedClip): Promise<void> {
+    const message = posted.messages.at(-1);
+    const platform = PLATFORMS.find((p) => p === clip.origin.platform);
+    if (!platform) return;
+    await this.o.deliveries.posted.record(platform, clip.origin.userId, {
+      clipId: clip.id, at: Date.now(), ...(posted.url ? { url: posted.url } : {}), ...(message !== undefined ? { messageId: message } : {}),
+      ...(posted.channel ? { channel: posted.channel } : {}),
+    }).catch((err) => this.o.log(`${this.port.platform}: could not add clip ${clip.id} to its maker's history: ${(err as Error)?.message ?? err}`));
   }
 
   private linkLine(clip: ClipRecord): string {

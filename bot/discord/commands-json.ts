@@ -2,10 +2,10 @@
 // plus the two message context menus. Names stay the stable English ones (that is how interactions are routed back);
 // Discord shows each person the localization for their client language.
 import {
-  ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, PermissionFlagsBits,
+  ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, ChannelType, InteractionContextType, PermissionFlagsBits,
 } from "discord.js";
 import { COMMANDS } from "../../commands/index.ts";
-import type { CommandDef, OptionDef, OptionType } from "../../commands/definition.ts";
+import type { CommandDef, OptionDef, OptionType, SubcommandDef } from "../../commands/definition.ts";
 import { localizations, t } from "../../commands/i18n.ts";
 import { truncate } from "../../engine/text.ts";
 
@@ -34,7 +34,11 @@ const OPTION_TYPES: Record<OptionType, ApplicationCommandOptionType> = {
   number: ApplicationCommandOptionType.Number,
   boolean: ApplicationCommandOptionType.Boolean,
   attachment: ApplicationCommandOptionType.Attachment,
+  channel: ApplicationCommandOptionType.Channel,
 };
+
+/** A channel option offers the channels a challenge can run in: text and announcement channels (no threads, voice). */
+export const CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 
 /** Discord caps descriptions (and choice names) at 100 characters. */
 const DESCRIPTION_MAX = 100;
@@ -57,6 +61,7 @@ function optionJson(o: OptionDef) {
     ...(o.min !== undefined && (o.type === "integer" || o.type === "number") ? { min_value: o.min } : {}),
     ...(o.max !== undefined && (o.type === "integer" || o.type === "number") ? { max_value: o.max } : {}),
     ...(o.maxLength !== undefined && o.type === "string" ? { max_length: o.maxLength } : {}),
+    ...(o.type === "channel" ? { channel_types: [...CHANNEL_TYPES] } : {}),
     ...(o.choices
       ? { choices: o.choices.map((c) => ({ name: cap(t("en", c.nameKey)), name_localizations: capAll(discordLocalizations(c.nameKey)), value: c.value })) }
       : {}),
@@ -66,9 +71,26 @@ function optionJson(o: OptionDef) {
 /** Guild installs, used in servers: clips live in threads, which DMs do not have. */
 const WHERE = { integration_types: [ApplicationIntegrationType.GuildInstall], contexts: [InteractionContextType.Guild] };
 
+/** Discord wants required options first. */
+function optionsJson(options: readonly OptionDef[]) {
+  return [...options].sort((a, b) => Number(b.required) - Number(a.required)).map(optionJson);
+}
+
+/** A subcommand: an option of type 1 (SUB_COMMAND) whose own options are nested in it. */
+function subcommandJson(s: SubcommandDef) {
+  return {
+    type: ApplicationCommandOptionType.Subcommand,
+    name: s.name,
+    name_localizations: discordLocalizations(s.nameKey),
+    description: cap(t("en", s.descriptionKey)),
+    description_localizations: capAll(discordLocalizations(s.descriptionKey)),
+    options: optionsJson(s.options),
+  };
+}
+
 export function slashCommandJson(def: CommandDef) {
-  // Discord wants required options first.
-  const options = [...def.options].sort((a, b) => Number(b.required) - Number(a.required)).map(optionJson);
+  // A command's options, or its subcommands: Discord does not take both at one level.
+  const options = def.subcommands ? def.subcommands.map(subcommandJson) : optionsJson(def.options);
   return {
     type: ApplicationCommandType.ChatInput,
     name: def.name,

@@ -2,7 +2,7 @@
 // CommandContext that commands/ handlers are written against. Answers go through the event's Responder; a job's
 // first progress message is the interaction's answer (or a reply to the message), and the Delivery follows it.
 import type { Client } from "discord.js";
-import type { Attachment, ProgressUpdate, Reply } from "../../commands/context.ts";
+import type { Attachment, ChannelRefs, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { ClipStore } from "../../engine/store/types.ts";
 import { BotContext, type BotEvent, type BotServices } from "../core/context.ts";
 import type { Delivery } from "../core/delivery.ts";
@@ -34,8 +34,15 @@ export interface DiscordEvent extends BotEvent {
   uploadLimit: number;
 }
 
+/** Discord's channel mention, <#id>: how the adapter passes a channel option on (interactions.ts readOptions). */
+export const DISCORD_CHANNELS: ChannelRefs = {
+  parse: (ref) => /^<#(\d{17,20})>$/.exec(ref.trim())?.[1],
+  mention: (id) => (/^\d{17,20}$/.test(id) ? `<#${id}>` : "#?"),
+};
+
 export class DiscordContext extends BotContext {
   readonly platform = "discord" as const;
+  readonly channels = DISCORD_CHANNELS;
   private readonly opened = new Set<string>();
 
   constructor(private readonly deps: DiscordDeps, private readonly event: DiscordEvent, private readonly responder: Responder) {

@@ -5,7 +5,7 @@ import {
   type MessageContextMenuCommandInteraction, type ModalSubmitInteraction, type RepliableInteraction,
 } from "discord.js";
 import { COMMANDS, handleButton } from "../../commands/index.ts";
-import type { Args, CommandDef } from "../../commands/definition.ts";
+import { SUBCOMMAND_ARG, type Args, type CommandDef, type OptionDef } from "../../commands/definition.ts";
 import { say } from "../../commands/respond.ts";
 import { decodeButtonId } from "../../commands/buttons.ts";
 import { t } from "../../commands/i18n.ts";
@@ -58,15 +58,24 @@ function contextFor(deps: DiscordDeps, i: RepliableInteraction, messageId?: stri
   return { ctx, responder };
 }
 
-/** Slash options by the definition's names; attachments as the neutral Attachment. */
-export function readOptions(i: ChatInputCommandInteraction, def: CommandDef): Args {
+const SNOWFLAKE = /^\d{17,20}$/;
+
+/**
+ * Slash options by the definition's names; attachments as the neutral Attachment; a channel as Discord writes its
+ * mention (<#id>), which is what the commands take a channel as (DiscordContext.channels); anything else that came as
+ * a channel goes on as the text it was, for the command to refuse.
+ */
+export function readOptions(i: ChatInputCommandInteraction, options: readonly OptionDef[]): Args {
   const args: Args = {};
-  for (const o of def.options) {
+  for (const o of options) {
     const got = i.options.get(o.name);
     if (!got) continue;
     if (o.type === "attachment") {
       const a = got.attachment;
       if (a) args[o.name] = { url: a.url, name: a.name, contentType: a.contentType ?? undefined, size: a.size };
+    } else if (o.type === "channel") {
+      const id = got.channel?.id ?? got.value;
+      if (id !== undefined && id !== null) args[o.name] = typeof id === "string" && SNOWFLAKE.test(id) ? `<#${id}>` : String(id);
     } else if (got.value !== undefined && got.value !== null) {
       args[o.name] = got.value;
     }
@@ -74,11 +83,22 @@ export function readOptions(i: ChatInputCommandInteraction, def: CommandDef): Ar
   return args;
 }
 
+/**
+ * A command's arguments: its options, or, for a command with subcommands, the subcommand's name (SUBCOMMAND_ARG) and
+ * that subcommand's options (discord.js hoists them: options.get reads inside the subcommand).
+ */
+export function readArgs(i: ChatInputCommandInteraction, def: CommandDef): Args {
+  if (!def.subcommands) return readOptions(i, def.options);
+  const name = i.options.getSubcommand(false) ?? "";
+  const sub = def.subcommands.find((s) => s.name === name);
+  return { [SUBCOMMAND_ARG]: name, ...(sub ? readOptions(i, sub.options) : {}) };
+}
+
 async function chatInput(deps: DiscordDeps, i: ChatInputCommandInteraction): Promise<void> {
   const command = COMMANDS[i.commandName];
   if (!command) return;
   const { ctx, responder } = contextFor(deps, i);
-  await command.handle(ctx, readOptions(i, command.definition));
+  await command.handle(ctx, readArgs(i, command.definition));
   await responder.finish();
 }
 

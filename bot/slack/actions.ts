@@ -5,6 +5,7 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bo
 import { COMMANDS, handleButton } from "../../commands/index.ts";
 import { decodeButtonId } from "../../commands/buttons.ts";
 import { parseModalPlace, remixView } from "./blocks.ts";
+import { slackOrganizer } from "./challenge-command.ts";
 import { SlackContext, type SlackDeps } from "./context.ts";
 import { unescapeSlack } from "./text.ts";
 
@@ -40,10 +41,14 @@ async function onButton(deps: SlackDeps, body: BlockAction<ButtonAction>, action
   const message = body.message;
   if (!channelId || !message) return;
   const user = await deps.users.get(body.user.id);
+  // A challenge entry's Remove is an organizer's, checked as /challenge start and end check it: admins and owners,
+  // and the members of SLACK_CHALLENGE_GROUP (looked up only for this button: it costs an API call).
+  const organizer = decodeButtonId(action.action_id)?.action === "removeEntry"
+    ? await slackOrganizer(deps.client, user, deps.challengeGroup, deps.log) : user.manager;
   // Clips and their buttons live in threads; a click on a top-level message continues in that message's thread.
   const threadTs = (message.thread_ts as string | undefined) ?? message.ts;
   const ctx = new SlackContext(deps, {
-    eventId: `act-${body.user.id}-${action.action_ts}`, user, teamId: body.team?.id, channelId, threadTs, messageTs: message.ts,
+    eventId: `act-${body.user.id}-${action.action_ts}`, user: { ...user, organizer }, teamId: body.team?.id, channelId, threadTs, messageTs: message.ts,
     answerThreadTs: (message.thread_ts as string | undefined) ?? null,
   });
   const outcome = await handleButton(ctx, action.action_id);

@@ -2,7 +2,7 @@
 // to the asker are ephemeral (chat.postEphemeral, in the thread when there is one); a job's progress message is posted
 // through the Delivery; the workflow step's context stays silent and lets the step report instead.
 import type { webApi } from "@slack/bolt";
-import type { Attachment, ProgressUpdate, Reply } from "../../commands/context.ts";
+import type { Attachment, ChannelRefs, PostedClipRef, ProgressUpdate, Reply } from "../../commands/context.ts";
 import type { ClipStore } from "../../engine/store/index.ts";
 import { truncate } from "../../engine/text.ts";
 import { BotContext, type BotServices } from "../core/context.ts";
@@ -26,6 +26,8 @@ export interface SlackDeps extends BotServices {
   botUserId?: string;
   /** Images people shared for their next /sora (bot/core/shared-images.ts). */
   sharedImages?: SharedImages;
+  /** SLACK_CHALLENGE_GROUP: a user group whose members run prompt challenges besides admins (challenge-command.ts). */
+  challengeGroup?: string;
 }
 
 export interface SlackRequest {
@@ -41,8 +43,18 @@ export interface SlackRequest {
   answerThreadTs?: string | null;
 }
 
+/**
+ * Slack's channel mention as slash-command text carries it (the command escapes channels): <#C0123ABCD> or
+ * <#C0123ABCD|name>, public (C) or private (G) channels. A bare id, a #name, a path or an address is none.
+ */
+export const SLACK_CHANNELS: ChannelRefs = {
+  parse: (ref) => /^<#([CG][A-Z0-9]{2,20})(?:\|[^<>|]{0,80})?>$/.exec(ref.trim())?.[1],
+  mention: (id) => (/^[CG][A-Z0-9]{2,20}$/.test(id) ? `<#${id}>` : "#?"),
+};
+
 export class SlackContext extends BotContext {
   readonly platform = "slack" as const;
+  readonly channels = SLACK_CHANNELS;
   /** Jobs this event queued, with their first ETA and the promise of their end. */
   readonly jobs = new Map<string, { etaSeconds?: number; done: Promise<Tracked<SlackPlace>> }>();
 
@@ -86,6 +98,17 @@ export class SlackContext extends BotContext {
 
   messageIdOf(link: string): string | undefined {
     return slackMessageTs(link);
+  }
+
+  /** A posted clip's permalink (chat.getPermalink); undefined when Slack will not give one (the message is gone). */
+  async messageLink(ref: PostedClipRef): Promise<string | undefined> {
+    if (!ref.channel || !ref.messageId) return undefined;
+    try {
+      return (await this.deps.client.chat.getPermalink({ channel: ref.channel, message_ts: ref.messageId })).permalink;
+    } catch (err) {
+      this.log(`slack: no permalink for ${ref.channel}/${ref.messageId}: ${(err as Error)?.message ?? err}`);
+      return undefined;
+    }
   }
 
   importImage(a: Attachment): Promise<string> {

@@ -95,11 +95,12 @@ export async function startSlackAdapter(opts: SlackAdapterOptions): Promise<Slac
 
   const { delivery, services, challenges } = kernel(opts, new SlackPort(app.client, {
     teamId: me.teamId, store: opts.store, log, ...(opts.maxUploadBytes ? { uploadLimit: opts.maxUploadBytes } : {}),
-  }), { progressIntervalMs: DEFAULT_PROGRESS_INTERVAL_MS }, new SlackChallengePort(app.client, log));
+  }), { progressIntervalMs: DEFAULT_PROGRESS_INTERVAL_MS }, new SlackChallengePort(app.client, log, me.botId));
   const deps: SlackDeps = {
     ...services, client: app.client, store: opts.store, delivery, users: new SlackUsers(app.client, log),
     files: { hosts: opts.fileHosts ?? SLACK_FILE_HOSTS, token: opts.botToken, maxBytes: opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES },
     ...(me.userId ? { botUserId: me.userId } : {}), ...(opts.sharedImages ? { sharedImages: opts.sharedImages } : {}),
+    ...(opts.challengeGroup ? { challengeGroup: opts.challengeGroup } : {}),
   };
   // Listeners ack first and then run the request here: one failed request must never take the bot down, and the
   // person already got an answer from commands/ (guarded).

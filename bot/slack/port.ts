@@ -100,7 +100,7 @@ export class SlackPort implements ChatPort<SlackPlace, SlackClipMessage> {
       channel, ...thread, text: truncate(caption, MESSAGE_TEXT_MAX), unfurl_links: false,
       blocks: clipBlocks(caption, post.buttons, clip.origin.locale, fileId),
     });
-    return { messages: [msg.ts!], ...(threadTs ? { thread: threadTs } : {}) };
+    return { messages: [msg.ts!], channel, ...(threadTs ? { thread: threadTs } : {}) };
   }
 
   /** After a delete: the buttons message says so and loses its buttons, and the uploaded video goes too. */

@@ -288,7 +288,7 @@ describe("replies, buttons and delivery", () => {
 
 describe("definitions", () => {
   it("every command is defined once with localized texts and the queue's limits", () => {
-    expect(Object.keys(COMMANDS)).toEqual(["sora", "extend", "remix", "reroll", "loop", "stitch", "connect", "cancel", "delete", "queue", "info", "defaults", "challenge"]);
+    expect(Object.keys(COMMANDS)).toEqual(["sora", "extend", "remix", "reroll", "loop", "stitch", "connect", "cancel", "delete", "queue", "info", "history", "defaults", "challenge"]);
     const sora = localizeDefinition(COMMANDS.sora.definition);
     expect(sora.descriptionLocalizations.de).toBe("Erstellt einen kurzen Videoclip aus einem Text");
     expect(sora.options.find((o) => o.name === "steps")).toMatchObject({ type: "integer", min: 1, max: PARAM_LIMITS.steps.max });

@@ -29,14 +29,14 @@ describe("npm run discord:register", () => {
   it("registers in one server with --guild, and globally without", async () => {
     const guild = "123456789012345678";
     const one = await register("--guild", guild);
-    expect(one.stdout).toContain(`registered 15 commands (server ${guild})`);
+    expect(one.stdout).toContain(`registered 16 commands (server ${guild})`);
     const list = fake.commands.get(guild)!;
-    expect(list.map((c) => c.name)).toEqual(["sora", "extend", "remix", "reroll", "loop", "stitch", "connect", "cancel", "delete", "queue", "info", "defaults", "challenge", "Extend clip", "Remix clip"]);
+    expect(list.map((c) => c.name)).toEqual(["sora", "extend", "remix", "reroll", "loop", "stitch", "connect", "cancel", "delete", "queue", "info", "history", "defaults", "challenge", "Extend clip", "Remix clip"]);
     expect(list[0]).toMatchObject({ type: 1, name_localizations: { ja: expect.any(String), "es-419": expect.any(String), "pt-BR": expect.any(String) } });
 
     const all = await register();
-    expect(all.stdout).toContain("registered 15 commands (global)");
-    expect(fake.commands.get("global")).toHaveLength(15);
+    expect(all.stdout).toContain("registered 16 commands (global)");
+    expect(fake.commands.get("global")).toHaveLength(16);
   });
 
   it("fails clearly without a token or with a bad --guild", async () => {
@@ -66,6 +66,29 @@ describe("command JSON", () => {
     // /defaults is for managers: shown to members with Manage Server (1 << 5) only; the others to everyone.
     const perms = Object.fromEntries(cmds.filter((c) => c.type === 1).map((c) => [c.name, (c as { default_member_permissions?: string }).default_member_permissions]));
     expect(perms).toMatchObject({ defaults: "32", sora: undefined, info: undefined });
+  });
+
+  it("/challenge: one subcommand (type 1) per action, each with its own options nested, channel: a text channel option", () => {
+    type Opt = { type: number; name: string; required?: boolean; description: string; name_localizations?: Record<string, string>; description_localizations?: Record<string, string>; channel_types?: number[]; options?: Opt[] };
+    const challenge = cmds.find((c) => c.name === "challenge") as unknown as { options: Opt[] };
+    expect(challenge.options.map((o) => [o.name, o.type])).toEqual([["start", 1], ["submit", 1], ["leaderboard", 1], ["end", 1], ["schedule", 1], ["cancel", 1]]);
+    const sub = (name: string) => challenge.options.find((o) => o.name === name)!;
+    expect(sub("start").options!.map((o) => [o.name, o.type, o.required])).toEqual([
+      ["theme", 3, true], ["duration", 3, true], ["entries-per-user", 4, false], ["channel", 7, false],
+    ]);
+    // GUILD_TEXT (0) and GUILD_ANNOUNCEMENT (5): no threads, voice or forum channels.
+    expect(sub("start").options!.find((o) => o.name === "channel")!.channel_types).toEqual([0, 5]);
+    expect(sub("submit").options!.map((o) => [o.name, o.required])).toEqual([["prompt", true]]);
+    expect(sub("schedule").options!.map((o) => o.name)).toEqual(["themes", "every", "entries-per-user", "channel"]);
+    for (const name of ["leaderboard", "end", "cancel"]) expect(sub(name).options!.map((o) => o.name)).toEqual(["channel"]);
+    const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+    for (const s of challenge.options) {
+      for (const n of [s.name, ...Object.values(s.name_localizations!)]) expect(n).toMatch(NAME);
+      if (s.name === "start") expect(s.name_localizations).toMatchObject({ de: "starten", "es-ES": "iniciar", "es-419": "iniciar", ja: "開始" });
+      for (const d of [s.description, ...Object.values(s.description_localizations!)]) expect(d.length).toBeLessThanOrEqual(100);
+      // Nothing may mix subcommands and plain options at one level.
+      expect(s.options!.every((o) => o.type !== 1 && o.type !== 2)).toBe(true);
+    }
   });
 
   it("message context menus: Extend clip and Remix clip, localized", () => {

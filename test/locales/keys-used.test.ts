@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { hasKey } from "../../commands/i18n.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const SECTIONS = ["commands", "contextMenus", "choices", "progress", "time", "errors", "queue", "results", "buttons", "modal", "replies", "clip", "status", "info", "startup", "defaults", "challenge"];
+const SECTIONS = ["commands", "contextMenus", "choices", "progress", "time", "errors", "queue", "results", "buttons", "modal", "replies", "clip", "status", "info", "startup", "defaults", "challenge", "history"];
 // Double-quoted literals only: comments mention methods like `queue.add` in backticks.
 const KEY = new RegExp(`"((?:${SECTIONS.join("|")})\\.[A-Za-z][\\w.]*[A-Za-z])"`, "g");
 

@@ -55,8 +55,18 @@ describe("locales", () => {
         expect(name, `${lng} ${c.definition.nameKey}`).toMatch(nameRule);
         expect(name, `${lng} ${c.definition.nameKey}`).toBe(name.toLowerCase());
       }
-      const texts = [c.definition.descriptionKey, ...c.definition.options.map((o) => o.descriptionKey),
-        ...c.definition.options.flatMap((o) => o.choices?.map((ch) => ch.nameKey) ?? [])];
+      // Subcommands are named like commands (and within one command, no two alike in a locale).
+      const subs = c.definition.subcommands ?? [];
+      for (const sub of subs) {
+        for (const [lng, name] of Object.entries(localizations(sub.nameKey))) {
+          expect(name, `${lng} ${sub.nameKey}`).toMatch(nameRule);
+          expect(name, `${lng} ${sub.nameKey}`).toBe(name.toLowerCase());
+        }
+      }
+      for (const lng of SUPPORTED_LOCALES) expect(new Set(subs.map((x) => t(lng, x.nameKey))).size, `${lng} subcommands`).toBe(subs.length);
+      const options = [...c.definition.options, ...subs.flatMap((x) => x.options)];
+      const texts = [c.definition.descriptionKey, ...subs.map((x) => x.descriptionKey), ...options.map((o) => o.descriptionKey),
+        ...options.flatMap((o) => o.choices?.map((ch) => ch.nameKey) ?? [])];
       for (const key of texts) {
         for (const [lng, text] of Object.entries(localizations(key))) {
           expect(text.length, `${lng} ${key}`).toBeGreaterThan(0);

@@ -35,6 +35,9 @@ describe("playground prompt challenge", () => {
     readers.push(ra, rb);
     await ra.until("a's stream", () => ra.events.length > 0);
     await rb.until("b's stream", () => rb.events.length > 0);
+    // One thread for everyone: there is no other channel to name.
+    const elsewhere = await api(tp.base, "/api/message", { session: a, locale: "ja", text: "/challenge start theme: squares duration: 8s channel: <#C0CONTEST|contest>" });
+    expect(elsewhere.replies.map((r) => [r.key, r.text])).toEqual([["challenge.errors.noChannels", t("ja", "challenge.errors.noChannels")]]);
     const started = await api(tp.base, "/api/message", { session: a, locale: "en", text: "/challenge start theme: squares duration: 8s" });
     expect(started.replies.map((r) => r.key)).toEqual(["challenge.started"]);
     const title = t("en", "challenge.announce.title", { theme: "squares" });

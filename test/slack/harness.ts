@@ -89,7 +89,7 @@ export class World {
     w.bruno = fake.addUser("bruno", { locale: "es-LA" });
     w.mallory = fake.addUser("mallory", { locale: "en-GB" });
     w.ada = fake.addUser("ada", { locale: "en-US", admin: true });
-    w.general = fake.addChannel("general");
+    w.general = fake.addChannel("general", { botMember: true });
     await w.events.ready();
     if (opts.worker) {
       if (!TEST_PACK.dir) throw new Error(TEST_PACK.reason);

@@ -37,7 +37,7 @@ describe("manifest.json", () => {
     // arguments any of them could take.
     const probes = (name: string) => [name, `${name} job-1`, `${name} clip_a clip_b`, `${name} clip_a clip_b clip_c`, `${name} reset`, `${name} steps: 12`];
     const routed = new Set(Object.keys(COMMANDS).flatMap((name) => probes(name).map((text) => routeText(text).command)));
-    expect([...routed].sort()).toEqual(["cancel", "connect", "defaults", "info", "queue", "sora", "stitch"]);
+    expect([...routed].sort()).toEqual(["cancel", "connect", "defaults", "history", "info", "queue", "sora", "stitch"]);
     // The hint's forms, placeholders filled in and optional parts taken, reach every one of them.
     const forms = hint.split("|").map((f) => f.trim().replaceAll("<job>", "job-1").replaceAll("<clip>", "clip_a").replace(/[[\]…]/g, "").replace(/\s+/g, " ").trim());
     expect(new Set(forms.map((f) => routeText(f).command))).toEqual(routed);

@@ -6,6 +6,9 @@ import { COMMANDS, handleButton } from "../../../commands/index.ts";
 import { encodeButtonId } from "../../../commands/buttons.ts";
 import { t } from "../../../commands/i18n.ts";
 import { parseDuration, readChallengeArgs } from "../../../commands/challenge-args.ts";
+import { DISCORD_CHANNELS } from "../../../bot/discord/context.ts";
+import { SLACK_CHANNELS } from "../../../bot/slack/context.ts";
+import { challengeText } from "../../../bot/slack/challenge-command.ts";
 import { hostilePrompts } from "../../security/hostile-prompts.ts";
 import { ChallengeWorld } from "./world.ts";
 
@@ -71,6 +74,12 @@ describe("/challenge permissions", () => {
     expect(readChallengeArgs({ action: "submit a red ball --ar 16:9" })).toEqual({ action: "submit", args: { prompt: "a red ball --ar 16:9" } });
     expect(readChallengeArgs({ action: "iniciar theme: gatos duration: 1d" }).action).toBe("start");
     expect(() => readChallengeArgs({ action: "explode" })).toThrow(expect.objectContaining({ key: "challenge.errors.unknownAction" }));
+    // Discord's subcommand: the name alone, its options beside it; a channel option as Discord's mention.
+    expect(readChallengeArgs({ action: "start", theme: "a cat", duration: "2h", channel: "<#123456789012345678>" }))
+      .toEqual({ action: "start", args: { action: "start", theme: "a cat", duration: "2h", channel: "<#123456789012345678>" } });
+    expect(readChallengeArgs({ action: "start theme: a cat duration: 2h channel: <#C0CONTEST|contest>" }).args)
+      .toEqual({ theme: "a cat", duration: "2h", channel: "<#C0CONTEST|contest>" });
+    expect(readChallengeArgs({ action: "end <#C0CONTEST|contest>" }).args, "bare words after end name the channel").toEqual({ channel: "<#C0CONTEST|contest>" });
     expect(parseDuration("1h30m")).toBe(5_400_000);
     for (const bad of ["", "2 hours", "-5m", "1e3s", "7"]) expect(() => parseDuration(bad), bad).toThrow();
   });
@@ -103,5 +112,63 @@ describe("/challenge permissions", () => {
       expect(w.port.posts.at(-1)!.text).toContain(c.theme.slice(0, 50));
       await k.cancel(c);
     }
+  });
+
+  it("channel: takes only the platform's channel mention; anything else is refused, with the text made inert", async () => {
+    expect(DISCORD_CHANNELS.parse("<#123456789012345678>")).toBe("123456789012345678");
+    expect(SLACK_CHANNELS.parse("<#C0CONTEST|contest>")).toBe("C0CONTEST");
+    expect(SLACK_CHANNELS.parse("<#G0SECRET>")).toBe("G0SECRET");
+    const hostile = [
+      "123456789012345678", "C0CONTEST", "#contest", "contest", "../../etc/passwd", "/etc/passwd", "https://evil.example/x",
+      "<https://evil.example/x>", "<#../../x>", "<#C0CONTEST|a|b>", "<@U0ALICE>", "<!channel>", "<#D0DIRECT>", "<#123>",
+      "<#123456789012345678> <#123456789012345679>", "file:///etc/passwd", "\u0000", "<#C0CONTEST|<b>>",
+    ];
+    for (const raw of hostile) {
+      expect(DISCORD_CHANNELS.parse(raw), raw).toBeUndefined();
+      expect(SLACK_CHANNELS.parse(raw), raw).toBeUndefined();
+    }
+    for (const raw of ["https://evil.example/x", "<!channel> @everyone", "../../etc/passwd"]) {
+      const mod = w.ctx(k, "mod", { organizer: true });
+      Object.assign(mod, { channels: SLACK_CHANNELS });
+      await run(mod, { action: "start", theme: "x", duration: "1h", channel: raw });
+      expect(mod.replies[0]?.key, raw).toBe("challenge.errors.badChannel");
+      // Shown back without markup: no ping, no mention, no link syntax.
+      expect(mod.replies[0]!.text, raw).not.toMatch(/[<>@!]/);
+    }
+    // Where there is only one place (the playground), channel: is refused, not ignored.
+    const here = w.ctx(k, "mod", { organizer: true });
+    await run(here, { action: "start", theme: "x", duration: "1h", channel: "<#C0CONTEST|contest>" });
+    expect(here.replies[0]?.key).toBe("challenge.errors.noChannels");
+    // Only organizers, whatever the channel.
+    const member = w.ctx(k, "mallory");
+    Object.assign(member, { channels: SLACK_CHANNELS });
+    await run(member, { action: "start", theme: "x", duration: "1h", channel: "<#C0CONTEST|contest>" });
+    expect(member.replies[0]?.key).toBe("challenge.errors.notOrganizer");
+  });
+
+  it("starts, ends and cancels the challenge of the channel named, and says where", async () => {
+    const mod = w.ctx(k, "mod", { organizer: true, eventId: "ev-elsewhere" });
+    Object.assign(mod, { channels: SLACK_CHANNELS });
+    await run(mod, { action: "start theme: owls duration: 2h channel: <#C0OWLS|owls>" });
+    expect(mod.replies[0]).toMatchObject({ key: "challenge.startedIn", text: t("en", "challenge.startedIn", { theme: "owls", duration: { seconds: 7200 }, channel: "<#C0OWLS>" }) });
+    const owls = { ...w.place, channelId: "C0OWLS" };
+    expect((await k.running(owls))?.theme).toBe("owls");
+    expect(w.port.posts.at(-1)!.place.channelId, "announced there").toBe("C0OWLS");
+    const board = w.ctx(k, "bob");
+    Object.assign(board, { channels: SLACK_CHANNELS });
+    await run(board, { action: "leaderboard <#C0OWLS|owls>" });
+    expect(board.replies[0]?.text).toContain("owls");
+    const cancel = w.ctx(k, "mod", { organizer: true });
+    Object.assign(cancel, { channels: SLACK_CHANNELS });
+    await run(cancel, { action: "cancel", channel: "<#C0OWLS|owls>" });
+    expect(cancel.replies[0]?.key).toBe("challenge.cancelledReply");
+    expect(await k.running(owls)).toBeUndefined();
+  });
+
+  it("Slack's escaped command text: channels stay mentions, people and links turn to text, then entities", () => {
+    expect(challengeText("start theme: cats &amp; &lt;dogs&gt; duration: 2h channel: <#C0CONTEST|contest>"))
+      .toBe("start theme: cats & <dogs> duration: 2h channel: <#C0CONTEST|contest>");
+    expect(challengeText("submit a ball for <@U0ALICE|alice> see <https://x.example/a|this> <https://y.example> <!here>"))
+      .toBe("submit a ball for @alice see this https://y.example @here");
   });
 });

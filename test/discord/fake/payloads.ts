@@ -27,7 +27,7 @@ export function channelPayload(c: FakeChannel) {
     };
   }
   return {
-    id: c.id, type: c.type, guild_id: c.guild_id, name: c.name, position: 0, permission_overwrites: [], parent_id: null,
+    id: c.id, type: c.type, guild_id: c.guild_id, name: c.name, position: 0, permission_overwrites: c.permission_overwrites ?? [], parent_id: null,
     nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, flags: 0,
   };
 }

@@ -5,7 +5,7 @@
 import { RestError, Router, type RestRequest, type RestResponse } from "./http.ts";
 import { channelPayload, userPayload } from "./payloads.ts";
 import type { FakeDiscord } from "./server.ts";
-import { MESSAGE_FLAG_EPHEMERAL, MESSAGE_FLAG_LOADING, type FakeInteraction, type FakeMessage } from "./state.ts";
+import { MESSAGE_FLAG_EPHEMERAL, MESSAGE_FLAG_LOADING, PERMISSIONS, type FakeInteraction, type FakeMessage } from "./state.ts";
 
 const ok = (body?: unknown): RestResponse => ({ status: 200, body });
 
@@ -150,6 +150,14 @@ export function restRoutes(fake: FakeDiscord): Router {
   });
   r.on("POST", "/channels/:channel/messages", (req) => {
     requireBot(fake, req);
+    // What Discord checks: the bot sees the channel (else 50001 Missing Access) and may send there (50013).
+    const channel = fake.channels.get(req.params.channel);
+    if (channel) {
+      const p = fake.permissionsIn(channel, fake.bot.id);
+      if (!(p & PERMISSIONS.VIEW_CHANNEL)) throw new RestError(403, 50001, "Missing Access");
+      const send = channel.parent_id ? PERMISSIONS.SEND_MESSAGES_IN_THREADS : PERMISSIONS.SEND_MESSAGES;
+      if (!(p & send)) throw new RestError(403, 50013, "Missing Permissions");
+    }
     // enforce_nonce: a message sent again with the same nonce (a retried request) returns the first one.
     const nonce = req.json.nonce === undefined ? undefined : String(req.json.nonce);
     if (nonce && req.json.enforce_nonce) {
@@ -160,6 +168,18 @@ export function restRoutes(fake: FakeDiscord): Router {
     const m = fake.createMessage(req.params.channel, fake.bot, req.json, req.files, { type: ref?.message_id ? 19 : 0, flags: Number(req.json.flags ?? 0) });
     if (nonce) m.nonce = nonce;
     return ok(fake.wire(m));
+  });
+  // A channel's messages, newest first: after= (a snowflake) and limit= (1–100, default 50), as discord.js asks.
+  r.on("GET", "/channels/:channel/messages", (req) => {
+    requireBot(fake, req);
+    const channel = fake.channels.get(req.params.channel);
+    if (!channel) throw new RestError(404, 10003, "Unknown Channel");
+    if (!(fake.permissionsIn(channel, fake.bot.id) & PERMISSIONS.READ_MESSAGE_HISTORY)) throw new RestError(403, 50001, "Missing Access");
+    const after = req.query.get("after") ?? "0";
+    if (!/^\d{1,20}$/.test(after)) throw new RestError(400, 50035, "Invalid Form Body: after");
+    const limit = Math.min(100, Math.max(1, Number(req.query.get("limit") ?? 50)));
+    const list = fake.channelMessages(channel.id).filter((m) => BigInt(m.id) > BigInt(after) && !(m.flags & MESSAGE_FLAG_EPHEMERAL));
+    return ok(list.reverse().slice(0, limit).map((m) => fake.wire(m)));
   });
   r.on("GET", "/channels/:channel/messages/:mid", (req) => (requireBot(fake, req), ok(fake.wire(channelMessage(fake, req)))));
   r.on("PATCH", "/channels/:channel/messages/:mid", (req) => {

@@ -10,8 +10,8 @@ import { channelPayload, guildPayload, memberPayload, messagePayload, userPayloa
 import { restRoutes } from "./rest.ts";
 import { snowflake } from "./snowflake.ts";
 import {
-  CHANNEL_PUBLIC_THREAD, CHANNEL_TEXT, MEMBER_PERMISSIONS, MESSAGE_FLAG_EPHEMERAL, MESSAGE_FLAG_LOADING, PERMISSIONS,
-  type FakeAttachment, type FakeChannel, type FakeGuild, type FakeInteraction, type FakeMessage, type FakeUser,
+  CHANNEL_PUBLIC_THREAD, CHANNEL_TEXT, channelPermissions, MEMBER_PERMISSIONS, MESSAGE_FLAG_EPHEMERAL, MESSAGE_FLAG_LOADING, PERMISSIONS,
+  type FakeAttachment, type FakeChannel, type FakeGuild, type FakeInteraction, type FakeMessage, type FakeOverwrite, type FakeUser,
 } from "./state.ts";
 
 export * from "./state.ts";
@@ -40,6 +40,8 @@ export interface Fault {
    * (the test stops the process meanwhile).
    */
   hold?: boolean;
+  /** Carry the request out first, then answer with the fault: the answer is lost on its way back. */
+  perform?: boolean;
 }
 
 export interface LoggedRequest {
@@ -50,7 +52,13 @@ export interface LoggedRequest {
   files: number;
 }
 
-export type OptionValue = string | number | boolean | FakeAttachment;
+/** An option exactly as a client sends it (type and value unchecked): hostile input Discord's own client never sends. */
+export interface RawOption {
+  raw: { type: number; value: unknown };
+}
+
+/** An option's value: typed as Discord types it (a channel goes as type 7 with its resolved data). */
+export type OptionValue = string | number | boolean | FakeAttachment | FakeChannel | RawOption;
 
 export class FakeDiscord {
   readonly token: string;
@@ -175,6 +183,20 @@ export class FakeDiscord {
     guild.members.set(user.id, roles);
   }
 
+  /** Another channel of a guild (with permission overwrites), announced to connected bots like a new channel. */
+  addChannel(guild: FakeGuild, name: string, o: { type?: number; overwrites?: FakeOverwrite[] } = {}): FakeChannel {
+    const c: FakeChannel = { id: snowflake(), type: o.type ?? CHANNEL_TEXT, guild_id: guild.id, name, ...(o.overwrites ? { permission_overwrites: o.overwrites } : {}) };
+    this.channels.set(c.id, c);
+    this.gateway.dispatch("CHANNEL_CREATE", channelPayload(c), INTENTS.GUILDS);
+    return c;
+  }
+
+  /** What a member (the bot too) may do in a channel, overwrites applied. */
+  permissionsIn(channel: FakeChannel, userId: string): bigint {
+    const parent = channel.parent_id ? this.channels.get(channel.parent_id) : undefined;
+    return channelPermissions(this.guilds.get(channel.guild_id)!, parent ?? channel, userId);
+  }
+
   /** A file on the fake CDN, as if a person had uploaded it. */
   upload(filename: string, data: Buffer, contentType: string): FakeAttachment {
     const id = snowflake();
@@ -258,20 +280,44 @@ export class FakeDiscord {
 
   // ---- people (what tests do) ----
 
-  /** A slash command. Numbers that are whole go as integers (type 4), others as numbers (type 10). */
+  /**
+   * A slash command. Numbers that are whole go as integers (type 4), others as numbers (type 10); a channel as type 7
+   * with its resolved data (and the asker's permissions there), as Discord sends them.
+   */
   slash(user: FakeUser, channelId: string, name: string, options: Record<string, OptionValue> = {}, locale = "en-US"): FakeInteraction {
-    const resolved: Record<string, FakeAttachment> = {};
+    const { opts, resolved } = this.options(user, options);
+    return this.interact(user, channelId, 2, locale, { id: snowflake(), name, type: 1, options: opts, ...resolved });
+  }
+
+  /**
+   * A subcommand of a slash command (`/challenge start theme: …`): Discord nests the subcommand's options inside one
+   * option of type 1 (SUB_COMMAND) named after it.
+   */
+  subcommand(user: FakeUser, channelId: string, name: string, sub: string, options: Record<string, OptionValue> = {}, locale = "en-US"): FakeInteraction {
+    const { opts, resolved } = this.options(user, options);
+    return this.interact(user, channelId, 2, locale, { id: snowflake(), name, type: 1, options: [{ name: sub, type: 1, options: opts }], ...resolved });
+  }
+
+  private options(user: FakeUser, options: Record<string, OptionValue>) {
+    const attachments: Record<string, FakeAttachment> = {};
+    const channels: Record<string, unknown> = {};
     const opts = Object.entries(options).map(([n, v]) => {
+      if (typeof v === "object" && "raw" in v) return { name: n, type: v.raw.type, value: v.raw.value };
+      if (typeof v === "object" && "guild_id" in v) {
+        channels[v.id] = { id: v.id, name: v.name, type: v.type, permissions: String(this.permissionsIn(v, user.id)), ...(v.parent_id ? { parent_id: v.parent_id } : {}) };
+        return { name: n, type: 7, value: v.id };
+      }
       if (typeof v === "object") {
-        resolved[v.id] = v;
+        attachments[v.id] = v;
         return { name: n, type: 11, value: v.id };
       }
       const type = typeof v === "boolean" ? 5 : typeof v === "string" ? 3 : Number.isInteger(v) ? 4 : 10;
       return { name: n, type, value: v };
     });
-    return this.interact(user, channelId, 2, locale, {
-      id: snowflake(), name, type: 1, options: opts, ...(Object.keys(resolved).length ? { resolved: { attachments: resolved } } : {}),
-    });
+    const resolved = {
+      ...(Object.keys(attachments).length ? { attachments } : {}), ...(Object.keys(channels).length ? { channels } : {}),
+    };
+    return { opts, resolved: Object.keys(resolved).length ? { resolved } : {} };
   }
 
   /** A message context-menu command ("Extend clip") on a message. */
@@ -415,6 +461,7 @@ export class FakeDiscord {
     const fault = this.faults.find((f) => (f.until !== undefined ? now < f.until : f.times > 0) && f.path.test(path) && (!f.method || f.method === method));
     if (fault) {
       if (fault.until === undefined) fault.times--;
+      if (fault.perform) await this.perform(req, url, method, path, raw).catch(() => undefined);
       if (fault.hold) {
         this.heldCount++;
         await new Promise<void>((go) => this.held.push(go));
@@ -422,6 +469,12 @@ export class FakeDiscord {
       log(fault.status);
       return send(res, { status: fault.status, body: fault.body ?? { message: "fault", code: 0 }, headers: fault.headers });
     }
+    const { r, files } = await this.perform(req, url, method, path, raw);
+    log(r.status, files);
+    send(res, r);
+  }
+
+  private async perform(req: IncomingMessage, url: URL, method: string, path: string, raw: Buffer): Promise<{ r: RestResponse; files: number }> {
     let r: RestResponse;
     let files = 0;
     try {
@@ -435,8 +488,7 @@ export class FakeDiscord {
         ? { status: err.status, body: { message: err.message, code: err.code } }
         : { status: 500, body: { message: String((err as Error)?.stack ?? err), code: 0 } };
     }
-    log(r.status, files);
-    send(res, r);
+    return { r, files };
   }
 }
 

@@ -30,7 +30,16 @@ export interface FakeGuild {
 }
 
 export const CHANNEL_TEXT = 0;
+export const CHANNEL_ANNOUNCEMENT = 5;
 export const CHANNEL_PUBLIC_THREAD = 11;
+
+/** A channel's permission overwrite, as Discord sends it (type 0: a role, 1: a member; bitfields as decimal strings). */
+export interface FakeOverwrite {
+  id: string;
+  type: 0 | 1;
+  allow: string;
+  deny: string;
+}
 
 export interface FakeChannel {
   id: string;
@@ -39,6 +48,7 @@ export interface FakeChannel {
   name: string;
   parent_id?: string;
   owner_id?: string;
+  permission_overwrites?: FakeOverwrite[];
 }
 
 export interface FakeAttachment {
@@ -125,4 +135,25 @@ export function memberPermissions(guild: FakeGuild, userId: string): bigint {
   if (guild.owner_id === userId) return (1n << 50n) - 1n;
   const roles = [guild.id, ...(guild.members.get(userId) ?? [])];
   return guild.roles.filter((r) => roles.includes(r.id)).reduce((acc, r) => acc | BigInt(r.permissions), 0n);
+}
+
+/** A member's permissions in a channel: the guild's, then @everyone's, the roles' and the member's overwrites. */
+export function channelPermissions(guild: FakeGuild, channel: FakeChannel, userId: string): bigint {
+  let p = memberPermissions(guild, userId);
+  if (guild.owner_id === userId || (p & PERMISSIONS.ADMINISTRATOR) !== 0n) return p;
+  const ows = channel.permission_overwrites ?? [];
+  const roles = guild.members.get(userId) ?? [];
+  const apply = (o: FakeOverwrite | undefined) => {
+    if (o) p = (p & ~BigInt(o.deny)) | BigInt(o.allow);
+  };
+  apply(ows.find((o) => o.type === 0 && o.id === guild.id));
+  let allow = 0n;
+  let deny = 0n;
+  for (const o of ows.filter((x) => x.type === 0 && x.id !== guild.id && roles.includes(x.id))) {
+    allow |= BigInt(o.allow);
+    deny |= BigInt(o.deny);
+  }
+  p = (p & ~deny) | allow;
+  apply(ows.find((o) => o.type === 1 && o.id === userId));
+  return p;
 }

@@ -20,6 +20,11 @@ interface Fault {
   retryAfter: number;
   /** Instead of a 429: keep the call waiting until releaseHeld(), then answer ok: false ("fatal_error"). */
   hold?: boolean;
+  /**
+   * Instead of a 429: carry the call out, then answer ok: false ("fatal_error": Slack's "some aspect of the operation
+   * may have succeeded"): the app cannot tell that its post went out.
+   */
+  lose?: boolean;
 }
 
 export interface FakeSlackOptions {
@@ -111,10 +116,17 @@ export class FakeSlack {
     return u;
   }
 
-  addChannel(name: string): FakeChannel {
-    const c: FakeChannel = { id: this.state.id("C"), name };
+  addChannel(name: string, o: { private?: boolean; botMember?: boolean; archived?: boolean } = {}): FakeChannel {
+    const c: FakeChannel = { id: this.state.id(o.private ? "G" : "C"), name, ...o };
     this.state.channels.set(c.id, c);
     return c;
+  }
+
+  /** A user group (what usergroups.users.list answers for it). */
+  addUserGroup(members: FakeUser[]): string {
+    const id = this.state.id("S");
+    this.state.userGroups.set(id, members.map((u) => u.id));
+    return id;
   }
 
   /** The next `times` calls of a method (or of the upload URL: "upload") answer 429 with Retry-After. */
@@ -133,6 +145,11 @@ export class FakeSlack {
   /** Calls a hold() parked so far. */
   heldCount = 0;
   private held: (() => void)[] = [];
+
+  /** The next call of a Web API method is carried out, but its answer says it failed (fatal_error). */
+  loseAnswer(method: string): void {
+    this.faults.push({ target: method, times: 1, retryAfter: 0, lose: true });
+  }
 
   releaseHeld(): void {
     for (const go of this.held.splice(0)) go();
@@ -323,8 +340,18 @@ export class FakeSlack {
         await new Promise<void>((go) => this.held.push(go));
         return send(res, 200, { ok: false, error: "fatal_error" });
       }
-      if (fault) return send(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": String(fault.retryAfter) });
+      if (fault && !fault.lose) return send(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": String(fault.retryAfter) });
       const fn = METHODS[method];
+      if (fault?.lose) {
+        if (fn) {
+          try {
+            fn(this.apiContext(), args, tok);
+          } catch (err) {
+            if (!(err instanceof ApiError)) throw err;
+          }
+        }
+        return send(res, 200, { ok: false, error: "fatal_error" });
+      }
       if (!fn) return send(res, 200, { ok: false, error: "unknown_method" });
       try {
         return send(res, 200, { ok: true, ...fn(this.apiContext(), args, tok) });

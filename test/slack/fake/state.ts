@@ -12,6 +12,11 @@ export interface FakeUser {
 export interface FakeChannel {
   id: string;
   name: string;
+  /** A private channel (id G…): the bot sees and posts there only as a member. */
+  private?: boolean;
+  /** The bot was added to it (public channels take its posts anyway: chat:write.public). */
+  botMember?: boolean;
+  archived?: boolean;
 }
 
 export interface FakeFile {
@@ -84,6 +89,8 @@ export class FakeState {
   readonly ephemerals: FakeEphemeral[] = [];
   readonly files = new Map<string, FakeFile>();
   readonly views: FakeView[] = [];
+  /** User groups (SLACK_CHALLENGE_GROUP): id → member user ids. */
+  readonly userGroups = new Map<string, string[]>();
   readonly functionResults: FunctionResult[] = [];
   readonly calls: ApiCall[] = [];
   /** Trigger ids handed to the app (slash commands, clicks): views.open accepts only these. */

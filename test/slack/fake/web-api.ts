@@ -54,7 +54,16 @@ function botOnly(ctx: ApiContext, token: string | undefined): void {
 
 function channelOf(ctx: ApiContext, args: Args, field = "channel"): string {
   const id = str(args, field)!;
-  if (!ctx.state.channels.has(id)) throw new ApiError("channel_not_found");
+  const c = ctx.state.channels.get(id);
+  // A private channel the bot is not in does not exist, as far as the bot can tell.
+  if (!c || (c.private && !c.botMember)) throw new ApiError("channel_not_found");
+  return id;
+}
+
+/** A channel the bot may post in: public ones too without joining (chat:write.public), never archived ones. */
+function postableChannel(ctx: ApiContext, args: Args, field = "channel"): string {
+  const id = channelOf(ctx, args, field);
+  if (ctx.state.channels.get(id)!.archived) throw new ApiError("is_archived");
   return id;
 }
 
@@ -115,7 +124,7 @@ export const METHODS: Record<string, Method> = {
 
   "chat.postMessage": (ctx, a, token) => {
     botOnly(ctx, token);
-    const channel = channelOf(ctx, a);
+    const channel = postableChannel(ctx, a);
     const blocks = json<Block[]>(a, "blocks");
     checkImageBlocks(ctx, blocks);
     const text = str(a, "text", !blocks) ?? "";
@@ -146,6 +155,30 @@ export const METHODS: Record<string, Method> = {
     const blocks = json<Block[]>(a, "blocks");
     ctx.state.ephemerals.push({ channel, user, text: str(a, "text", !blocks) ?? "", thread_ts: str(a, "thread_ts", false), blocks });
     return { message_ts: ctx.state.nextTs() };
+  },
+
+  "conversations.history": (ctx, a, token) => {
+    botOnly(ctx, token);
+    const channel = channelOf(ctx, a);
+    const c = ctx.state.channels.get(channel)!;
+    // channels:history reads only the channels the bot is in (posting needs no membership: chat:write.public).
+    if (!c.botMember) throw new ApiError("not_in_channel");
+    const oldest = Number(str(a, "oldest", false) ?? "0");
+    const inclusive = String(a.inclusive) === "true";
+    const limit = Math.min(Number(str(a, "limit", false) ?? "100"), 999);
+    // Newest first, top-level messages (thread replies stay in their threads), as Slack answers.
+    const list = ctx.state.thread(channel).filter((m) => (inclusive ? Number(m.ts) >= oldest : Number(m.ts) > oldest)).reverse().slice(0, limit);
+    return {
+      messages: list.map((m) => ({ type: "message", ts: m.ts, text: m.text, ...(m.user ? { user: m.user } : {}), ...(m.bot_id ? { bot_id: m.bot_id } : {}), ...(m.blocks ? { blocks: m.blocks } : {}), ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) })),
+      has_more: false,
+    };
+  },
+
+  "usergroups.users.list": (ctx, a, token) => {
+    botOnly(ctx, token);
+    const users = ctx.state.userGroups.get(str(a, "usergroup")!);
+    if (!users) throw new ApiError("no_such_subteam");
+    return { users };
   },
 
   "chat.getPermalink": (ctx, a, token) => {
