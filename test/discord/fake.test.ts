@@ -3,7 +3,7 @@
 // multipart uploads, threads, rate limits, the 3-second window and expired tokens).
 import { AttachmentBuilder, Client, GatewayIntentBits, MessageFlags, type Interaction, type Message } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeDiscord, rateLimited } from "./fake/server.ts";
+import { FakeDiscord, PERMISSIONS, rateLimited } from "./fake/server.ts";
 
 let fake: FakeDiscord;
 let client: Client;
@@ -99,5 +99,37 @@ describe("fake discord with a real discord.js client", () => {
     expect(fake.channelMessages(general.id).length).toBe(before + 1);
     const statuses = fake.requests.filter((r) => r.method === "POST" && /^\/channels\/\d+\/messages$/.test(r.path)).map((r) => r.status).slice(-4);
     expect(statuses).toEqual([429, 429, 500, 200]);
+  });
+
+  it("delivers a subcommand as Discord does: its options nested under it, a channel option with its resolved channel", async () => {
+    const { guild, general, alice } = setup();
+    const contest = fake.addChannel(guild, "contest");
+    const i = fake.subcommand(alice, general.id, "challenge", "start", { theme: "cats", "entries-per-user": 2, channel: contest });
+    expect((i.payload.data as { options: unknown[] }).options).toEqual([{
+      name: "start", type: 1,
+      options: [{ name: "theme", type: 3, value: "cats" }, { name: "entries-per-user", type: 4, value: 2 }, { name: "channel", type: 7, value: contest.id }],
+    }]);
+    const got = await fake.waitFor(() => seen.find((x) => x.id === i.id));
+    if (!got.isChatInputCommand()) throw new Error("not a slash command");
+    expect(got.options.getSubcommand()).toBe("start");
+    expect(got.options.getString("theme")).toBe("cats");
+    expect(got.options.getInteger("entries-per-user")).toBe(2);
+    expect(got.options.getChannel("channel")?.id).toBe(contest.id);
+    await got.reply({ content: "ok", flags: MessageFlags.Ephemeral });
+  });
+
+  it("enforces channel overwrites on the bot's posts (50013), and lists a channel's messages newest first", async () => {
+    const { guild } = setup();
+    const closed = fake.addChannel(guild, "closed", { overwrites: [{ id: fake.bot.id, type: 1, allow: "0", deny: String(PERMISSIONS.SEND_MESSAGES) }] });
+    const open = fake.addChannel(guild, "open");
+    await fake.waitFor(() => client.channels.cache.has(open.id));
+    const shut = client.channels.cache.get(closed.id) as import("discord.js").TextChannel;
+    expect(shut.permissionsFor(client.user!)?.has("SendMessages"), "discord.js reads the overwrite").toBe(false);
+    await expect(shut.send("no")).rejects.toMatchObject({ code: 50013, status: 403 });
+    const channel = client.channels.cache.get(open.id) as import("discord.js").TextChannel;
+    const first = await channel.send("one");
+    await channel.send("two");
+    const list = await channel.messages.fetch({ after: first.id, limit: 10, cache: false });
+    expect([...list.values()].map((m) => m.content)).toEqual(["two"]);
   });
 });

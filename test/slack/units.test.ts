@@ -23,6 +23,8 @@ const manifest = JSON.parse(readFileSync(new URL("../../bot/slack/manifest.json"
 describe("manifest.json", () => {
   it("declares the command, the function, the events and interactivity the adapter listens for", () => {
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([DEFAULT_COMMAND, CHALLENGE_COMMAND]);
+    // /challenge reads `channel: #contest` as Slack's escaped mention, <#C…|contest> (bot/slack/challenge-command.ts).
+    expect(manifest.features.slash_commands.find((c: { command: string }) => c.command === CHALLENGE_COMMAND).should_escape).toBe(true);
     expect(Object.keys(manifest.functions)).toEqual([FUNCTION_CALLBACK_ID, START_CHALLENGE_FUNCTION, SUBMIT_CHALLENGE_FUNCTION]);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(["message.channels", "message.groups", "function_executed"]));
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
