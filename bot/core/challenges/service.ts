@@ -211,6 +211,8 @@ export class ChallengeKernel<P> implements ChallengeService {
     try {
       await this.postEntry(c, entry);
     } catch (err) {
+      // The channel stopped taking the bot's posts since the start (its rights were taken away): the entrant is told.
+      if (err instanceof CannotPost) throw new UserError("challenge.errors.cannotPost");
       if (!(err instanceof PostInProgress) || whenBusy === "retry") throw err;
     }
     return entry;
