@@ -51,6 +51,8 @@ export const SLOW = [
   "test/core/challenges/deadline.test.ts",
   "test/core/challenges/votes.test.ts",
   "test/core/challenges/idempotency.test.ts",
+  "test/core/challenges/reel.test.ts",
+  "test/core/challenges/schedule.test.ts",
   "test/playground/challenge.test.ts",
   "test/playground/history.test.ts",
   "test/slack/challenge-workflow.test.ts",

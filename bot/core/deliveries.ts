@@ -36,6 +36,25 @@ export interface DeliveryBookOptions {
   now?: () => number;
 }
 
+/**
+ * A hash field that says, for good, that a delivery was opened (recordOnce): a result that more than one attempt may
+ * set out to deliver (a prompt challenge's highlight reel, from a retried deadline job) is delivered once.
+ */
+export interface OpenedMark {
+  key: string;
+  field: string;
+}
+
+/**
+ * record() where the mark is not set yet, and the mark, in one step. KEYS: mark hash, record, pending, claim. ARGV:
+ * mark field, job id, record, ttl ms, createdAt, owner, claim ms. 1, or 0 (the mark was set: nothing recorded).
+ */
+const RECORD_ONCE = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[2])
+redis.call('SET', KEYS[4], ARGV[6], 'PX', ARGV[7])
+return 1`;
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 /** Most deliveries one sweep looks at: the oldest first, so none starves. */
@@ -85,6 +104,20 @@ export class DeliveryBook {
       .set(this.claimKey(d.jobId), this.owner, "PX", this.claimMs)
       .exec();
     this.held.add(d.jobId);
+  }
+
+  /**
+   * record(), only where `mark` is not set yet, setting it in the same step: false (nothing recorded, nothing claimed)
+   * when an earlier call set it. Whoever recorded the delivery then, or the process that takes it over from this
+   * book, shows its result; no second one is opened, whenever the caller stopped before.
+   */
+  async recordOnce<P>(d: DeliveryRecord<P>, mark: OpenedMark): Promise<boolean> {
+    if (this.stopped) throw new Error("the delivery book is stopped");
+    const fresh = await this.redis.eval(RECORD_ONCE, 4, mark.key, this.key(d.jobId), this.pendingKey(d.platform), this.claimKey(d.jobId),
+      mark.field, d.jobId, JSON.stringify(d), String(this.ttlMs), String(d.createdAt), this.owner, String(this.claimMs));
+    if (fresh !== 1) return false;
+    this.held.add(d.jobId);
+    return true;
   }
 
   /** The job's result has been shown (or can never be): forget its delivery. */

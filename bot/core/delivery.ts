@@ -13,7 +13,7 @@ import type { ClipEvents } from "../../engine/queue/events.ts";
 import type { ClipRecord, ClipStore } from "../../engine/store/types.ts";
 import { fitVideo } from "../../engine/video/index.ts";
 import { progressButtons, type ClipButton } from "../../commands/buttons.ts";
-import type { DeliveryBook, DeliveryRecord } from "./deliveries.ts";
+import type { DeliveryBook, DeliveryRecord, OpenedMark } from "./deliveries.ts";
 import { JobFollower, type FollowerOptions, type JobOutcome, type ProgressView } from "./follow-job.ts";
 import { t } from "../../commands/i18n.ts";
 import { renderProgress, type ProgressState, type ProgressSnapshot } from "../../commands/progress.ts";
@@ -197,8 +197,30 @@ export class Delivery<P, M = never> {
    * worst a second one, when the first got out just before the stop) instead of the result going nowhere.
    */
   async open(r: OpenRequest<P>): Promise<Opened<P>> {
-    const base = { jobId: r.jobId, platform: this.port.platform, ...(r.serverId ? { serverId: r.serverId } : {}), locale: r.locale };
+    const base = this.base(r);
     if (r.at !== undefined) await this.record({ ...base, place: r.at, createdAt: Date.now() });
+    return this.postFirst(r, base);
+  }
+
+  /**
+   * open(), at most once for good: the delivery is recorded (at its place, before anything is posted) together with
+   * `mark`, in one step, and not at all when the mark is set already (undefined: an earlier call opened it, and it, or
+   * the process that took it over, shows the result). For a result more than one attempt may set out to deliver, each
+   * of which may stop anywhere: a prompt challenge's reel, queued again by a retried deadline job. Unlike open(), a
+   * failure to record throws (nothing is posted then).
+   */
+  async openOnce(r: OpenRequest<P> & { at: P }, mark: OpenedMark): Promise<Opened<P> | undefined> {
+    const base = this.base(r);
+    if (!(await this.o.deliveries.recordOnce({ ...base, place: r.at, createdAt: Date.now() }, mark))) return undefined;
+    return this.postFirst(r, base);
+  }
+
+  private base(r: OpenRequest<P>): Omit<DeliveryRecord<P>, "place" | "createdAt"> {
+    return { jobId: r.jobId, platform: this.port.platform, ...(r.serverId ? { serverId: r.serverId } : {}), locale: r.locale };
+  }
+
+  /** The first progress message, then the job followed (the delivery is recorded again with the posted message). */
+  private async postFirst(r: OpenRequest<P>, base: Omit<DeliveryRecord<P>, "place" | "createdAt">): Promise<Opened<P>> {
     const show = this.show({ jobId: r.jobId, snapshot: r.first.snapshot, text: r.first.text }, r.locale);
     let place: P;
     try {

@@ -28,6 +28,11 @@ export function challengeKeys(prefix: string) {
     voteEvent: (platform: Platform, eventId: string) => `${p}:ve:${platform}:${part(eventId)}`,
     /** Vote presses of one person in the current minute. */
     voteRate: (platform: Platform, userId: string, minute: number) => `${p}:vr:${platform}:${part(userId)}:${minute}`,
+    /**
+     * Zset: the ended challenges of a platform whose highlight reel is meant to be posted but whose delivery is not
+     * open yet, by when that was first meant (the bot's start-up finishes them).
+     */
+    reels: (platform: Platform) => `${p}:reels:${platform}`,
     /** Zset: every challenge by start time (the gallery's index). */
     all: `${p}:all`,
   };

@@ -2,16 +2,37 @@
 // never see a half-done step. Each returns a status word the store turns into a typed result.
 
 /**
- * Start. KEYS: running, challenge, all. ARGV: id, startedAt, then field/value pairs. "new", "same" (this id already
- * exists: a retried event), or the id of the challenge already running in the channel.
+ * Start. KEYS: running, challenge, all, schedule. ARGV: id, startedAt, the channel's schedule to set with it ("" for
+ * none: a schedule's first theme records the rest in the same step), then field/value pairs. "new", "same" (this id
+ * already exists: a retried event), or the id of the challenge already running in the channel.
  */
 export const START = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 'same' end
 local cur = redis.call('GET', KEYS[1])
 if cur then return cur end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('HSET', KEYS[2], unpack(ARGV, 4))
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+if ARGV[3] ~= '' then redis.call('SET', KEYS[4], ARGV[3]) end
+return 'new'`;
+
+/**
+ * A schedule's next theme: taken off the schedule and recorded as its challenge in one step, so that no stop in
+ * between loses the theme, and a retry (the same id, from the ending challenge's) takes no second one. KEYS:
+ * schedule, running, challenge (the next one), all. ARGV: the schedule as the caller read it, the schedule without
+ * that theme ("" when none is left), id, startedAt, then field/value pairs. "same" (this id exists: started by an
+ * earlier attempt), "moved" (the schedule is not as read any more: read it again), the id of another challenge
+ * running in the channel (nothing taken), or "new".
+ */
+export const START_NEXT = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 'same' end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'moved' end
+local cur = redis.call('GET', KEYS[2])
+if cur then return cur end
+redis.call('SET', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[3], unpack(ARGV, 5))
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[3])
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
 return 'new'`;
 
 /**
@@ -87,22 +108,6 @@ export const CLOSE = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
 if tonumber(redis.call('HGET', KEYS[1], 'endsAt')) > tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'endsAt', ARGV[1]) end
 return 1`;
-
-/**
- * Take the next theme off a schedule. KEYS: schedule. Returns the schedule as it was (its first theme is the one
- * taken), or nil; the key then holds the rest, or is gone.
- */
-export const POP_THEME = `
-local raw = redis.call('GET', KEYS[1])
-if not raw then return nil end
-local s = cjson.decode(raw)
-if #s.themes <= 1 then redis.call('DEL', KEYS[1]) else
-  local rest = {}
-  for i = 2, #s.themes do rest[#rest + 1] = s.themes[i] end
-  s.themes = rest
-  redis.call('SET', KEYS[1], cjson.encode(s))
-end
-return raw`;
 
 /**
  * Claim a post before it goes out (announcement, results, an entry, a cancel notice). KEYS: the hash that records it

@@ -8,7 +8,12 @@
 // between, or the platform's answer was lost) is first looked for among the bot's recent messages in the channel
 // (the port's find; Discord also deduplicates by the post's nonce) and recorded, or edited, instead of posted again.
 // The results are posted only by the deadline job, so a manager's /challenge end racing the deadline, or a restart,
-// posts them once.
+// posts them once. The highlight reel is meant (recorded) before its stitch job is queued, under an event id of the
+// challenge's own (so the same job on every attempt), and its delivery is opened once for good (Delivery.openOnce
+// sets the challenge's reel field with the delivery's record, in one step): a retried deadline job, or the bot's
+// start-up (reelsLeft), opens it where an attempt stopped before, and never a second time. A schedule's next theme is
+// taken off the schedule in the same step that records its challenge (store.startNext), under an id derived from the
+// ending challenge's: a stop before that step loses no theme, a retry after it takes no second one.
 import type { Challenge, ChallengePlace, ChallengeService, Entry, ScheduleSpec, StartSpec, VoteResult, Author } from "../../../commands/challenge-service.ts";
 import { announcement, cancelled, enterButton, entryMessage, leaderboard, results } from "../../../commands/challenge-text.ts";
 import { challengeLimits } from "../../../commands/challenge-limits.ts";
@@ -18,10 +23,11 @@ import { renderProgress } from "../../../commands/progress.ts";
 import type { ClipJob } from "../../../engine/queue/schema.ts";
 import type { ClipRecord, ClipStore } from "../../../engine/store/types.ts";
 import type { OpenRequest, Opened } from "../delivery.ts";
+import type { OpenedMark } from "../deliveries.ts";
 import type { ChallengeMessage } from "../../../commands/challenge-text.ts";
 import { CannotPost, type ChallengePort } from "./port.ts";
 import { ChallengeQueue, type ChallengeJob } from "./queue.ts";
-import { challengeIdFor, ChallengeStore, type PostSlot, type StoredChallenge } from "./store.ts";
+import { challengeIdFor, ChallengeStore, REEL_FIELD, type PostSlot, type ScheduleState, type StoredChallenge } from "./store.ts";
 import type { Redis } from "ioredis";
 
 export interface ChallengeKernelOptions<P> {
@@ -29,7 +35,8 @@ export interface ChallengeKernelOptions<P> {
   /** The queue prefix (SORA_QUEUE_PREFIX): keys go under `<prefix>:challenges`, the queue beside the clips'. */
   prefix: string;
   port: ChallengePort<P>;
-  delivery: { open(r: OpenRequest<P>): Promise<Opened<P>> };
+  /** The platform's Delivery (delivery.ts): the reel's delivery is opened once for good (openOnce). */
+  delivery: { openOnce(r: OpenRequest<P> & { at: P }, mark: OpenedMark): Promise<Opened<P> | undefined> };
   producer: Pick<JobProducer, "enqueue" | "status">;
   store: Pick<ClipStore, "getClip" | "readBlob">;
   /** PUBLIC_URL: the gallery page's base. */
@@ -41,6 +48,8 @@ export interface ChallengeKernelOptions<P> {
 
 /** How long one attempt at a post holds it: another attempt meanwhile leaves it to that one (or retries later). */
 export const POST_LEASE_MS = 20_000;
+/** How long a reel meant but not opened is still finished at start-up (the delivery book keeps deliveries as long). */
+const REEL_INTENT_MS = 2 * 24 * 3600_000;
 /** An earlier attempt's post is looked for from a little before it began (the platform's clock is not ours). */
 const FIND_MARGIN_MS = 5_000;
 
@@ -69,6 +78,8 @@ const REFUSALS: Record<string, string> = {
 export class ChallengeKernel<P> implements ChallengeService {
   readonly state: ChallengeStore;
   readonly queue: ChallengeQueue;
+  /** The start-up's look for reels left undone (run(): reelsLeft), for tests to await. */
+  reeling: Promise<void> = Promise.resolve();
   private readonly port: ChallengePort<P>;
   private readonly platform: Platform;
 
@@ -82,6 +93,7 @@ export class ChallengeKernel<P> implements ChallengeService {
   /** Take this platform's deadlines and pending entries (call once the adapter can post). */
   run(): void {
     this.queue.run({ end: (id) => this.finish(id), enter: (j) => this.enterWhenDone(j) }, this.o.log);
+    this.reeling = this.reelsLeft().catch((err) => this.o.log(`challenges: finishing the reels left undone failed: ${(err as Error)?.message ?? err}`));
   }
 
   close(): Promise<void> {
@@ -101,16 +113,15 @@ export class ChallengeKernel<P> implements ChallengeService {
   }
 
   start(place: ChallengePlace, spec: StartSpec): Promise<Challenge> {
-    return this.open(place, spec, { scheduled: false, whenBusy: "leave" });
+    return this.open(place, spec, { whenBusy: "leave" });
   }
 
   /**
    * Record the challenge, set its deadline, announce it. `whenBusy`: while another attempt posts the announcement,
-   * leave it to that one (a retried interaction) or throw PostInProgress (the deadline job starting a schedule's next
-   * theme: BullMQ retries it).
+   * leave it to that one (a retried interaction) or throw PostInProgress (a job: BullMQ retries it). `schedule`: the
+   * themes to run after this one, recorded with it in one step.
    */
-  private async open(place: ChallengePlace, spec: StartSpec, o: { scheduled: boolean; whenBusy: "leave" | "retry" }): Promise<Challenge> {
-    const { scheduled } = o;
+  private async open(place: ChallengePlace, spec: StartSpec, o: { whenBusy: "leave" | "retry"; schedule?: ScheduleState }): Promise<Challenge> {
     this.checkPlace(place);
     await this.requirePostable(place);
     const now = Date.now();
@@ -118,7 +129,7 @@ export class ChallengeKernel<P> implements ChallengeService {
       ...place, id: challengeIdFor(place.platform, spec.eventId), theme: spec.theme, status: "running", startedAt: now,
       endsAt: now + spec.durationMs, entriesPerUser: spec.entriesPerUser, startedBy: spec.by.userId, locale: spec.locale,
     };
-    const r = await this.state.start({ ...c, ...(scheduled ? { scheduled: true } : {}) });
+    const r = await this.state.start({ ...c, ...(o.schedule ? { scheduled: true } : {}) }, o.schedule?.themes.length ? o.schedule : undefined);
     if (r !== "new" && r !== "same") throw new UserError("challenge.errors.alreadyRunning");
     const stored = (await this.state.get(c.id))!;
     // The deadline first: whatever happens to the post below, the challenge ends.
@@ -183,14 +194,18 @@ export class ChallengeKernel<P> implements ChallengeService {
   async schedule(place: ChallengePlace, spec: ScheduleSpec): Promise<Challenge> {
     const [first, ...rest] = spec.themes;
     if (first === undefined) throw new UserError("challenge.errors.noThemes");
-    if (await this.state.running(place)) throw new UserError("challenge.errors.alreadyRunning");
     this.checkPlace(place);
-    await this.requirePostable(place);
-    await this.state.setSchedule(place, {
-      themes: rest, everyMs: spec.everyMs, entriesPerUser: spec.entriesPerUser, by: spec.by.userId, locale: spec.locale,
-      ...(spec.by.name ? { byName: spec.by.name } : {}),
+    // A retried interaction finds the challenge it started: that is not another one running.
+    const running = await this.state.running(place);
+    if (running && running.id !== challengeIdFor(place.platform, spec.eventId)) throw new UserError("challenge.errors.alreadyRunning");
+    // The rest of the schedule is recorded with the first theme's challenge (one step: neither goes without the other).
+    return this.open(place, { ...spec, theme: first, durationMs: spec.everyMs }, {
+      whenBusy: "leave",
+      schedule: {
+        themes: rest, everyMs: spec.everyMs, entriesPerUser: spec.entriesPerUser, by: spec.by.userId, locale: spec.locale,
+        ...(spec.by.name ? { byName: spec.by.name } : {}),
+      },
     });
-    return this.open(place, { ...spec, theme: first, durationMs: spec.everyMs }, { scheduled: true, whenBusy: "leave" });
   }
 
   /** The "Submit to challenge" button: a press while another press is posting the same entry leaves it to that one. */
@@ -338,42 +353,73 @@ export class ChallengeKernel<P> implements ChallengeService {
     if (ended.scheduled) await this.nextTheme(ended);
   }
 
+  /**
+   * The highlight reel, a normal stitch job of the top entries, posted once (see the header): meant first, then
+   * queued (the challenge's own event id: a retry finds the same job), then its delivery opened once for good.
+   */
   private async reel(c: StoredChallenge, top: Entry[]): Promise<void> {
+    if (c.reel) return this.state.reelDone(c);
+    await this.state.intendReel(c);
     const parts = top.map((e) => e.clipId);
     const job: ClipJob = {
       kind: "stitch", eventId: `challenge-${c.id}-reel`, prompt: "", parentClipId: parts[parts.length - 1]!, parts,
       origin: { platform: c.platform, userId: c.startedBy, serverId: c.serverId, locale: c.locale, place: { channelId: c.channelId } },
     };
-    // The event id makes a retried end find the reel already queued: it is followed by whoever queued it.
+    // A duplicate is this reel's job, queued by an earlier attempt: its delivery may never have been opened.
     const r = await this.o.producer.enqueue(job);
-    if (r.duplicate) return;
     const snapshot = { state: "queued" as const, position: r.position ?? 0, ...(r.etaSeconds !== undefined ? { etaSeconds: r.etaSeconds } : {}) };
-    await this.o.delivery.open({
+    const opened = await this.o.delivery.openOnce({
       jobId: r.jobId, locale: c.locale, serverId: c.serverId, at: this.port.reelPlace(c),
       first: { jobId: r.jobId, snapshot, text: renderProgress(snapshot, c.locale) },
-    });
+    }, { key: this.state.keys.challenge(c.id), field: REEL_FIELD });
+    if (!opened) this.o.log(`challenges: the reel of ${c.id} (job ${r.jobId}) was opened by an earlier attempt; not again`);
+    await this.state.reelDone(c);
+  }
+
+  /**
+   * At start-up: the reels an attempt meant but whose delivery it may not have opened (its process stopped between
+   * queueing the job and opening the delivery, and its deadline job may not run again soon, or at all).
+   */
+  private async reelsLeft(): Promise<void> {
+    for (const id of await this.state.reelsLeft(this.platform, REEL_INTENT_MS)) {
+      const c = await this.state.get(id);
+      if (!c || c.reel || c.status !== "ended") {
+        // Gone, opened meanwhile, or (never the case today) not ended: nothing to finish.
+        if (!c || c.reel) await this.state.reelDone({ id, platform: this.platform });
+        continue;
+      }
+      const top = await this.standings(id);
+      if (top.length < 2) {
+        await this.state.reelDone(c);
+        continue;
+      }
+      this.o.log(`challenges: the reel of ${id} was meant but maybe not opened: opening it`);
+      await this.reel(c, top.slice(0, 3)).catch((err) => this.o.log(`challenges: the reel of ${id} could not be opened: ${(err as Error)?.message ?? err}`));
+    }
   }
 
   private async nextTheme(c: StoredChallenge): Promise<void> {
-    // A retried deadline job finds the next challenge it started (the same event id, so the same id): it finishes
-    // that one's start instead of taking another theme off the schedule.
-    const started = await this.state.get(challengeIdFor(c.platform, `${c.id}-next`));
-    if (started) {
-      if (started.status !== "running") return;
-      await this.queue.scheduleEnd(started.id, started.endsAt);
-      return this.announce(started, "retry").catch((err) => {
-        if (err instanceof UserError) this.o.log(`challenges: next theme of ${c.id} not announced: ${err.key}`);
-        else throw err;
-      });
+    // The next challenge's id comes from this one's: a retried deadline job finds the challenge it started and
+    // finishes that one's start; the theme was taken off the schedule in the same step that recorded it.
+    const id = challengeIdFor(c.platform, `${c.id}-next`);
+    if (!(await this.state.get(id))) {
+      if (!(await this.state.schedule(c))) return;
+      if (this.port.canPost && !(await this.port.canPost(c))) {
+        // As when the announcement is refused (announce): the schedule stops, in one piece.
+        this.o.log(`challenges: the schedule after ${c.id} stops: the bot cannot post in its channel`);
+        await this.state.clearSchedule(c);
+        return;
+      }
+      const r = await this.state.startNext(c, id);
+      // The channel got a challenge of its own meanwhile: the schedule waits for nobody (its themes stay where they are).
+      if (r === "busy") this.o.log(`challenges: next theme of ${c.id} not started: challenge.errors.alreadyRunning`);
+      if (r === "busy" || r === "none") return;
     }
-    const next = await this.state.nextTheme(c);
-    if (!next) return;
-    await this.open(c, {
-      theme: next.theme, durationMs: next.everyMs, entriesPerUser: next.entriesPerUser, locale: next.locale,
-      by: { userId: next.by, ...(next.byName ? { name: next.byName } : {}) }, eventId: `${c.id}-next`,
-    }, { scheduled: true, whenBusy: "retry" }).catch((err) => {
-      // The channel got a challenge of its own meanwhile: the schedule waits for nobody.
-      if (err instanceof UserError) this.o.log(`challenges: next theme of ${c.id} not started: ${err.key}`);
+    const started = await this.state.get(id);
+    if (started?.status !== "running") return;
+    await this.queue.scheduleEnd(started.id, started.endsAt);
+    await this.announce(started, "retry").catch((err) => {
+      if (err instanceof UserError) this.o.log(`challenges: next theme of ${c.id} not announced: ${err.key}`);
       else throw err;
     });
   }

@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import type { Challenge, ChallengePlace, ChallengeStatus, Entry, VoteResult } from "../../../commands/challenge-service.ts";
 import type { Platform } from "../../../commands/context.ts";
 import { challengeKeys, type ChallengeKeys } from "./keys.ts";
-import { CLAIM_POST, CLOSE, DISCARD, ENTER, POP_THEME, POSTED, RESERVE, START, STOP, VOTE } from "./scripts.ts";
+import { CLAIM_POST, CLOSE, DISCARD, ENTER, POSTED, RESERVE, START, START_NEXT, STOP, VOTE } from "./scripts.ts";
 
 /** A challenge as stored, with the bookkeeping of its posts. */
 export interface StoredChallenge extends Challenge {
@@ -16,7 +16,23 @@ export interface StoredChallenge extends Challenge {
   results?: string;
   /** Part of a schedule: the next theme starts when this one ends. */
   scheduled?: boolean;
+  /** The highlight reel's clip job, once its delivery is open (set with the delivery's record: REEL_FIELD). */
+  reel?: string;
 }
+
+/** The challenge's hash field that says its reel's delivery is open (the DeliveryBook sets it with the record). */
+export const REEL_FIELD = "reel";
+
+/** What starting a schedule's next theme came to (ChallengeStore.startNext). */
+export type NextStart =
+  /** Taken off the schedule and recorded, now. */
+  | "new"
+  /** Recorded by an earlier attempt. */
+  | "same"
+  /** No schedule, or no theme left on it. */
+  | "none"
+  /** Another challenge runs in the channel: nothing taken. */
+  | "busy";
 
 export interface StoredEntry extends Entry {
   /** The entry's message (with the vote button), once posted. */
@@ -63,8 +79,17 @@ function parseChallenge(id: string, h: Record<string, string>): StoredChallenge 
     status: h.status as ChallengeStatus, startedAt: Number(h.startedAt), endsAt: Number(h.endsAt),
     entriesPerUser: Number(h.entriesPerUser), startedBy: h.startedBy ?? "", locale: h.locale ?? "en",
     ...(h.announcement ? { announcement: h.announcement } : {}), ...(h.results ? { results: h.results } : {}),
-    ...(h.scheduled === "1" ? { scheduled: true } : {}),
+    ...(h.scheduled === "1" ? { scheduled: true } : {}), ...(h[REEL_FIELD] ? { reel: h[REEL_FIELD] } : {}),
   };
+}
+
+/** A new challenge's hash, as field/value pairs. */
+function fieldsOf(c: Challenge & { scheduled?: boolean }): string[] {
+  return Object.entries({
+    platform: c.platform, serverId: c.serverId, channelId: c.channelId, theme: c.theme, status: "running",
+    startedAt: String(c.startedAt), endsAt: String(c.endsAt), entriesPerUser: String(c.entriesPerUser),
+    startedBy: c.startedBy, locale: c.locale, ...(c.scheduled ? { scheduled: "1" } : {}),
+  }).flat();
 }
 
 export class ChallengeStore {
@@ -84,16 +109,42 @@ export class ChallengeStore {
     return id ? this.get(id) : undefined;
   }
 
-  /** "new" | "same" (a retry of this start) | the id of another challenge running there. */
-  async start(c: Challenge & { scheduled?: boolean }): Promise<string> {
+  /**
+   * "new" | "same" (a retry of this start) | the id of another challenge running there. `schedule`: the themes to run
+   * after this one, recorded in the same step (a schedule's first theme).
+   */
+  async start(c: Challenge & { scheduled?: boolean }, schedule?: ScheduleState): Promise<string> {
     const k = this.keys;
-    const fields: Record<string, string> = {
-      platform: c.platform, serverId: c.serverId, channelId: c.channelId, theme: c.theme, status: "running",
-      startedAt: String(c.startedAt), endsAt: String(c.endsAt), entriesPerUser: String(c.entriesPerUser),
-      startedBy: c.startedBy, locale: c.locale, ...(c.scheduled ? { scheduled: "1" } : {}),
-    };
-    return (await this.redis.eval(START, 3, k.running(c.platform, c.serverId, c.channelId), k.challenge(c.id), k.all,
-      c.id, String(c.startedAt), ...Object.entries(fields).flat())) as string;
+    return (await this.redis.eval(START, 4, k.running(c.platform, c.serverId, c.channelId), k.challenge(c.id), k.all,
+      k.schedule(c.platform, c.serverId, c.channelId), c.id, String(c.startedAt), schedule ? JSON.stringify(schedule) : "", ...fieldsOf(c))) as string;
+  }
+
+  /**
+   * Start the next theme of the channel's schedule as challenge `id` (derived from the ending challenge's id, so a
+   * retried end names the same one): the theme is taken off the schedule in the same step that records the challenge
+   * (START_NEXT), so a stop before or after it loses no theme, and a retry takes no second one.
+   */
+  async startNext(place: ChallengePlace, id: string, now = Date.now()): Promise<NextStart> {
+    const k = this.keys;
+    const key = k.schedule(place.platform, place.serverId, place.channelId);
+    // The schedule changed between reading and taking (a /challenge schedule or cancel meanwhile): read it again.
+    for (let tries = 0; tries < 10; tries++) {
+      const raw = await this.redis.get(key);
+      if (raw === null) return (await this.redis.exists(k.challenge(id))) ? "same" : "none";
+      const s = JSON.parse(raw) as ScheduleState;
+      const [theme, ...rest] = s.themes;
+      if (theme === undefined) return (await this.redis.exists(k.challenge(id))) ? "same" : "none";
+      const c: Challenge & { scheduled: true } = {
+        id, platform: place.platform, serverId: place.serverId, channelId: place.channelId, theme, status: "running",
+        startedAt: now, endsAt: now + s.everyMs, entriesPerUser: s.entriesPerUser, startedBy: s.by, locale: s.locale, scheduled: true,
+      };
+      const after = rest.length ? JSON.stringify({ ...s, themes: rest }) : "";
+      const r = (await this.redis.eval(START_NEXT, 4, key, k.running(place.platform, place.serverId, place.channelId), k.challenge(id), k.all,
+        raw, after, id, String(now), ...fieldsOf(c))) as string;
+      if (r === "new" || r === "same") return r;
+      if (r !== "moved") return "busy";
+    }
+    throw new Error(`the schedule of channel ${place.channelId} kept changing while its next theme was taken`);
   }
 
   private slotKey(slot: PostSlot): { key: string; field: string } {
@@ -197,21 +248,26 @@ export class ChallengeStore {
     return { result, votes: Number(votes) };
   }
 
-  async setSchedule(place: ChallengePlace, s: ScheduleState): Promise<void> {
-    await this.redis.set(this.keys.schedule(place.platform, place.serverId, place.channelId), JSON.stringify(s));
-  }
-
   async schedule(place: ChallengePlace): Promise<ScheduleState | undefined> {
     const raw = await this.redis.get(this.keys.schedule(place.platform, place.serverId, place.channelId));
     return raw ? (JSON.parse(raw) as ScheduleState) : undefined;
   }
 
-  /** The next theme of the channel's schedule, taken off it (atomically: two enders never start the same one). */
-  async nextTheme(place: ChallengePlace): Promise<(ScheduleState & { theme: string }) | undefined> {
-    const raw = (await this.redis.eval(POP_THEME, 1, this.keys.schedule(place.platform, place.serverId, place.channelId))) as string | null;
-    if (!raw) return undefined;
-    const s = JSON.parse(raw) as ScheduleState;
-    return s.themes[0] === undefined ? undefined : { ...s, theme: s.themes[0] };
+  /** The reel is meant to be posted: recorded before its job is queued, so the bot's start-up finishes it (reelsLeft). */
+  async intendReel(c: Challenge, now = Date.now()): Promise<void> {
+    await this.redis.zadd(this.keys.reels(c.platform), "NX", now, c.id);
+  }
+
+  /** The reel's delivery is open (or there is none to open): nothing left for the start-up to do. */
+  async reelDone(c: Pick<Challenge, "id" | "platform">): Promise<void> {
+    await this.redis.zrem(this.keys.reels(c.platform), c.id);
+  }
+
+  /** The challenges whose reel was meant but not opened, oldest first; those older than `maxAgeMs` are forgotten. */
+  async reelsLeft(platform: Platform, maxAgeMs: number, now = Date.now()): Promise<string[]> {
+    const key = this.keys.reels(platform);
+    await this.redis.zremrangebyscore(key, "-inf", String(now - maxAgeMs));
+    return this.redis.zrange(key, "0", "-1");
   }
 
   async clearSchedule(place: ChallengePlace): Promise<void> {

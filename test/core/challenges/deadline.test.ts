@@ -34,12 +34,14 @@ describe("challenge deadlines", () => {
     const reel = await w.waitFor(() => w.queue.entries.find((e) => e.job.kind === "stitch"), "the reel job");
     expect(reel.job.parts, "the top three in rank order").toEqual([b.clipId, d.clipId, a.clipId]);
     expect(reel.job.origin).toMatchObject({ platform: "discord", userId: "mod", serverId: "guild-1", place: { channelId: "chan-1" } });
-    expect(w.opened).toHaveLength(1);
+    // Its delivery: the progress message in the channel, once.
+    await w.waitFor(() => w.chat.of(reel.jobId, "progress").length === 1, "the reel's progress message");
     expect((await w.kernel(false).get(c.id))?.status).toBe("ended");
     // Running the end again (a retried job) posts nothing new.
     await w.kernel(false).finish(c.id);
     expect(w.port.posts.filter((p) => p.text.includes(t("en", "challenge.results.title", { theme: "night sky" })))).toHaveLength(1);
     expect(w.queue.entries.filter((e) => e.job.kind === "stitch")).toHaveLength(1);
+    expect(w.chat.of(reel.jobId, "progress")).toHaveLength(1);
     expect(await w.kernel(false).running(w.place), "the channel is free").toBeUndefined();
   });
 
