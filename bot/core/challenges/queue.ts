@@ -77,7 +77,12 @@ export class ChallengeQueue {
         await job.moveToDelayed(Date.now() + ENTER_POLL_MS, token);
         throw new DelayedError();
       }
-    }, { connection, prefix: this.prefix });
+    }, {
+      connection, prefix: this.prefix,
+      // Every step is idempotent (claims before posts, one-step theme changes), so a job whose bot stopped twice
+      // mid-step is safe to run again: BullMQ's default (one stall, then failed for good) would lose a deadline.
+      maxStalledCount: 10,
+    });
     this.worker.on("failed", (job, err) => log(`challenges: ${job?.name ?? "job"} ${job?.id ?? ""} failed: ${err.message}`));
     this.worker.on("error", (err) => log(`challenges: worker: ${err.message}`));
   }
