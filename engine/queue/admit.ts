@@ -29,7 +29,8 @@ import type { RateLimits } from "./limits.ts";
 export const MAX_PRIORITY = 2_097_151;
 
 const ADMIT_LUA = `
--- KEYS: 1 event key, 2 user rate log, 3 server rate log, 4 fairness table, 5 BullMQ prioritized zset, 6 user's jobs
+-- KEYS: 1 event key, 2 user rate log, 3 server rate log, 4 fairness table, 5 BullMQ prioritized zset, 6 user's jobs,
+--       7 the admission's pending mark (its round, until queue.add has run: see Producer)
 -- ARGV: 1 jobId, 2 user key, 3 user max, 4 user window ms, 5 server max (0: no server), 6 server window ms,
 --       7 event ttl s, 8 max priority
 local existing = redis.call('GET', KEYS[1])
@@ -80,6 +81,7 @@ round = math.min(round, tonumber(ARGV[8]))
 redis.call('HSET', KEYS[4], ARGV[2], round)
 
 redis.call('SET', KEYS[1], jobId, 'EX', tonumber(ARGV[7]))
+redis.call('SET', KEYS[7], tostring(round), 'EX', tonumber(ARGV[7]))
 redis.call('ZADD', KEYS[6], now, jobId)
 redis.call('EXPIRE', KEYS[6], tonumber(ARGV[7]))
 return {'ok', round}
@@ -92,6 +94,8 @@ export interface AdmitKeys {
   fairLast: string;
   prioritized: string;
   userJobs: string;
+  /** Set with the admission, deleted once the job is in BullMQ: a mark left behind is an admission never queued. */
+  pending: string;
 }
 
 export type Admission =
@@ -107,13 +111,14 @@ export async function admit(
   const { limits } = args;
   const res = (await redis.eval(
     ADMIT_LUA,
-    6,
+    7,
     keys.event,
     keys.rateUser,
     keys.rateServer,
     keys.fairLast,
     keys.prioritized,
     keys.userJobs,
+    keys.pending,
     args.jobId,
     args.userKey,
     limits.user.max,
@@ -133,6 +138,7 @@ export async function unadmit(redis: Redis, keys: AdmitKeys, jobId: string): Pro
   await redis
     .multi()
     .del(keys.event)
+    .del(keys.pending)
     .zrem(keys.rateUser, jobId)
     .zrem(keys.rateServer, jobId)
     .zrem(keys.userJobs, jobId)

@@ -13,6 +13,8 @@ export function ownKeys(prefix: string) {
   return {
     /** eventId → jobId (idempotency). */
     event: (jobId: string) => `${base}:event:${jobId}`,
+    /** An admission's fairness round, from admission until its job is in BullMQ (admit.ts, Producer). */
+    pending: (jobId: string) => `${base}:pending:${jobId}`,
     /** Sliding-window logs (zsets of admission times). */
     rateUser: (userKey: string) => `${base}:rate:user:${userKey}`,
     rateServer: (serverKey: string) => `${base}:rate:server:${serverKey}`,

@@ -13,6 +13,12 @@ import type { ClipRecord, ClipStore } from "../store/types.ts";
 import { validateJob, type ClipJob } from "./schema.ts";
 import { averageRunMs, DEFAULT_RUN_MS, etaSeconds } from "./stats.ts";
 
+/**
+ * An admission still pending after this long is one whose process stopped before `queue.add` (duplicateOf): far
+ * beyond a request's deadline (deadlineMs), so an add still in flight is never raced.
+ */
+export const ORPHANED_AFTER_MS = 60_000;
+
 export interface ProducerOptions {
   /** A client to share; the producer then does not close it. Default: a new client on REDIS_URL. */
   redis?: Redis;
@@ -116,7 +122,7 @@ export class Producer {
 
     // Fast path for redelivered events, before the store is consulted (its answer may have changed since).
     const known = await this.redis.get(admitKeys.event);
-    if (known) return { ...(await this.positionOf(known)), jobId: known, duplicate: true };
+    if (known) return this.duplicateOf(known, job, admitKeys);
 
     await this.checkReferences(job);
 
@@ -127,7 +133,7 @@ export class Producer {
       limits: this.limits,
       eventTtlSeconds: RETENTION.eventSeconds,
     });
-    if (a.kind === "duplicate") return { ...(await this.positionOf(a.jobId)), jobId: a.jobId, duplicate: true };
+    if (a.kind === "duplicate") return this.duplicateOf(a.jobId, job, admitKeys);
     if (a.kind === "limited") {
       const w = this.limits[a.scope];
       throw new RateLimited(a.scope, Math.ceil(a.retryAfterMs / 1000), w.max, w.windowSeconds);
@@ -139,7 +145,25 @@ export class Producer {
       await unadmit(this.redis, admitKeys, jobId).catch(() => undefined);
       throw err;
     }
+    await this.redis.del(admitKeys.pending);
     return { ...(await this.positionOf(jobId)), jobId, duplicate: false };
+  }
+
+  /**
+   * The answer to an event seen before. Admission and `queue.add` are two Redis calls: a process that stopped between
+   * them left an admission whose job was never queued, and every retry of the event would be told "duplicate" of a
+   * job that does not exist (a challenge's reel would never be made). Its pending mark says so once it is older than
+   * any add still in flight: the job is queued now, in the round it was admitted to.
+   */
+  private async duplicateOf(jobId: string, job: ClipJob, keys: AdmitKeys): Promise<EnqueueResult> {
+    const [round, ttlMs] = await Promise.all([this.redis.get(keys.pending), this.redis.pttl(keys.pending)]);
+    const ageMs = RETENTION.eventSeconds * 1000 - ttlMs;
+    if (round !== null && ttlMs > 0 && ageMs > ORPHANED_AFTER_MS && !(await this.queue.getJob(jobId))) {
+      // BullMQ ignores an add whose job id exists, so two producers repairing at once still queue one job.
+      await this.queue.add(job.kind, job, { jobId, priority: Number(round) || 1 });
+      await this.redis.del(keys.pending);
+    }
+    return { ...(await this.positionOf(jobId)), jobId, duplicate: true };
   }
 
   /**
@@ -287,6 +311,7 @@ export class Producer {
       fairLast: this.keys.fairLast,
       prioritized: this.queue.keys.prioritized,
       userJobs: this.keys.userJobs(uk),
+      pending: this.keys.pending(jobId),
     };
   }
 

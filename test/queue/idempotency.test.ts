@@ -1,8 +1,10 @@
 // Duplicate platform events (Slack retries, a redelivered interaction) must enqueue exactly one job.
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admit } from "../../engine/queue/admit.ts";
+import { jobIdForEvent, ownKeys, userKey } from "../../engine/queue/keys.ts";
 import { RETENTION, RETRY } from "../../engine/queue/limits.ts";
-import { Producer } from "../../engine/queue/producer.ts";
+import { ORPHANED_AFTER_MS, Producer } from "../../engine/queue/producer.ts";
 import { recordRunTime } from "../../engine/queue/stats.ts";
 import { cleanup, job, redis, testPrefix } from "./helpers.ts";
 
@@ -89,5 +91,48 @@ describe("idempotent enqueue", () => {
       await cleanup(r, p.prefix);
       await p.close();
     }
+  });
+});
+
+describe("an admission whose process stopped before queue.add", () => {
+  /** What a producer that died between its two Redis calls leaves: the admission, no job. */
+  async function admitOnly(p: Producer, j: ReturnType<typeof job>, ageMs: number): Promise<string> {
+    const jobId = jobIdForEvent(j.origin.platform, j.eventId);
+    const keys = ownKeys(prefix);
+    const uk = userKey(j.origin.platform, j.origin.userId);
+    const a = await admit(r, {
+      event: keys.event(jobId), rateUser: keys.rateUser(uk), rateServer: keys.rateServer(`playground/${j.origin.serverId}`),
+      fairLast: keys.fairLast, prioritized: p.queue.keys.prioritized, userJobs: keys.userJobs(uk), pending: keys.pending(jobId),
+    }, { jobId, userKey: uk, hasServer: true, limits: { user: { max: 100, windowSeconds: 60 }, server: { max: 100, windowSeconds: 60 } }, eventTtlSeconds: RETENTION.eventSeconds });
+    expect(a.kind).toBe("ok");
+    // Age the admission: its pending mark's time to live says when it was made.
+    await r.pexpire(keys.pending(jobId), RETENTION.eventSeconds * 1000 - ageMs);
+    return jobId;
+  }
+
+  it("is queued when the event comes again, once, and never while an add may still be in flight", async () => {
+    const fresh = job("gina");
+    const freshId = await admitOnly(producers[0], fresh, 1000);
+    // A second delivery while the first producer may still be adding: told duplicate, nothing queued by it.
+    expect(await producers[1].enqueue(fresh)).toMatchObject({ jobId: freshId, duplicate: true });
+    expect(await producers[1].queue.getJob(freshId)).toBeUndefined();
+
+    const orphan = job("hank");
+    const orphanId = await admitOnly(producers[0], orphan, ORPHANED_AFTER_MS + 1000);
+    const again = await Promise.all([producers[1].enqueue(orphan), producers[2].enqueue(orphan)]);
+    expect(again.map((x) => x.duplicate)).toEqual([true, true]);
+    const queued = await producers[1].queue.getJob(orphanId);
+    expect(queued?.data.eventId).toBe(orphan.eventId);
+    expect(queued?.opts.priority).toBeGreaterThanOrEqual(1);
+    expect(await r.exists(ownKeys(prefix).pending(orphanId))).toBe(0);
+  });
+
+  it("a job queued normally leaves no pending mark, so its later removal never queues it again", async () => {
+    const j = job("ivy");
+    const { jobId } = await producers[0].enqueue(j);
+    expect(await r.exists(ownKeys(prefix).pending(jobId))).toBe(0);
+    await (await producers[0].queue.getJob(jobId))!.remove();
+    expect(await producers[1].enqueue(j)).toMatchObject({ jobId, duplicate: true });
+    expect(await producers[1].queue.getJob(jobId)).toBeUndefined();
   });
 });

@@ -20,6 +20,7 @@ import { challengeLimits } from "../../../commands/challenge-limits.ts";
 import type { ClipInfo, ClipPost, JobProducer, Platform } from "../../../commands/context.ts";
 import { UserError } from "../../../commands/errors.ts";
 import { renderProgress } from "../../../commands/progress.ts";
+import { JobValidationError } from "../../../engine/queue/errors.ts";
 import type { ClipJob } from "../../../engine/queue/schema.ts";
 import type { ClipRecord, ClipStore } from "../../../engine/store/types.ts";
 import type { OpenRequest, Opened } from "../delivery.ts";
@@ -349,8 +350,18 @@ export class ChallengeKernel<P> implements ChallengeService {
         this.o.log(`challenges: the results of ${id} could not be posted: ${err.message}`);
       });
     }
-    if (top.length >= 2) await this.reel(ended, top.slice(0, 3));
+    // A reel the queue refuses for good (an entry's clip expired from the store) is given up; one it refuses for now
+    // (Redis away, the starter's rate limit) fails this job after the schedule's next theme has started, so BullMQ's
+    // retry makes the reel and the schedule never waits on it.
+    const reelFailure = top.length >= 2
+      ? await this.reel(ended, top.slice(0, 3)).then(() => undefined, (err: unknown) => (err instanceof Error ? err : new Error(String(err))))
+      : undefined;
+    if (reelFailure instanceof JobValidationError) {
+      this.o.log(`challenges: the reel of ${id} is refused by the queue, not made: ${reelFailure.message}`);
+      await this.state.reelDone(ended);
+    }
     if (ended.scheduled) await this.nextTheme(ended);
+    if (reelFailure !== undefined && !(reelFailure instanceof JobValidationError)) throw reelFailure;
   }
 
   /**

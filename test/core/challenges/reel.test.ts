@@ -99,4 +99,21 @@ describe("the highlight reel across crashes", () => {
     expect(await deliveryOf(jobId), "the delivery is done").toBeNull();
     expect(resultsOf("opened reel")).toHaveLength(1);
   });
+
+  it("a reel the queue refuses (an entry's clip expired) is given up, and a schedule's next theme still starts", async () => {
+    // The store's retention removes an entry's clip after the standings are read, before the reel's job is queued.
+    const k = w.process({ run: false, beforeEnqueue: async (job) => void (job.kind === "stitch" && (await w.store.expireClip(job.parts![0]!))) }).kernel;
+    const place = { ...w.place, channelId: "chan-reel-refused" };
+    const c = await k.schedule(place, { themes: ["refused reel", "after the refusal"], everyMs: 60_000, entriesPerUser: 2, by: { userId: "mod" }, locale: "en", eventId: "ev-reel-refused" });
+    await k.enterClip(c, await w.clip("alice"), { userId: "alice" });
+    await k.enterClip(c, await w.clip("bob"), { userId: "bob" });
+    await k.state.close(c.id);
+
+    await k.finish(c.id);
+    expect(resultsOf("refused reel")).toHaveLength(1);
+    expect(w.logs.some((l) => l.includes(`the reel of ${c.id} is refused by the queue`))).toBe(true);
+    expect(await (w.producer as Producer).queue.getJob(reelJob(c)), "no reel job").toBeUndefined();
+    expect(await meant(c), "nothing left for a start-up").toBeNull();
+    expect((await k.running(place))?.theme, "the schedule went on").toBe("after the refusal");
+  });
 });

@@ -14,6 +14,7 @@ import { Producer } from "../../../engine/queue/producer.ts";
 import { FsClipStore } from "../../../engine/store/index.ts";
 import type { ClipRecord } from "../../../engine/store/types.ts";
 import type { JobProducer } from "../../../commands/context.ts";
+import type { ClipJob } from "../../../engine/queue/schema.ts";
 import type { ChallengeMessage } from "../../../commands/challenge-text.ts";
 import type { ChallengePlace } from "../../../commands/challenge-service.ts";
 import { ChallengeKernel, type ChallengeKernelOptions } from "../../../bot/core/challenges/service.ts";
@@ -147,6 +148,8 @@ export interface ProcessOptions {
   adoptEveryMs?: number;
   /** What the kernel is given for the reel instead of the Delivery itself (a test stops the process there). */
   delivery?: (real: Delivery<ReelPlace>) => ChallengeKernelOptions<ReelPlace>["delivery"];
+  /** Runs before each job the kernel queues (a test changes the world there, as a race would). */
+  beforeEnqueue?: (job: ClipJob) => Promise<void>;
 }
 
 export class ChallengeWorld {
@@ -199,8 +202,13 @@ export class ChallengeWorld {
       status: (id) => this.producer.status(id), ...(o.adoptEveryMs ? { adoptEveryMs: o.adoptEveryMs } : {}), watchEveryMs: 1000,
     });
     if (o.adoptEveryMs) delivery.start();
+    const real = this.producer;
+    const before = o.beforeEnqueue;
+    const producer: JobProducer = before
+      ? { enqueue: async (job) => (await before(job), real.enqueue(job)), cancel: (id, by) => real.cancel(id, by), status: (id) => real.status(id), queueInfo: (u) => real.queueInfo(u) }
+      : real;
     const kernel = new ChallengeKernel<ReelPlace>({
-      redis: this.redis, prefix: this.prefix, port: this.port, producer: this.producer, store: this.store, log: (l) => this.logs.push(l),
+      redis: this.redis, prefix: this.prefix, port: this.port, producer, store: this.store, log: (l) => this.logs.push(l),
       delivery: o.delivery ? o.delivery(delivery) : delivery, ...(o.postLeaseMs !== undefined ? { postLeaseMs: o.postLeaseMs } : {}),
     });
     if (o.run ?? true) kernel.run();
