@@ -25,6 +25,9 @@ export interface RowMetrics {
   /** Mean loop-closure ratio, and how many were measured. */
   loop: number | null;
   loopN: number;
+  /** Mean ratio at the loop's clip → bridge seam (inside the loop), and how many were measured. */
+  loopSeam: number | null;
+  loopSeamN: number;
 }
 
 function rate(values: (boolean | null)[]): number | null {
@@ -41,9 +44,10 @@ export interface TemporalRatios {
   seams?: number[];
   loops?: number[];
   movingSeams?: number[];
+  loopSeams?: number[];
 }
 
-export function aggregate(scores: ClipScore[], { seams = [], loops = [], movingSeams = [] }: TemporalRatios = {}): RowMetrics {
+export function aggregate(scores: ClipScore[], { seams = [], loops = [], movingSeams = [], loopSeams = [] }: TemporalRatios = {}): RowMetrics {
   const objs = scores.flatMap((s) => s.objects);
   return {
     n: scores.length,
@@ -61,5 +65,7 @@ export function aggregate(scores: ClipScore[], { seams = [], loops = [], movingS
     movingSeamN: movingSeams.length,
     loop: avg(loops),
     loopN: loops.length,
+    loopSeam: avg(loopSeams),
+    loopSeamN: loopSeams.length,
   };
 }

@@ -10,6 +10,7 @@ import { aspectOf, evalItems, renderItem } from "./items.ts";
 import { isTranslation, scoreClip, type ClipScore } from "./score.ts";
 import type { HeldoutItem, Scene } from "./synth-bridge.ts";
 import { loopRatio, seamRatio } from "./temporal.ts";
+import { loopLayout } from "../pipeline/conditioning.ts";
 
 export interface EvalOptions {
   /** Held-out prompts. */
@@ -48,6 +49,8 @@ export interface ItemResult {
   /** Set on items with a translating object: the same seam ratio, reported on its own. */
   movingSeam?: number;
   loop?: number;
+  /** The loop's other seam, clip → bridge (inside the loop, where the wrap-around metric does not look). */
+  loopSeam?: number;
 }
 
 export interface RowResult {
@@ -111,6 +114,7 @@ export async function modelRow(
         r.seam = await extensionSeam(pipe, item.caption, seed, res.clip, opts, common);
         const loop = await pipe.generate({ prompt: item.caption, seed, aspect, condition: { kind: "loop" }, ...common });
         r.loop = loopRatio(loop.clip);
+        r.loopSeam = seamRatio(loop.clip.frames, loopLayout(loop.clip.frames.length, pipe.info.passFrames).clip);
       }
       if (temporal && moving.has(i)) {
         r.movingSeam = r.seam ?? await extensionSeam(pipe, item.caption, seed, res.clip, opts, common);
@@ -123,9 +127,10 @@ export async function modelRow(
   }
   const seams = results.flatMap((r) => (r.seam === undefined ? [] : [r.seam]));
   const loops = results.flatMap((r) => (r.loop === undefined ? [] : [r.loop]));
+  const loopSeams = results.flatMap((r) => (r.loopSeam === undefined ? [] : [r.loopSeam]));
   const movingSeams = results.flatMap((r) => (r.movingSeam === undefined ? [] : [r.movingSeam]));
   return {
-    name, source, metrics: aggregate(results.map((r) => r.score), { seams, loops, movingSeams }),
+    name, source, metrics: aggregate(results.map((r) => r.score), { seams, loops, movingSeams, loopSeams }),
     seconds: (performance.now() - t0) / 1000, items: results,
   };
 }

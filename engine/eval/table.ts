@@ -15,8 +15,8 @@ const pct = (v: number | null) => (v === null ? "–" : `${(100 * v).toFixed(0)}
 const num = (v: number | null, d = 2) => (v === null ? "–" : v.toFixed(d));
 /** Seam and loop ratios compare one step with the clip's typical step: in a clip that churns everywhere (flicker
  * below target) every step is large and the ratio says little, so such cells are marked with "!". */
-const ratio = (v: number | null, n: number, m: RowMetrics) =>
-  (v === null ? "–" : `${v.toFixed(2)}×${m.flicker !== null && m.flicker < TARGETS.flicker ? "!" : ""} (${n})`);
+const ratio = (v: number | null | undefined, n: number | undefined, m: RowMetrics) =>
+  (v === null || v === undefined ? "–" : `${v.toFixed(2)}×${m.flicker !== null && m.flicker < TARGETS.flicker ? "!" : ""} (${n})`);
 
 const COLUMNS: { head: string; cell: (m: RowMetrics) => string }[] = [
   { head: "n", cell: (m) => String(m.n) },
@@ -31,6 +31,7 @@ const COLUMNS: { head: string; cell: (m: RowMetrics) => string }[] = [
   { head: "seam", cell: (m) => ratio(m.seam, m.seamN, m) },
   { head: "seam (moving)", cell: (m) => ratio(m.movingSeam, m.movingSeamN, m) },
   { head: "loop", cell: (m) => ratio(m.loop, m.loopN, m) },
+  { head: "loop (inside)", cell: (m) => ratio(m.loopSeam, m.loopSeamN, m) },
 ];
 
 export function formatTable(rows: TableRow[]): string {
@@ -52,6 +53,7 @@ export function formatTable(rows: TableRow[]): string {
   out.push(
     "colour/shape/motion per object; count/background per clip; direction/speed over translating objects; " +
       "seam/loop: mean ratio (items measured); seam (moving): extensions of items whose object travels; " +
+      "loop: the wrap, last → first frame; loop (inside): the loop's clip → bridge seam; " +
       "! = flicker below target, so the ratio says little.",
   );
   return out.join("\n");

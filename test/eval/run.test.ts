@@ -41,6 +41,10 @@ describe("evaluation rows", () => {
     expect(row.metrics?.seamN).toBe(1);
     expect(row.metrics?.movingSeamN).toBe(1);
     expect(row.metrics?.movingSeam).toBeGreaterThan(0);
+    // The loop is measured at both its seams: the wrap and the clip → bridge seam inside it.
+    expect(row.metrics?.loopN).toBe(1);
+    expect(row.metrics?.loopSeamN).toBe(1);
+    expect(row.metrics?.loopSeam).toBeGreaterThan(0);
   });
 
   it("prints one aligned table with n/a rows and the targets", () => {
