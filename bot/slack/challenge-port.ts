@@ -2,7 +2,9 @@
 // deadlines (<!date^…>, shown in each reader's own time zone and format) work; people's text in them is escaped
 // (&, <, >), so a theme or prompt can neither ping nor link. An entry is a message with its vote buttons, and its
 // clip uploaded into that message's thread. A channel that takes no posts from the bot (a private channel it is not
-// in, an archived one) is CannotPost; an earlier attempt's post is found in the channel's history (find()).
+// in, an archived one) is CannotPost; an earlier attempt's post is found in the channel's history (find()). The bot
+// posts into public channels it is not in (chat:write.public), whose history it cannot read: find() joins such a
+// channel first (channels:join), so a post an attempt made before it stopped is found there too, not posted twice.
 import type { types, webApi } from "@slack/bolt";
 import type { ChallengeMessage } from "../../commands/challenge-text.ts";
 import type { ChallengePlace } from "../../commands/challenge-service.ts";
@@ -81,7 +83,12 @@ export class SlackChallengePort implements ChallengePort<SlackPlace> {
 
   /** The bot's message since `since` with this post's text, or with one of its buttons (an entry's vote button). */
   async find(place: ChallengePlace, m: ChallengeMessage, since: number): Promise<string | undefined> {
-    const r = await this.client.conversations.history({ channel: place.channelId, oldest: (Math.max(0, since) / 1000).toFixed(6), limit: FIND_LIMIT, inclusive: true });
+    const ask = () => this.client.conversations.history({ channel: place.channelId, oldest: (Math.max(0, since) / 1000).toFixed(6), limit: FIND_LIMIT, inclusive: true });
+    const r = await ask().catch(async (err: unknown) => {
+      if (slackError(err) !== "not_in_channel") throw err;
+      await this.client.conversations.join({ channel: place.channelId });
+      return ask();
+    });
     const text = truncate(m.text, SECTION_TEXT_MAX);
     const ids = new Set(m.buttons.map((b) => b.id));
     const hit = (r.messages ?? []).find((msg) => msg.bot_id !== undefined && (!this.botId || msg.bot_id === this.botId)

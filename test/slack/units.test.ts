@@ -55,7 +55,7 @@ describe("manifest.json", () => {
 
   it("asks for the scopes of every Web API method the adapter calls", () => {
     const scopes: string[] = manifest.oauth_config.scopes.bot;
-    const needed = ["commands", "chat:write", "files:write", "files:read", "users:read", "channels:history", "groups:history"];
+    const needed = ["commands", "chat:write", "files:write", "files:read", "users:read", "channels:history", "channels:join", "groups:history"];
     expect(scopes).toEqual(expect.arrayContaining(needed));
   });
 });

@@ -174,6 +174,17 @@ export const METHODS: Record<string, Method> = {
     };
   },
 
+  "conversations.join": (ctx, a, token) => {
+    botOnly(ctx, token);
+    const channel = channelOf(ctx, a);
+    const c = ctx.state.channels.get(channel)!;
+    // A bot joins public channels only (channels:join); a private one must invite it.
+    if (c.private) throw new ApiError("method_not_supported_for_channel_type");
+    if (c.archived) throw new ApiError("is_archived");
+    c.botMember = true;
+    return { channel: { id: c.id, name: c.name, is_member: true } };
+  },
+
   "usergroups.users.list": (ctx, a, token) => {
     botOnly(ctx, token);
     const users = ctx.state.userGroups.get(str(a, "usergroup")!);
