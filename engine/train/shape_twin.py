@@ -41,9 +41,12 @@ def probe(src, latents: str, n: int, ts=(0.8, 0.5), seed: int = 0):
     held = os.path.join(latents, "heldout")
     z = np.load(os.path.join(held, "1x1.npy"))
     tracks = ClipTracks(held, "1x1")
+    uses_layout = getattr(dit, "layout", None) is not None
+    if uses_layout:
+        # A disc-layout model reads the first channels only (the tracks' files may also hold the silhouette ones).
+        tracks.spec = tracks.spec.narrowed(tracks.spec.channels[:dit.layout[0].in_features])
     mean = torch.tensor(src["latent_mean"])[None, :, None, None]
     std = torch.tensor(src["latent_std"])[None, :, None, None]
-    uses_layout = getattr(dit, "layout", None) is not None
     gen = torch.Generator().manual_seed(seed)
     rows = {k: [] for k in ("shape", "colour", "shape@object", "colour@object", "shape text-only", "shape layout-only")}
     for it in items:
