@@ -158,7 +158,9 @@ export class Producer {
   private async duplicateOf(jobId: string, job: ClipJob, keys: AdmitKeys): Promise<EnqueueResult> {
     const [round, ttlMs] = await Promise.all([this.redis.get(keys.pending), this.redis.pttl(keys.pending)]);
     const ageMs = RETENTION.eventSeconds * 1000 - ttlMs;
-    if (round !== null && ttlMs > 0 && ageMs > ORPHANED_AFTER_MS && !(await this.queue.getJob(jobId))) {
+    // A cancelled job was queued (its mark outlived a crash after the add): it stays cancelled.
+    if (round !== null && ttlMs > 0 && ageMs > ORPHANED_AFTER_MS && !(await this.queue.getJob(jobId))
+      && !(await this.redis.exists(this.keys.cancel(jobId)))) {
       // BullMQ ignores an add whose job id exists, so two producers repairing at once still queue one job.
       await this.queue.add(job.kind, job, { jobId, priority: Number(round) || 1 });
       await this.redis.del(keys.pending);

@@ -127,6 +127,14 @@ describe("an admission whose process stopped before queue.add", () => {
     expect(await r.exists(ownKeys(prefix).pending(orphanId))).toBe(0);
   });
 
+  it("a cancelled job whose mark outlived a crash after its add is not queued again", async () => {
+    const j = job("jack");
+    const jobId = await admitOnly(producers[0], j, ORPHANED_AFTER_MS + 1000);
+    await r.set(ownKeys(prefix).cancel(jobId), "playground/jack");
+    expect(await producers[1].enqueue(j)).toMatchObject({ jobId, duplicate: true });
+    expect(await producers[1].queue.getJob(jobId)).toBeUndefined();
+  });
+
   it("a job queued normally leaves no pending mark, so its later removal never queues it again", async () => {
     const j = job("ivy");
     const { jobId } = await producers[0].enqueue(j);
