@@ -42,14 +42,24 @@ function run(command: ffmpeg.FfmpegCommand, opts: RunOptions, start: () => void,
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     };
+    // Why a stopped run failed; a run that ended on its own after stop() (it finished as the signal went out) still
+    // fails, so a timed-out or cancelled job never passes for a finished one.
+    const stoppedError = (cause: unknown): VideoError =>
+      stopped === "aborted"
+        ? new VideoAbortedError("aborted while ffmpeg was running", { cause })
+        : new VideoTimeoutError(`ffmpeg ran longer than ${timeoutMs} ms and was stopped`, { cause });
+    // fluent-ffmpeg spawns the process asynchronously and its kill() does nothing before that: a stop that came
+    // first (a tiny limit, an early abort) is delivered once the process exists.
+    command.on("start", () => {
+      if (stopped) command.kill("SIGKILL");
+    });
     command.on("error", (err: Error, _stdout: string | null, stderr: string | null) => {
       cleanup();
-      if (stopped === "aborted") reject(new VideoAbortedError("aborted while ffmpeg was running", { cause: err }));
-      else if (stopped === "timed-out") reject(new VideoTimeoutError(`ffmpeg ran longer than ${timeoutMs} ms and was stopped`, { cause: err }));
-      else reject(opts.fail(ffmpegMessage(err, stderr), err));
+      reject(stopped ? stoppedError(err) : opts.fail(ffmpegMessage(err, stderr), err));
     });
     command.on("end", () => {
       cleanup();
+      if (stopped) return reject(stoppedError(undefined));
       // With a piped stdout, the process can exit before the pipe has delivered its last bytes: wait for both.
       (extraDone ?? Promise.resolve()).then(resolve, reject);
     });
