@@ -46,6 +46,13 @@ export function concatFrames(parts: LatentFrames[], frameSize: number): LatentFr
   return out;
 }
 
+/** The same frames in the opposite order. */
+export function reverseFrames(x: LatentFrames): LatentFrames {
+  const out = latentFrames(x.count, x.frameSize);
+  for (let f = 0; f < x.count; f++) out.data.set(x.data.subarray(f * x.frameSize, (f + 1) * x.frameSize), (x.count - 1 - f) * x.frameSize);
+  return out;
+}
+
 /** One stretch of a pass: frames that are given, or frames to generate (optionally SDEdit-started from `init`). */
 export type Segment =
   | { known: LatentFrames }

@@ -3,11 +3,12 @@
 import type { Scene } from "../synth/index.ts";
 import type { Clip, RgbFrame } from "../types.ts";
 import {
-  buildPass, chunkLayout, concatFrames, DEFAULT_OVERLAP, latentFrames, sliceFrames, takeGenerated,
+  buildPass, chunkLayout, concatFrames, DEFAULT_OVERLAP, latentFrames, reverseFrames, sliceFrames, takeGenerated,
   type LatentFrames, type PassPlan, type Segment,
 } from "./conditioning.ts";
 import { previewFrame, runPass, type PassGrid } from "./denoise.ts";
 import { expandPrompt } from "./expand.ts";
+import { bridgeOrder } from "./loop-bridge.ts";
 import { closingLayout, layoutFrames, summarize, type LayoutSpec, type RequestLayout } from "./layout.ts";
 import type { ModelPack } from "./pack.ts";
 import { tokenGrid } from "./patchify.ts";
@@ -268,11 +269,13 @@ export class Generator {
       }
       case "loop": {
         const clip = await forward(run, none, DEFAULT_OVERLAP, p.clip, undefined, 0);
-        const bridge = await pass(run, [
-          { known: sliceFrames(clip, clip.count - p.context, clip.count) },
-          { generate: p.bridge },
-          { known: sliceFrames(clip, 0, p.context) },
-        ], 1, run.layout ? closingLayout(run.layout, p.clip, p.context, p.bridge) : null);
+        const order = bridgeOrder(scene, p.context);
+        const end = sliceFrames(clip, clip.count - order.known, clip.count);
+        const start = sliceFrames(clip, 0, order.known);
+        const layout = run.layout ? closingLayout(run.layout, p.clip, order.known, p.bridge, order.backwards) : null;
+        const bridge = order.backwards
+          ? reverseFrames(await pass(run, [{ known: reverseFrames(start) }, { generate: p.bridge }, { known: reverseFrames(end) }], 1, layout))
+          : await pass(run, [{ known: end }, { generate: p.bridge }, { known: start }], 1, layout);
         fresh = concatFrames([clip, bridge], run.frameSize);
         assemble = (d) => d;
         break;

@@ -103,9 +103,10 @@ function sameCourse(a: SceneObject, b: SceneObject): boolean {
 /**
  * A loop's bridge pass [clip's last `context` frames | `bridge` new frames | clip's first `context` frames]: the
  * known frames where the clip had its objects, and in between each object going straight back from where the clip
- * ended to where it began, so the tracks close.
+ * ended to where it began, so the tracks close. `reversed`: the same frames last to first, for a bridge denoised
+ * backwards (loop-bridge.ts).
  */
-export function closingLayout(layout: RequestLayout, clipFrames: number, context: number, bridge: number): Float32Array {
+export function closingLayout(layout: RequestLayout, clipFrames: number, context: number, bridge: number, reversed = false): Float32Array {
   const tail = layoutTracks(layout.scene, context, clipFrames - context);
   const head = layoutTracks(layout.scene, context, 0);
   const end = layoutTracks(layout.scene, 1, clipFrames - 1)[0];
@@ -118,7 +119,9 @@ export function closingLayout(layout: RequestLayout, clipFrames: number, context
       angle: (p.angle ?? 0) + ((start[o].angle ?? 0) - (p.angle ?? 0)) * u,
     })));
   }
-  return buildLayout([...tail, ...middle, ...head], objectAttrs(layout.scene), layout.width, layout.height, layout.channels);
+  const frames = [...tail, ...middle, ...head];
+  if (reversed) frames.reverse();
+  return buildLayout(frames, objectAttrs(layout.scene), layout.width, layout.height, layout.channels);
 }
 
 /** The transformer's `layout` input for B rows: the conditional row gets the layout, the unconditional one zeros. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  buildPass, chunkLayout, concatFrames, frameTimesteps, latentFrames, loopLayout, sliceFrames, takeGenerated, writeKnown,
+  buildPass, chunkLayout, concatFrames, frameTimesteps, latentFrames, loopLayout, reverseFrames, sliceFrames, takeGenerated, writeKnown,
 } from "../../engine/pipeline/conditioning.ts";
 
 const FS = 3; // values per latent frame, small so whole arrays are readable
@@ -102,5 +102,7 @@ describe("chunked long clips and loops", () => {
     expect(Array.from(sliceFrames(a, 1, 3).data)).toEqual([1, 1, 1, 2, 2, 2]);
     expect(sliceFrames(a, 2, 9).count).toBe(1);
     expect(concatFrames([a, frames(1, 9)], FS).count).toBe(4);
+    expect(Array.from(reverseFrames(a).data)).toEqual([2, 2, 2, 1, 1, 1, 0, 0, 0]);
+    expect(Array.from(a.data)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2]); // a new array; the input is left as it was
   });
 });

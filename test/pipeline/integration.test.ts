@@ -201,6 +201,17 @@ describe.skipIf(!TP.dir)(`pipeline on a model pack (${TP.reason})`, () => {
     expect(bridge.latents.subarray(12 * n)).toEqual(clip.latents.subarray(0, 4 * n)); // clip's first 4
   });
 
+  it("loop of an object that only shrinks: the bridge is denoised backwards, one clip frame at each end", async () => {
+    const r = await run({ prompt: "an orange box shrinks", condition: { kind: "loop" } });
+    expect(r.clip.frames).toHaveLength(17);
+    const [clip, bridge] = passes;
+    expect(mask(bridge.plan)).toBe("1" + "00000000" + "1");
+    const n = clip.plan.frameSize;
+    // Time reversed: the pass starts at the clip's first frame and ends at its last.
+    expect(bridge.latents.subarray(0, n)).toEqual(clip.latents.subarray(0, n));
+    expect(bridge.latents.subarray(9 * n)).toEqual(clip.latents.subarray(8 * n, 9 * n));
+  });
+
   it("remix: strength 1 is a fresh sample; a low strength stays near the parent", async () => {
     const parent = sceneClip(64, 64, 9);
     const fresh = await run({ frames: 9 });

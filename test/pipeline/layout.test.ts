@@ -113,6 +113,27 @@ describe("layout input in the pipeline", () => {
     expect(offsetX(bridge, context + 1)).toBeGreaterThan(offsetX(bridge, context - 1));
   });
 
+  it("runs a shrinking object's bridge backwards: its layout reversed, one clip frame at each end", async () => {
+    const { pack, feeds } = stubPack(SPEC);
+    const box = "an orange box shrinks";
+    await new Generator(pack).generate({ prompt: box, seed: 1, steps: 1, frames: 17, condition: { kind: "loop" } });
+    const { scene } = await expandPrompt(box, pack.tokenizer);
+    const layout = { scene: scene!, channels: SPEC.channels, width: 64, height: 64 };
+    const [clipPass, bridgePass] = feeds;
+    const clipFrames = clipPass.layout.dims[1] as number;
+    const bridgeFrames = bridgePass.layout.dims[1] as number;
+    expect(bridgeFrames).toBe(17 - clipFrames + 2);
+    const bridge = condRow(bridgePass);
+    expect(Array.from(bridge)).toEqual(Array.from(closingLayout(layout, clipFrames, 1, bridgeFrames - 2, true)));
+    // In the pass's own (reversed) time the object shrinks, as its caption says: coverage falls frame by frame.
+    const coverage = (f: number) => {
+      let sum = 0;
+      for (let s = 0; s < 16; s++) sum += bridge[(f * 16 + s) * C + 1];
+      return sum;
+    };
+    for (let f = 1; f < bridgeFrames; f++) expect(coverage(f)).toBeLessThan(coverage(f - 1));
+  });
+
   it("continues the parent's tracks across a forward extension's seam", async () => {
     const { pack, feeds } = stubPack(SPEC);
     const parent = { width: 64, height: 64, fps: 8, frames: Array.from({ length: 17 }, () => ({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) })) };
