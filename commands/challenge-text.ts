@@ -89,6 +89,11 @@ export function results(c: Challenge, entries: readonly Entry[], w: ChallengeWri
   ], l, gallery);
 }
 
+/** Said in the channel when the queue refuses the reel for good (an entry's clip left the store meanwhile). */
+export function reelRefused(c: Challenge): string {
+  return t(c.locale, "challenge.results.noReel");
+}
+
 export function cancelled(c: Challenge, w: ChallengeWriting): string {
   return t(c.locale, "challenge.cancelled", { theme: theme(c, w) });
 }

@@ -15,7 +15,7 @@
 // taken off the schedule in the same step that records its challenge (store.startNext), under an id derived from the
 // ending challenge's: a stop before that step loses no theme, a retry after it takes no second one.
 import type { Challenge, ChallengePlace, ChallengeService, Entry, ScheduleSpec, StartSpec, VoteResult, Author } from "../../../commands/challenge-service.ts";
-import { announcement, cancelled, enterButton, entryMessage, leaderboard, results } from "../../../commands/challenge-text.ts";
+import { announcement, cancelled, enterButton, entryMessage, leaderboard, reelRefused, results } from "../../../commands/challenge-text.ts";
 import { challengeLimits } from "../../../commands/challenge-limits.ts";
 import type { ClipInfo, ClipPost, JobProducer, Platform } from "../../../commands/context.ts";
 import { UserError } from "../../../commands/errors.ts";
@@ -359,6 +359,12 @@ export class ChallengeKernel<P> implements ChallengeService {
     if (reelFailure instanceof JobValidationError) {
       this.o.log(`challenges: the reel of ${id} is refused by the queue, not made: ${reelFailure.message}`);
       await this.state.reelDone(ended);
+      // The results said a reel follows: the channel hears that none will (once, like every challenge post).
+      const m: ChallengeMessage = { text: reelRefused(ended), buttons: [] };
+      await this.postOnce({ kind: "challenge", id, field: "reelNotice" }, ended, m, (key) => this.port.post(ended, m, key)).catch((err) => {
+        if (!(err instanceof CannotPost) && !(err instanceof PostInProgress)) throw err;
+        this.o.log(`challenges: the missing reel of ${id} could not be announced: ${err.message}`);
+      });
     }
     if (ended.scheduled) await this.nextTheme(ended);
     if (reelFailure !== undefined && !(reelFailure instanceof JobValidationError)) throw reelFailure;

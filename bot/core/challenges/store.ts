@@ -53,7 +53,7 @@ export type EnterOutcome = "new" | "already" | "closed" | "elsewhere" | "limit";
 
 /** The posts a challenge makes once each: the field of its hash (or, for an entry, of the entry's) that names it. */
 export type PostSlot =
-  | { kind: "challenge"; id: string; field: "announcement" | "results" | "cancelNotice" }
+  | { kind: "challenge"; id: string; field: "announcement" | "results" | "cancelNotice" | "reelNotice" }
   | { kind: "entry"; id: string; clipId: string };
 
 /** What claiming a post came to (scripts.ts CLAIM_POST). */

@@ -112,6 +112,11 @@ describe("the highlight reel across crashes", () => {
     await k.finish(c.id);
     expect(resultsOf("refused reel")).toHaveLength(1);
     expect(w.logs.some((l) => l.includes(`the reel of ${c.id} is refused by the queue`))).toBe(true);
+    // The results promised a reel: the channel is told, once, that none follows (another retry posts nothing more).
+    const notice = () => w.port.posts.filter((p) => p.text === t("en", "challenge.results.noReel"));
+    expect(notice()).toHaveLength(1);
+    await k.finish(c.id);
+    expect(notice()).toHaveLength(1);
     expect(await (w.producer as Producer).queue.getJob(reelJob(c)), "no reel job").toBeUndefined();
     expect(await meant(c), "nothing left for a start-up").toBeNull();
     expect((await k.running(place))?.theme, "the schedule went on").toBe("after the refusal");
